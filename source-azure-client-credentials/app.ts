@@ -1,0 +1,84 @@
+// The connector as a function: argv in, protocol messages out, exit code back.
+import { parseConfiguredCatalog } from './catalog.js';
+import { parseInvocation, type Invocation } from './cli.js';
+import { check } from './commands/check.js';
+import { discover } from './commands/discover.js';
+import { read } from './commands/read.js';
+import { spec } from './commands/spec.js';
+import { loadConfig } from './config.js';
+import { asConnectorError } from './errors.js';
+import { readJsonFile } from './files.js';
+import { createGraphClient } from './graph/client.js';
+import { createLogger } from './logger.js';
+import { connectionStatus, errorTrace, MessageWriter } from './protocol.js';
+import { redact } from './secrets.js';
+import { parseStateInput } from './state.js';
+import { STREAM_NAMES, STREAMS } from './streams/index.js';
+
+async function dispatch(invocation: Invocation, writer: MessageWriter): Promise<number> {
+  const log = createLogger(writer, invocation.debug);
+  switch (invocation.command) {
+    case 'spec':
+      return spec(writer);
+    case 'check': {
+      let config;
+      try {
+        config = loadConfig(invocation.config!);
+      } catch (caught) {
+        // A config the user can fix is a FAILED status (exit 0), as the platform expects from check.
+        const error = asConnectorError(caught);
+        if (error.failureType !== 'config_error') throw caught;
+        await writer.emit(connectionStatus(false, error.message));
+        return 0;
+      }
+      const graph = createGraphClient(config, { log });
+      try {
+        return await check(writer, config, graph);
+      } finally {
+        graph.close();
+      }
+    }
+    case 'discover':
+      return discover(writer, loadConfig(invocation.config!));
+    case 'read': {
+      const config = loadConfig(invocation.config!);
+      const streams = parseConfiguredCatalog(readJsonFile(invocation.catalog!, 'catalog'), STREAMS);
+      const states = invocation.state
+        ? parseStateInput(readJsonFile(invocation.state, 'state'), STREAM_NAMES, log)
+        : new Map<string, unknown>();
+      // States are checked by their streams before any request, so a bad one fails the sync up front.
+      for (const { def, syncMode } of streams) {
+        const raw = states.get(def.name);
+        if (raw !== undefined && syncMode === 'incremental' && def.parseState) def.parseState(raw, config);
+      }
+      const graph = createGraphClient(config, { log });
+      try {
+        return await read(writer, log, { config, streams, states }, graph);
+      } finally {
+        graph.close();
+      }
+    }
+  }
+}
+
+/** Runs one command; never throws. Failures become an ERROR trace and a non-zero exit code. */
+export async function run(args: string[], writer = new MessageWriter()): Promise<number> {
+  writer.setRedactor(redact);
+  let code: number;
+  try {
+    code = await dispatch(parseInvocation(args), writer);
+  } catch (caught) {
+    const error = asConnectorError(caught);
+    await writer.emit(
+      errorTrace({
+        message: error.message,
+        internal_message: error.internal ?? error.message,
+        ...(error.failureType === 'system_error' && caught instanceof Error && caught.stack ? { stack_trace: caught.stack } : {}),
+        failure_type: error.failureType,
+      }),
+    );
+    code = 1;
+  }
+  await writer.flush();
+  return code;
+}

@@ -1,0 +1,100 @@
+// read: runs each configured stream in turn, emitting records, per-stream STATE with exact counts and statuses.
+import type { ConfiguredStream } from '../catalog.js';
+import type { Config } from '../config.js';
+import { asConnectorError, ConnectorError, configError } from '../errors.js';
+import type { GraphClient } from '../graph/types.js';
+import type { Logger } from '../logger.js';
+import { missingPermissions } from '../permissions.js';
+import { permissionMessage } from '../diagnosis.js';
+import {
+  errorTrace,
+  recordMessage,
+  stateMessage,
+  streamStatusTrace,
+  type MessageWriter,
+} from '../protocol.js';
+
+export interface ReadInput {
+  config: Config;
+  streams: ConfiguredStream[];
+  states: Map<string, unknown>;
+}
+
+/** Reads one stream; returns normally when it completed, throws when it failed. */
+async function readStream(
+  { def, syncMode }: ConfiguredStream,
+  input: ReadInput,
+  graph: GraphClient,
+  writer: MessageWriter,
+  log: Logger,
+): Promise<void> {
+  const name = def.name;
+  const rawState = syncMode === 'incremental' ? input.states.get(name) : undefined;
+  const state = rawState !== undefined && def.parseState ? def.parseState(rawState, input.config) : (rawState as object | undefined);
+
+  const missing = missingPermissions(def.permissions, await graph.grantedRoles());
+  if (missing.length > 0) throw configError(permissionMessage(name, missing));
+
+  let sinceState = 0;
+  let total = 0;
+  let running = false;
+  let lastState: object | undefined;
+  graph.onRateLimited = (until) => void writer.emit(streamStatusTrace(name, 'RUNNING', until));
+  try {
+    for await (const output of def.read({ graph, config: input.config, log, syncMode, state })) {
+      if (output.kind === 'record') {
+        if (!running) {
+          running = true;
+          await writer.emit(streamStatusTrace(name, 'RUNNING'));
+        }
+        await writer.emit(recordMessage(name, output.data));
+        sinceState++;
+        total++;
+      } else {
+        await writer.emit(stateMessage(name, output.state, sinceState));
+        lastState = output.state;
+        sinceState = 0;
+      }
+    }
+  } finally {
+    graph.onRateLimited = undefined;
+  }
+  // Every stream ends with a STATE: full refresh has nothing to resume, an incremental stream that
+  // read nothing new keeps the state it was given, and records after the last checkpoint are counted.
+  if (lastState === undefined || sinceState > 0) {
+    await writer.emit(stateMessage(name, lastState ?? (syncMode === 'incremental' ? (state ?? {}) : {}), sinceState));
+  }
+  const stats = graph.stats(true);
+  log.info(
+    `${name}: ${total} records; ${stats.requests} requests, ${stats.retries} retries, ${stats.throttled} throttled (429), ${(stats.waitMs / 1000).toFixed(1)} s waiting for Graph's throttling budget.`,
+  );
+}
+
+export async function read(writer: MessageWriter, log: Logger, input: ReadInput, graph: GraphClient): Promise<number> {
+  let failures = 0;
+  for (const configured of input.streams) {
+    const name = configured.def.name;
+    await writer.emit(streamStatusTrace(name, 'STARTED'));
+    try {
+      await readStream(configured, input, graph, writer, log);
+      await writer.emit(streamStatusTrace(name, 'COMPLETE'));
+    } catch (caught) {
+      failures++;
+      const error = asConnectorError(caught);
+      log.error(`${name} failed: ${error.message}`);
+      await writer.emit(
+        errorTrace({
+          message: error.message,
+          internal_message: error.internal ?? error.message,
+          ...(error.failureType === 'system_error' && caught instanceof Error && caught.stack ? { stack_trace: caught.stack } : {}),
+          failure_type: error.failureType,
+          stream_descriptor: { name },
+        }),
+      );
+      await writer.emit(streamStatusTrace(name, 'INCOMPLETE'));
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+export { ConnectorError };

@@ -1,0 +1,106 @@
+// Loads and validates the connection config against schemas/spec.json, producing a typed Config.
+import { configError } from './errors.js';
+import { readJsonFile } from './files.js';
+import type { SourceConfig } from './generated/spec.js';
+import { loadSpec } from './schemas.js';
+import { registerSecret } from './secrets.js';
+import { createAjv, type ErrorObject, type ValidateFunction } from './validation.js';
+
+/** The validated config with every default applied and domain_names parsed. */
+export type Config = SourceConfig &
+  Required<
+    Pick<
+      SourceConfig,
+      | 'include_guests'
+      | 'domain_names'
+      | 'sign_in_lookback_minutes'
+      | 'cloud'
+      | 'include_sign_in_activity'
+      | 'max_concurrent_requests'
+      | 'use_batch_requests'
+      | 'reports_requests_per_10_seconds'
+    >
+  > & {
+    /** domain_names as lower-case domains without a leading @; empty keeps every domain. */
+    domains: string[];
+  };
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+let validator: ValidateFunction | undefined;
+
+/**
+ * Splits the comma-separated domain_names the way the seed product takes it: case-insensitive,
+ * spaces and empty entries ignored, a leading @ tolerated. An entry that is not a domain is an error.
+ */
+export function parseDomainNames(value: string): string[] {
+  const domains = new Set<string>();
+  for (const entry of value.split(/[,;\s]+/)) {
+    const domain = entry.trim().replace(/^@/, '').replace(/\.$/, '').toLowerCase();
+    if (!domain) continue;
+    if (!DOMAIN.test(domain)) {
+      const shown = entry.length > 60 ? `${entry.slice(0, 60)}...` : entry;
+      throw configError(
+        `domain_names: "${shown}" is not a domain name. Use comma-separated domains such as "contoso.com, fabrikam.example".`,
+      );
+    }
+    domains.add(domain);
+  }
+  return [...domains];
+}
+
+function describe(error: ErrorObject): string {
+  const field = (error.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+  switch (error.keyword) {
+    case 'required':
+      return `${field ? `${field}.` : ''}${(error.params as { missingProperty: string }).missingProperty} is required`;
+    case 'type':
+      return `${field || 'the config'} must be of type ${(error.params as { type: string }).type}`;
+    case 'pattern':
+      return `${field} is not in the expected format (${field === 'tenant_id' ? 'a GUID or a domain such as contoso.onmicrosoft.com' : field === 'client_id' ? 'a GUID' : field === 'start_date' ? 'YYYY-MM-DDTHH:mm:ssZ' : 'see the field description'})`;
+    case 'enum':
+      return `${field} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    case 'const':
+      return `${field} must be "${String((error.params as { allowedValue: unknown }).allowedValue)}"`;
+    case 'oneOf':
+      return `${field} must be exactly one of the supported credential types (auth_type "client_secret" with client_secret)`;
+    default:
+      return `${field || 'the config'} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/** Validates a parsed config object; error messages name fields and never echo values. */
+export function validateConfig(raw: unknown): Config {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError('The config must be a JSON object with tenant_id, client_id and credentials.');
+  }
+  const candidate = structuredClone(raw) as Record<string, unknown>;
+  // Register secrets first, so that nothing printed afterwards (even a validation error) can show them.
+  const credentials = candidate.credentials as Record<string, unknown> | undefined;
+  if (credentials && typeof credentials === 'object') {
+    for (const key of ['client_secret', 'private_key', 'private_key_passphrase', 'certificate']) {
+      if (typeof credentials[key] === 'string' && key !== 'certificate') registerSecret(credentials[key] as string);
+    }
+  }
+  validator ??= createValidator();
+  if (!validator(candidate)) {
+    const messages = [...new Set((validator.errors ?? []).map(describe))];
+    // When a oneOf branch reports details, the generic oneOf line adds nothing.
+    const useful = messages.length > 1 ? messages.filter((m) => !m.includes('exactly one of')) : messages;
+    throw configError(`The config is invalid: ${useful.slice(0, 6).join('; ')}. Fix these fields and try again.`);
+  }
+  const config = candidate as Config;
+  config.domains = parseDomainNames(config.domain_names);
+  if (config.start_date && Number.isNaN(Date.parse(config.start_date))) {
+    throw configError('start_date is not a real date. Use YYYY-MM-DDTHH:mm:ssZ in UTC, for example 2026-11-01T00:00:00Z.');
+  }
+  return config;
+}
+
+function createValidator(): ValidateFunction {
+  return createAjv({ useDefaults: true }).compile(loadSpec().connectionSpecification);
+}
+
+export function loadConfig(path: string): Config {
+  return validateConfig(readJsonFile(path, 'config'));
+}

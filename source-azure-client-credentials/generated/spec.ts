@@ -1,0 +1,75 @@
+// Generated from schemas/spec.json by `npm run gen`: do not edit by hand.
+
+/**
+ * The Directory (tenant) ID shown on the app registration's Overview page in the Entra admin center, or one of the tenant's verified domains such as contoso.onmicrosoft.com.
+ */
+export type DirectoryTenantID = string;
+/**
+ * The Application (client) ID of the app registration (Entra admin center > App registrations > your app > Overview).
+ */
+export type ApplicationClientID = string;
+/**
+ * How the connector proves it is the application: a client secret created under Certificates & secrets.
+ */
+export type Credentials = ClientSecret;
+/**
+ * The secret's Value (not its Secret ID), copied when the secret was created under App registrations > your app > Certificates & secrets.
+ */
+export type ClientSecretValue = string;
+/**
+ * When on, the users stream also returns guest users (userType Guest). Members and users with no userType are always returned.
+ */
+export type IncludeGuests = boolean;
+/**
+ * Comma-separated list of e-mail domains. When set, the users stream keeps only users whose mail or user principal name is in one of these domains (case-insensitive; spaces, empty entries and a leading @ are ignored). Leave empty to keep every domain.
+ */
+export type DomainNames = string;
+/**
+ * UTC date-time from which the first sync of sign_ins reads. Defaults to 30 days ago. Graph keeps sign-in logs for 30 days (P1/P2), so an older date is moved forward to the retention limit with a warning.
+ */
+export type SignInsStartDate = string;
+/**
+ * Each incremental sync of sign_ins starts this many minutes before the saved cursor, to pick up sign-ins that Microsoft published late (about 2 minutes at the 95th percentile and 5 at the 99th). Re-read sign-ins are de-duplicated by id.
+ */
+export type SignInsLookbackWindowMinutes = number;
+/**
+ * The Microsoft cloud the tenant lives in; it selects the login host and the Graph endpoint.
+ */
+export type Cloud = 'global' | 'us_government_l4' | 'us_government_l5' | 'china';
+/**
+ * Adds signInActivity (last sign-in times) to each user. Needs an Entra ID P1 or P2 licence and AuditLog.Read.All, and is read at 500 users per request under its own rate limit, so large rosters sync more slowly.
+ */
+export type IncludeLastSignInActivityOnUsers = boolean;
+/**
+ * Advanced: how many Graph requests may be in flight at once (a $batch of up to 20 counts as one). The connector also paces itself to Graph's throttling budget, so raising this rarely helps.
+ */
+export type MaximumConcurrentRequests = number;
+/**
+ * Advanced: combine up to 20 per-application and per-group requests into one Graph $batch request. Turn off only to diagnose a problem.
+ */
+export type UseJSONBatching = boolean;
+/**
+ * Advanced: Graph allows 5 requests per 10 seconds per app and tenant to the sign-in logs. Lower this when another tool shares the same app registration.
+ */
+export type SignInLogRequestsPer10Seconds = number;
+
+export interface SourceConfig {
+  tenant_id: DirectoryTenantID;
+  client_id: ApplicationClientID;
+  credentials: Credentials;
+  include_guests?: IncludeGuests;
+  domain_names?: DomainNames;
+  start_date?: SignInsStartDate;
+  sign_in_lookback_minutes?: SignInsLookbackWindowMinutes;
+  cloud?: Cloud;
+  include_sign_in_activity?: IncludeLastSignInActivityOnUsers;
+  max_concurrent_requests?: MaximumConcurrentRequests;
+  use_batch_requests?: UseJSONBatching;
+  reports_requests_per_10_seconds?: SignInLogRequestsPer10Seconds;
+  [k: string]: unknown;
+}
+export interface ClientSecret {
+  auth_type: 'client_secret';
+  client_secret: ClientSecretValue;
+  [k: string]: unknown;
+}

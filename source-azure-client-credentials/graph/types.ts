@@ -1,0 +1,73 @@
+// The contract between streams and the one Graph client: pages, batches, tokens and statistics.
+import type { ConnectorError } from '../errors.js';
+
+/** Which throttling budget a request draws from (https://learn.microsoft.com/graph/throttling-limits). */
+export type Bucket = 'identity' | 'reports';
+
+export interface RequestOptions {
+  /** Query parameters for the first request; nextLinks are followed verbatim and never rebuilt. */
+  query?: Record<string, string | number | boolean>;
+  /** Per-request headers (e.g. ConsistencyLevel); re-sent with every page. */
+  headers?: Record<string, string>;
+  /** Default 'identity'; sign-in logs use 'reports'. */
+  bucket?: Bucket;
+}
+
+export interface GraphPage<T> {
+  value: T[];
+  /** @odata.nextLink, absolute, exactly as Graph returned it. */
+  nextLink?: string;
+  /** @odata.deltaLink on the last page of a delta round. */
+  deltaLink?: string;
+}
+
+export interface BatchRequest {
+  /** Caller's key for matching results (e.g. a service principal id). */
+  key: string;
+  /** Path relative to the version root, with its query, e.g. /servicePrincipals/{id}/appRoleAssignedTo?$top=999 */
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/** One page of one batched request; `last` is true on the request's final page. */
+export type BatchPage<T> =
+  | { key: string; page: GraphPage<T>; last: boolean; error?: undefined }
+  | { key: string; error: GraphError; page?: undefined; last: true };
+
+export interface GraphStats {
+  requests: number;
+  retries: number;
+  throttled: number;
+  waitMs: number;
+}
+
+/** An HTTP or token failure, already classified by the error policy table. */
+export interface GraphError extends ConnectorError {
+  readonly status?: number;
+  readonly code?: string;
+  readonly path?: string;
+}
+
+export interface GraphClient {
+  /** One GET (path relative to the version root, e.g. /organization). */
+  get<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** Every page from path (or from an absolute nextLink/deltaLink to resume), following nextLink to the end. */
+  pages<T>(pathOrLink: string, options?: RequestOptions): AsyncIterable<GraphPage<T>>;
+  /** The records of every page, in order. */
+  list<T>(path: string, options?: RequestOptions): AsyncIterable<T>;
+  /**
+   * Runs many GETs through $batch (up to 20 per call, several calls in flight up to the client's
+   * concurrency), follows each item's nextLink to its end, and yields pages as they arrive.
+   * Pages of one key come in order; keys interleave. A failed item that the policy skips (e.g. 404)
+   * is yielded as `error`; any other failure is thrown.
+   */
+  batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: { bucket?: Bucket }): AsyncIterable<BatchPage<T>>;
+  /** The `roles` claim of the current app-only token (application permissions with admin consent). */
+  grantedRoles(): Promise<string[]>;
+  /** Counters since the client was made (or since the last call with reset = true). */
+  stats(reset?: boolean): GraphStats;
+  /** Called whenever the client decides to wait for a throttling budget longer than a second. */
+  onRateLimited?: (until: number) => void;
+  /** Releases sockets and timers. */
+  close(): void;
+}

@@ -1,0 +1,129 @@
+// Airbyte protocol messages: the typed shapes this connector prints and the one writer that prints them.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+export type FailureType = 'config_error' | 'system_error' | 'transient_error';
+export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+export type SyncMode = 'full_refresh' | 'incremental';
+
+export interface AirbyteStream {
+  name: string;
+  json_schema: object;
+  supported_sync_modes: SyncMode[];
+  source_defined_cursor?: boolean;
+  default_cursor_field?: string[];
+  source_defined_primary_key?: string[][];
+  is_resumable?: boolean;
+}
+
+export interface StreamStateMessage {
+  type: 'STREAM';
+  stream: { stream_descriptor: { name: string; namespace?: string }; stream_state: object };
+  sourceStats?: { recordCount: number };
+}
+
+export type AirbyteMessage =
+  | { type: 'SPEC'; spec: { documentationUrl?: string; connectionSpecification: object; supportsIncremental?: boolean } }
+  | { type: 'CONNECTION_STATUS'; connectionStatus: { status: 'SUCCEEDED' | 'FAILED'; message?: string } }
+  | { type: 'CATALOG'; catalog: { streams: AirbyteStream[] } }
+  | { type: 'RECORD'; record: { stream: string; data: object; emitted_at: number } }
+  | { type: 'STATE'; state: StreamStateMessage }
+  | { type: 'LOG'; log: { level: LogLevel; message: string } }
+  | { type: 'TRACE'; trace: TraceBody };
+
+type TraceBody =
+  | { type: 'ERROR'; emitted_at: number; error: ErrorTrace }
+  | { type: 'STREAM_STATUS'; emitted_at: number; stream_status: StreamStatusTrace }
+  | { type: 'ESTIMATE'; emitted_at: number; estimate: { name: string; type: 'STREAM' | 'SYNC'; row_estimate?: number } };
+
+export interface ErrorTrace {
+  message: string;
+  internal_message?: string;
+  stack_trace?: string;
+  failure_type: FailureType;
+  stream_descriptor?: { name: string };
+}
+
+export interface StreamStatusTrace {
+  stream_descriptor: { name: string };
+  status: StreamStatus;
+  reasons?: { type: 'RATE_LIMITED'; rate_limited: { quota_reset?: number } }[];
+}
+
+/** Redacts secret values from text before it can leave the process (logs, traces, messages). */
+export type Redactor = (text: string) => string;
+
+/**
+ * The only path to stdout: one compact JSON message per line. `emit` resolves once the line is
+ * accepted; when the pipe is full it waits for 'drain', so a slow reader never makes memory grow.
+ */
+export class MessageWriter {
+  private redact: Redactor = (t) => t;
+  constructor(private readonly out: Writable = process.stdout) {}
+
+  /** Every string that must never be printed (the client secret, tokens) is cut from each line. */
+  setRedactor(redact: Redactor): void {
+    this.redact = redact;
+  }
+
+  emit(message: AirbyteMessage): Promise<void> | void {
+    const line = this.redact(JSON.stringify(message)) + '\n';
+    if (!this.out.write(line)) return once(this.out, 'drain').then(() => undefined);
+  }
+
+  /** Resolves when everything written so far has been handed to the operating system. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => this.out.write('', () => resolve()));
+  }
+}
+
+export const now = (): number => Date.now();
+
+export const recordMessage = (stream: string, data: object): AirbyteMessage => ({
+  type: 'RECORD',
+  record: { stream, data, emitted_at: now() },
+});
+
+export const stateMessage = (stream: string, streamState: object, recordCount: number): AirbyteMessage => ({
+  type: 'STATE',
+  state: {
+    type: 'STREAM',
+    stream: { stream_descriptor: { name: stream }, stream_state: streamState },
+    sourceStats: { recordCount },
+  },
+});
+
+export const logMessage = (level: LogLevel, message: string): AirbyteMessage => ({
+  type: 'LOG',
+  log: { level, message },
+});
+
+export const errorTrace = (error: ErrorTrace): AirbyteMessage => ({
+  type: 'TRACE',
+  trace: { type: 'ERROR', emitted_at: now(), error },
+});
+
+export const streamStatusTrace = (
+  stream: string,
+  status: StreamStatus,
+  rateLimitedUntil?: number,
+): AirbyteMessage => ({
+  type: 'TRACE',
+  trace: {
+    type: 'STREAM_STATUS',
+    emitted_at: now(),
+    stream_status: {
+      stream_descriptor: { name: stream },
+      status,
+      ...(rateLimitedUntil !== undefined
+        ? { reasons: [{ type: 'RATE_LIMITED' as const, rate_limited: { quota_reset: Math.round(rateLimitedUntil) } }] }
+        : {}),
+    },
+  },
+});
+
+export const connectionStatus = (ok: boolean, message?: string): AirbyteMessage => ({
+  type: 'CONNECTION_STATUS',
+  connectionStatus: { status: ok ? 'SUCCEEDED' : 'FAILED', ...(message ? { message } : {}) },
+});

@@ -1,0 +1,15 @@
+// The streams this source offers, in catalog order.
+import { appRoleAssignments } from './app_role_assignments.js';
+import { servicePrincipals } from './service_principals.js';
+import { signIns } from './sign_ins.js';
+import type { StreamDef } from './types.js';
+import { users } from './users.js';
+
+export const STREAMS: readonly StreamDef[] = [
+  users as unknown as StreamDef,
+  servicePrincipals as unknown as StreamDef,
+  appRoleAssignments as unknown as StreamDef,
+  signIns as unknown as StreamDef,
+];
+
+export const STREAM_NAMES: ReadonlySet<string> = new Set(STREAMS.map((s) => s.name));

@@ -1,0 +1,29 @@
+// One configured ajv instance (draft-07, formats, Airbyte's UI keywords) for config and record checks.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** Keywords Airbyte's UI reads; they carry no validation meaning. */
+const AIRBYTE_KEYWORDS = [
+  'airbyte_secret',
+  'airbyte_hidden',
+  'airbyte_type',
+  'order',
+  'group',
+  'groups',
+  'pattern_descriptor',
+  'multiline',
+  'always_show',
+  'examples',
+];
+
+export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, useDefaults: options.useDefaults ?? false });
+  addFormats(ajv);
+  ajv.addVocabulary(AIRBYTE_KEYWORDS.filter((k) => k !== 'examples'));
+  return ajv;
+}
+
+export type { ErrorObject, ValidateFunction };

@@ -1,0 +1,104 @@
+// The emulator's contract: the synthetic tenant's data model, its options, and the running server's API.
+// Objects are stored in Graph's own shape (camelCase v1.0 properties), so the server can serve them as they are.
+
+/** A Graph v1.0 object as JSON: every property the real service could return for it. */
+export type GraphObject = Record<string, unknown> & { id: string };
+
+export interface TenantSizes {
+  users: number;
+  /** Fraction of users that are guests (#EXT# UPNs). Default 0.05. */
+  guestFraction?: number;
+  servicePrincipals: number;
+  /** Fraction of service principals owned by Microsoft's first-party tenant (most have no assignments). Default 0.6. */
+  firstPartyFraction?: number;
+  groups: number;
+  /** Sizes of a few big groups (direct members), e.g. [1500, 6000]; the rest are small. */
+  bigGroupSizes?: number[];
+  /** Target number of app role assignments in total (users, groups, service principals). */
+  assignments: number;
+  /** Fraction of assignments whose principal is a group. Default 0.25. */
+  groupAssignmentFraction?: number;
+  /** Sign-ins inside the retention window (the last `retentionDays`). */
+  signIns: number;
+  /** Extra sign-ins older than retention, which Graph no longer serves. Default 20. */
+  signInsBeyondRetention?: number;
+  /** Days the tenant keeps sign-in logs (30 with P1/P2). */
+  retentionDays?: number;
+}
+
+export interface Tenant {
+  /** The tenant id (GUID). */
+  tenantId: string;
+  /** The verified default domain, e.g. contoso.example */
+  defaultDomain: string;
+  organization: GraphObject;
+  users: GraphObject[];
+  servicePrincipals: GraphObject[];
+  groups: GraphObject[];
+  /** groupId -> direct member ids (users, groups, devices, service principals, contacts), in a stable order. */
+  groupMembers: Map<string, string[]>;
+  devices: GraphObject[];
+  contacts: GraphObject[];
+  /** servicePrincipalId (the resource) -> its appRoleAssignedTo entries (principalType User, Group, ServicePrincipal). */
+  assignments: Map<string, GraphObject[]>;
+  /** All sign-ins, newest first, including those beyond retention. */
+  signIns: GraphObject[];
+  /** The generator's "now": sign-ins and retention are relative to it (defaults to real now at generation). */
+  now: Date;
+  retentionDays: number;
+}
+
+/** The config options that change what a stream must yield. */
+export interface TruthOptions {
+  includeGuests?: boolean;
+  domains?: string[];
+}
+
+/** Faults the server can inject, each on a path pattern (a RegExp source matched against the request path + query). */
+export type Fault =
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; path?: string; retryAfterSeconds?: number }
+  | { kind: 'throttle'; times: number; path?: string; retryAfterSeconds?: number }
+  | { kind: 'reset'; times: number; path?: string }
+  | { kind: 'truncate'; times: number; path?: string }
+  | { kind: 'stall'; times: number; path?: string; stallMs: number }
+  | { kind: 'loop'; path?: string }
+  | { kind: 'delete-before-fanout'; servicePrincipalIds?: string[]; groupIds?: string[] };
+
+export interface EmulatorOptions {
+  seed?: number;
+  sizes?: Partial<TenantSizes>;
+  /** Application permissions with admin consent (the token's roles claim). Default: all the connector uses. */
+  permissions?: string[];
+  /** Tenant has Entra ID P1/P2 (sign-in logs, signInActivity). Default true. */
+  premium?: boolean;
+  /** Access-token lifetime in seconds (default 3599), so expiry mid-sync can be tested. */
+  tokenLifetimeSeconds?: number;
+  /** Latency added to each request (ms) and per record served (ms). */
+  latencyMs?: number;
+  latencyPerRecordMs?: number;
+  /** Throttling model on/off and a time scale (10 = Graph's windows are 10x shorter). */
+  throttling?: { enabled: boolean; timeScale?: number; ruPer10s?: number; reportsPer10s?: number };
+  faults?: Fault[];
+  port?: number;
+}
+
+export interface EmulatorMetrics {
+  /** Requests per endpoint label, e.g. 'GET /users', 'POST /$batch', 'batch GET /servicePrincipals/{id}/appRoleAssignedTo'. */
+  requests: Record<string, number>;
+  totalRequests: number;
+  /** 429 answers sent (whole requests and batch items). */
+  throttled: number;
+  resourceUnits: number;
+  tokensIssued: number;
+  /** True if the client secret ever reached a Graph (non-token) endpoint in a header, URL or body. */
+  secretSeenByGraph: boolean;
+  /** Lower bound on a full sync's wall time (ms) per stream under the current model. */
+  floorMs: Record<string, number>;
+}
+
+/** The credentials the emulator accepts. */
+export interface EmulatorCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
