@@ -22,8 +22,10 @@ async function dispatch(invocation: Invocation, writer: MessageWriter): Promise<
       return spec(writer);
     case 'check': {
       let config;
+      let graph;
       try {
         config = loadConfig(invocation.config!);
+        graph = createGraphClient(config, { log });
       } catch (caught) {
         // A config the user can fix is a FAILED status (exit 0), as the platform expects from check.
         const error = asConnectorError(caught);
@@ -31,7 +33,6 @@ async function dispatch(invocation: Invocation, writer: MessageWriter): Promise<
         await writer.emit(connectionStatus(false, error.message));
         return 0;
       }
-      const graph = createGraphClient(config, { log });
       try {
         return await check(writer, config, graph);
       } finally {

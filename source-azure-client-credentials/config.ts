@@ -1,4 +1,5 @@
 // Loads and validates the connection config against schemas/spec.json, producing a typed Config.
+import { resolveEndpoints } from './endpoints.js';
 import { configError } from './errors.js';
 import { readJsonFile } from './files.js';
 import type { SourceConfig } from './generated/spec.js';
@@ -101,6 +102,9 @@ function createValidator(): ValidateFunction {
   return createAjv({ useDefaults: true }).compile(loadSpec().connectionSpecification);
 }
 
+/** Reads and validates the config file; a bad endpoint override in the environment fails here too. */
 export function loadConfig(path: string): Config {
-  return validateConfig(readJsonFile(path, 'config'));
+  const config = validateConfig(readJsonFile(path, 'config'));
+  resolveEndpoints(config.cloud);
+  return config;
 }
