@@ -34,6 +34,8 @@ export interface RunOptions {
   state?: unknown;
   cwd?: string;
   timeoutMs?: number;
+  /** The program and its leading arguments (default: this node and the built main.js), e.g. an installed package's entrypoint. */
+  command?: [string, ...string[]];
   /** Called with the child and each parsed message as it arrives (e.g. to kill it at a point). */
   onMessage?: (message: Message, child: import('node:child_process').ChildProcess) => void;
 }
@@ -79,7 +81,7 @@ export function wrap(code: number | null, signal: NodeJS.Signals | null, stdout:
   };
 }
 
-/** Runs `node main.js ...args`, writing config/catalog/state to temp files when given as objects. */
+/** Runs `node main.js ...args` (or options.command ...args), writing config/catalog/state to temp files when given as objects. */
 export function runConnector(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'azcc-run-'));
   const argv = [...args];
@@ -91,7 +93,8 @@ export function runConnector(args: string[], options: RunOptions = {}): Promise<
     }
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entrypoint, ...argv], {
+    const [program, ...leading] = options.command ?? [process.execPath, entrypoint];
+    const child = spawn(program, [...leading, ...argv], {
       cwd: options.cwd ?? dir,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

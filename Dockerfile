@@ -1,0 +1,37 @@
+# The connector image: built from source in one stage, shipped with production dependencies only in the next.
+# Layout: /airbyte/integration_code holds exactly what `npm pack` puts in the package ("files" in
+# package.json: dist/source-azure-client-credentials and schemas) plus node_modules from the lockfile.
+# test/image.test.ts stages the same layout without Docker and runs the ENTRYPOINT below against the emulator.
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /build
+COPY package.json package-lock.json tsconfig.json ./
+# Dev dependencies (TypeScript) are needed to compile; no install scripts are needed for that.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY schemas ./schemas
+COPY source-azure-client-credentials ./source-azure-client-credentials
+# npm pack applies package.json "files", so the image holds the same set of files a published package would.
+RUN npm run build \
+ && npm pack --pack-destination /tmp --silent \
+ && mkdir /package \
+ && tar -xzf /tmp/source-azure-client-credentials-*.tgz -C /package --strip-components=1 \
+ && cp package-lock.json /package/
+
+FROM node:22-bookworm-slim
+# The base image's `node` user already has uid 1000; Airbyte expects that uid to be `airbyte`.
+RUN userdel --remove node \
+ && groupadd --gid 1000 airbyte \
+ && useradd --uid 1000 --gid 1000 --home-dir /airbyte --no-create-home --shell /usr/sbin/nologin airbyte
+ENV NODE_ENV=production
+WORKDIR /airbyte/integration_code
+COPY --from=build /package/ ./
+# The lockfile pins every production dependency; dev dependencies (TypeScript, DuckDB, ...) stay out.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force \
+ && chown airbyte:airbyte /airbyte
+WORKDIR /airbyte
+ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/source-azure-client-credentials/main.js"
+ENTRYPOINT ["node", "/airbyte/integration_code/dist/source-azure-client-credentials/main.js"]
+LABEL io.airbyte.name=airbyte/source-azure-client-credentials
+LABEL io.airbyte.version=0.1.0
+USER airbyte
