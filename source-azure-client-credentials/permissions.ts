@@ -1,21 +1,64 @@
 // Which application permissions a stream lacks, judged from the token's roles claim.
 import type { PermissionRequirement } from './streams/types.js';
 
-/** Directory.Read.All includes the read permissions of users, groups, applications and the organization. */
-const IMPLIED_BY: Record<string, string[]> = {
-  'User.Read.All': ['Directory.Read.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'Application.Read.All': ['Directory.Read.All', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'GroupMember.Read.All': ['Directory.Read.All', 'Group.Read.All', 'Directory.ReadWrite.All'],
-  'Organization.Read.All': ['Directory.Read.All', 'Organization.ReadWrite.All', 'Directory.ReadWrite.All'],
+/**
+ * Broader application permissions that also grant a read permission, from the "Higher privileged
+ * permissions" column (Application row) of the Graph API pages the streams call:
+ * - User.Read.All: https://learn.microsoft.com/graph/api/user-list#permissions
+ * - Application.Read.All: https://learn.microsoft.com/graph/api/serviceprincipal-list#permissions
+ *   and https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto#permissions
+ *   (Application.ReadWrite.OwnedBy is left out: it only reaches the apps the connector's app owns)
+ * - Organization.Read.All: https://learn.microsoft.com/graph/api/organization-get#permissions
+ * - GroupMember.Read.All: https://learn.microsoft.com/graph/api/group-list-members#permissions
+ * AuditLog.Read.All has no broader substitute: Directory.Read.All does not open the sign-in logs
+ * (https://learn.microsoft.com/graph/api/signin-list#permissions needs AuditLog.Read.All and Directory.Read.All).
+ */
+const IMPLIED_BY: Record<string, readonly string[]> = {
+  'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Application.Read.All': ['Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Organization.Read.All': ['Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'GroupMember.Read.All': ['Group.Read.All', 'GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'Directory.Read.All': ['Directory.ReadWrite.All'],
   'AuditLog.Read.All': [],
 };
 
-const holds = (permission: string, roles: ReadonlySet<string>) =>
-  roles.has(permission) || (IMPLIED_BY[permission] ?? []).some((r) => roles.has(r));
+/** The role in the claim that grants `permission` (itself or a broader one), if any. */
+export function grantingRole(permission: string, roles: readonly string[]): string | undefined {
+  if (roles.includes(permission)) return permission;
+  return (IMPLIED_BY[permission] ?? []).find((broader) => roles.includes(broader));
+}
 
-/** Returns, for each unmet requirement, the permission to grant (the first, least-privileged, choice). */
-export function missingPermissions(requirement: PermissionRequirement, roles: readonly string[]): string[] {
-  const granted = new Set(roles);
-  return requirement.filter((anyOf) => !anyOf.some((p) => holds(p, granted))).map((anyOf) => anyOf[0]!);
+/**
+ * The requirements the roles leave unmet: each entry is one inner list of the stream's
+ * requirement (any one of its permissions would do; the first is the least privileged).
+ */
+export function unmetRequirements(requirement: PermissionRequirement, roles: readonly string[]): string[][] {
+  return requirement.filter((anyOf) => !anyOf.some((permission) => grantingRole(permission, roles) !== undefined));
+}
+
+/** The roles from the claim that satisfy a requirement, one per inner list (for messages). */
+export function grantingRoles(requirement: PermissionRequirement, roles: readonly string[]): string[] {
+  const found = requirement
+    .map((anyOf) => anyOf.map((permission) => grantingRole(permission, roles)).find((role) => role !== undefined))
+    .filter((role): role is string => role !== undefined);
+  return [...new Set(found)];
+}
+
+/** The least-privileged permission of each inner list, de-duplicated, for "add these" advice. */
+export function leastPrivileged(requirements: readonly string[][]): string[] {
+  return [...new Set(requirements.map((anyOf) => anyOf[0]!))];
+}
+
+/**
+ * The fewest permissions that meet every requirement: start from the least-privileged choices and
+ * drop each one the others already imply (e.g. Directory.Read.All, which sign_ins needs anyway,
+ * covers User.Read.All). So the advice never asks for a permission that adds nothing.
+ */
+export function smallestGrant(requirements: readonly string[][]): string[] {
+  const chosen = leastPrivileged(requirements);
+  for (const permission of [...chosen]) {
+    const without = chosen.filter((p) => p !== permission);
+    if (unmetRequirements([...requirements], without).length === 0) chosen.splice(chosen.indexOf(permission), 1);
+  }
+  return chosen;
 }

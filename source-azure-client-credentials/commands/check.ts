@@ -1,29 +1,79 @@
-// check: can this config read every stream? One CONNECTION_STATUS with an actionable message.
+// check: token, roles claim, then one cheap probe per stream endpoint; one CONNECTION_STATUS an administrator can act on.
 import type { Config } from '../config.js';
-import { permissionMessage } from '../diagnosis.js';
+import { checkOutcome, failureProblem, permissionProblem, type StreamProblem } from '../diagnosis.js';
 import { asConnectorError } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
-import { missingPermissions } from '../permissions.js';
-import { connectionStatus, type MessageWriter } from '../protocol.js';
+import { connectionStatus, logMessage, type MessageWriter } from '../protocol.js';
 import { STREAMS } from '../streams/index.js';
+import type { StreamDef } from '../streams/types.js';
 
+type Probe = StreamDef['probe'];
+
+/**
+ * Requests a stream makes besides its own endpoint, probed too: service_principals reads the
+ * tenant's organization object (tenantId, publisher), which needs Organization.Read.All.
+ * GET /organization takes $select but not $top (https://learn.microsoft.com/graph/api/organization-get).
+ */
+const EXTRA_PROBES: Readonly<Record<string, readonly Probe[]>> = {
+  service_principals: [{ path: '/organization', query: { $select: 'id' } }],
+};
+
+const probeKey = (probe: Probe) =>
+  `${probe.path}?${Object.entries(probe.query)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&')}`;
+
+/**
+ * Requests: one token, then each distinct probe once (streams that share an endpoint share its
+ * probe), so check stays within a handful of calls however large the tenant is. Streams whose
+ * permission is absent from the roles claim are not probed: the claim already says they will fail.
+ */
 export async function check(writer: MessageWriter, _config: Config, graph: GraphClient): Promise<number> {
-  const problems: string[] = [];
+  let roles: string[];
   try {
-    const roles = await graph.grantedRoles();
-    for (const def of STREAMS) {
-      const missing = missingPermissions(def.permissions, roles);
-      if (missing.length > 0) {
-        problems.push(permissionMessage(def.name, missing));
-        continue;
-      }
-      await graph.get(def.probe.path, { query: def.probe.query, bucket: def.probe.bucket ?? 'identity' });
-    }
+    roles = await graph.grantedRoles();
   } catch (caught) {
+    // Token errors (wrong or expired secret, unknown app or tenant, no route to the login host)
+    // arrive already worded by the Graph client's error policy.
     const error = asConnectorError(caught);
     if (error.failureType === 'system_error') throw caught;
-    problems.push(error.message);
+    await writer.emit(connectionStatus(false, error.message));
+    return 0;
   }
-  await writer.emit(connectionStatus(problems.length === 0, problems.length ? problems.join(' ') : undefined));
+
+  const probes = new Map<string, Promise<unknown>>();
+  const probe = (p: Probe): Promise<unknown> => {
+    const key = probeKey(p);
+    let pending = probes.get(key);
+    if (!pending) {
+      // Resolves to the failure (or undefined), so that one shared rejection is never left unhandled.
+      pending = graph.get(p.path, { query: p.query, bucket: p.bucket ?? 'identity' }).then(
+        () => undefined,
+        (caught: unknown) => caught ?? new Error('probe failed'),
+      );
+      probes.set(key, pending);
+    }
+    return pending;
+  };
+
+  const judge = async (def: StreamDef): Promise<StreamProblem | undefined> => {
+    const claimed = permissionProblem(def.permissions, roles);
+    if (claimed) return claimed;
+    // Consent can lag behind the claim, and the licence shows only in an answer: ask Graph itself.
+    for (const p of [def.probe, ...(EXTRA_PROBES[def.name] ?? [])]) {
+      const failure = await probe(p);
+      if (failure === undefined) continue;
+      const problem = failureProblem(failure, def.permissions, roles);
+      if (!problem || (problem.kind === 'other' && problem.error.failureType === 'system_error')) throw failure;
+      return problem;
+    }
+    return undefined;
+  };
+
+  const results = await Promise.all(STREAMS.map(async (def) => ({ stream: def.name, problem: await judge(def) })));
+  const outcome = checkOutcome(results);
+  if (outcome.succeeded && outcome.message) await writer.emit(logMessage('WARN', outcome.message));
+  await writer.emit(connectionStatus(outcome.succeeded, outcome.message));
   return 0;
 }

@@ -1,11 +1,10 @@
 // read: runs each configured stream in turn, emitting records, per-stream STATE with exact counts and statuses.
 import type { ConfiguredStream } from '../catalog.js';
 import type { Config } from '../config.js';
-import { asConnectorError, ConnectorError, configError } from '../errors.js';
+import { asConnectorError, ConnectorError } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
-import { missingPermissions } from '../permissions.js';
-import { permissionMessage } from '../diagnosis.js';
+import { diagnoseFailure, permissionProblem, streamError } from '../diagnosis.js';
 import {
   errorTrace,
   recordMessage,
@@ -32,8 +31,10 @@ async function readStream(
   const rawState = syncMode === 'incremental' ? input.states.get(name) : undefined;
   const state = rawState !== undefined && def.parseState ? def.parseState(rawState, input.config) : (rawState as object | undefined);
 
-  const missing = missingPermissions(def.permissions, await graph.grantedRoles());
-  if (missing.length > 0) throw configError(permissionMessage(name, missing));
+  // The same diagnosis as check: a missing permission fails this stream fast, the others go on.
+  const roles = await graph.grantedRoles();
+  const problem = permissionProblem(def.permissions, roles);
+  if (problem) throw streamError(name, problem);
 
   let sinceState = 0;
   let total = 0;
@@ -56,6 +57,9 @@ async function readStream(
         sinceState = 0;
       }
     }
+  } catch (caught) {
+    // A licence or consent 403 becomes the sentence check would print; anything else passes unchanged.
+    throw diagnoseFailure(name, caught, def.permissions, roles);
   } finally {
     graph.onRateLimited = undefined;
   }
