@@ -46,6 +46,42 @@ export interface Tenant {
   /** The generator's "now": sign-ins and retention are relative to it (defaults to real now at generation). */
   now: Date;
   retentionDays: number;
+  // Optional additions (test/emulator/tenant.ts and mutations.ts fill them; absent means "none").
+  /** Objects the generator placed for tests to find (group expansion cases, big groups). */
+  landmarks?: TenantLandmarks;
+  /** The directory change log, oldest first, appended by applyMutations (mutations.ts); delta queries read it. */
+  changeLog?: DirectoryChange[];
+  /** Soft-deleted users and service principals by id (restorable; gone from the lists meanwhile). */
+  deletedItems?: Map<string, DeletedItem>;
+}
+
+/** Ids of the generator's deliberate cases (undefined when the tenant is too small to hold them). */
+export interface TenantLandmarks {
+  /** Groups sized by sizes.bigGroupSizes, in that order. */
+  bigGroups: string[];
+  /** Two groups that both contain `twinUser`; the user and both groups are assigned to the same app (`twinApp`). */
+  twinGroups: string[];
+  twinUser?: string;
+  twinApp?: string;
+  /** A group whose direct members include the nested group `childGroup`, a device, a service principal and a contact. */
+  parentGroup?: string;
+  childGroup?: string;
+  /** A group with no members (assigned to an app: it yields no roster rows). */
+  emptyGroup?: string;
+}
+
+/** A soft-deleted object and what restoring it brings back (Graph restores memberships and app role assignments). */
+export interface DeletedItem {
+  resource: 'users' | 'servicePrincipals';
+  /** The object as it was before deletion (restored as is). */
+  object: GraphObject;
+  deletedDateTime: string;
+  /** Groups it was a direct member of. */
+  groupIds: string[];
+  /** Assignments it held as a principal (user or service principal), with their resource. */
+  assignments: GraphObject[];
+  /** For a service principal: the assignments made to it as a resource (its appRoleAssignedTo). */
+  assignedTo: GraphObject[];
 }
 
 /** The config options that change what a stream must yield. */
@@ -101,4 +137,14 @@ export interface EmulatorCredentials {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+}
+
+/** One entry of the directory change log that delta queries read (appended by mutations). */
+export interface DirectoryChange {
+  /** Monotonic sequence number; a delta token remembers the last one it has seen. */
+  seq: number;
+  resource: 'users' | 'servicePrincipals';
+  id: string;
+  /** 'updated' (created, changed or restored: serve the full current object), or a removal reason. */
+  kind: 'updated' | 'changed' | 'deleted';
 }

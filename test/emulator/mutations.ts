@@ -1,0 +1,188 @@
+// Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users
+// and service principals, each recorded in tenant.changeLog as a DirectoryChange.
+// Delta semantics: https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
+import { createServicePrincipal } from './tenant-apps.js';
+import { isoTicks, Random } from './tenant-random.js';
+import { createMember, DEPARTMENTS } from './tenant-users.js';
+import { contextOf } from './tenant.js';
+import type { DeletedItem, DirectoryChange, GraphObject, Tenant } from './types.js';
+
+type Resource = DirectoryChange['resource'];
+
+export interface MutationCounts {
+  creates?: number;
+  updates?: number;
+  /** Removed from the lists but restorable: delta reports `@removed: {reason: 'changed'}`. */
+  softDeletes?: number;
+  /** Gone for good: `@removed: {reason: 'deleted'}`. */
+  hardDeletes?: number;
+  /** Soft-deleted objects brought back (oldest deletions first; fewer when fewer are in the bin): 'updated'. */
+  restores?: number;
+  /** Which collections change; each gets the counts above. Default both. */
+  resources?: Resource[];
+}
+
+/** Users' updates in turn: each can change what the users stream keeps (domain and include_guests filters). */
+const USER_UPDATES = ['department', 'mail', 'userType', 'domain'] as const;
+const SP_UPDATES = ['assignmentRequired', 'ssoMode', 'replyUrls'] as const;
+
+function listOf(tenant: Tenant, resource: Resource): GraphObject[] {
+  return resource === 'users' ? tenant.users : tenant.servicePrincipals;
+}
+
+function replaceIn(list: GraphObject[], updated: GraphObject): void {
+  list[list.findIndex((o) => o.id === updated.id)] = updated;
+}
+
+/** A new mail on `domain`, moving the old primary to a secondary smtp: entry (how Exchange keeps the old address). */
+function withMail(user: GraphObject, domain: string, moveUpn: boolean): GraphObject {
+  const upn = String(user.userPrincipalName);
+  const local = (typeof user.mail === 'string' ? user.mail : upn).split('@')[0]!.split('#')[0]!;
+  const mail = `${local}@${domain}`;
+  const proxies = ((user.proxyAddresses as string[]) ?? []).map((p) => (p.startsWith('SMTP:') ? `smtp:${p.slice(5)}` : p));
+  return {
+    ...user,
+    mail,
+    proxyAddresses: [`SMTP:${mail}`, ...proxies],
+    userPrincipalName: moveUpn && !upn.includes('#EXT#') ? `${upn.split('@')[0]}@${domain}` : upn,
+  };
+}
+
+function updateUser(user: GraphObject, how: (typeof USER_UPDATES)[number], rng: Random, tenant: Tenant): GraphObject {
+  switch (how) {
+    case 'department':
+      return { ...user, department: DEPARTMENTS.find((d) => d !== user.department && rng.chance(0.5)) ?? (user.department === 'Legal' ? 'Sales' : 'Legal') };
+    case 'mail':
+      return withMail(user, domainOtherThan(user.mail, ['contoso.co.example', 'northwind.example']), false);
+    case 'userType':
+      return { ...user, userType: user.userType === 'Guest' ? 'Member' : 'Guest' };
+    case 'domain':
+      return withMail(user, domainOtherThan(user.mail, ['northwind.example', tenant.defaultDomain]), true);
+  }
+}
+
+function domainOtherThan(mail: unknown, candidates: string[]): string {
+  const current = typeof mail === 'string' ? mail.slice(mail.lastIndexOf('@') + 1).toLowerCase() : '';
+  return candidates.find((d) => d !== current)!;
+}
+
+function updateServicePrincipal(sp: GraphObject, how: (typeof SP_UPDATES)[number]): GraphObject {
+  switch (how) {
+    case 'assignmentRequired':
+      return { ...sp, appRoleAssignmentRequired: !sp.appRoleAssignmentRequired };
+    case 'ssoMode':
+      return { ...sp, preferredSingleSignOnMode: sp.preferredSingleSignOnMode === 'oidc' ? 'saml' : 'oidc' };
+    case 'replyUrls':
+      return { ...sp, replyUrls: [...((sp.replyUrls as string[]) ?? []), `https://app-${String(sp.id).slice(0, 8)}.example/callback`] };
+  }
+}
+
+/** Removes `id` from the directory: its group memberships and the assignments it holds or (as a resource) has. */
+function detach(tenant: Tenant, id: string): Pick<DeletedItem, 'groupIds' | 'assignments' | 'assignedTo'> {
+  const groupIds: string[] = [];
+  for (const [groupId, members] of tenant.groupMembers) {
+    const at = members.indexOf(id);
+    if (at >= 0) {
+      tenant.groupMembers.set(groupId, members.filter((m) => m !== id));
+      groupIds.push(groupId);
+    }
+  }
+  const assignments: GraphObject[] = [];
+  for (const [resourceId, list] of tenant.assignments) {
+    if (list.some((a) => a.principalId === id)) {
+      assignments.push(...list.filter((a) => a.principalId === id));
+      tenant.assignments.set(resourceId, list.filter((a) => a.principalId !== id));
+    }
+  }
+  const assignedTo = tenant.assignments.get(id) ?? [];
+  tenant.assignments.delete(id);
+  return { groupIds, assignments, assignedTo };
+}
+
+/** Puts a soft-deleted object back with what still exists of its memberships and assignments. */
+function restore(tenant: Tenant, item: DeletedItem): void {
+  listOf(tenant, item.resource).push(item.object);
+  for (const groupId of item.groupIds) {
+    const members = tenant.groupMembers.get(groupId);
+    if (members) tenant.groupMembers.set(groupId, [...members, item.object.id]);
+  }
+  const resources = new Set(tenant.servicePrincipals.map((sp) => sp.id));
+  for (const a of item.assignments) {
+    const resourceId = String(a.resourceId);
+    if (resources.has(resourceId)) tenant.assignments.set(resourceId, [...(tenant.assignments.get(resourceId) ?? []), a]);
+  }
+  if (item.assignedTo.length) tenant.assignments.set(item.object.id, item.assignedTo);
+}
+
+/** `count` distinct random objects of `list` that are not in `taken` (fewer if the list runs out). */
+function pickDistinct(rng: Random, list: GraphObject[], count: number, taken: Set<string>): GraphObject[] {
+  const picked: GraphObject[] = [];
+  for (let attempts = 0; picked.length < count && attempts < count * 20 + 100; attempts++) {
+    const o = list[rng.int(list.length)];
+    if (o && !taken.has(o.id)) {
+      taken.add(o.id);
+      picked.push(o);
+    }
+  }
+  return picked;
+}
+
+/**
+ * Applies the changes to `tenant` in place (lists, groupMembers, assignments, deletedItems) and appends them to
+ * tenant.changeLog; returns the entries appended. Deterministic for (tenant state, seed). Objects are replaced,
+ * never modified, so a record already served keeps its old content. The generator's landmarks are never deleted.
+ */
+export function applyMutations(tenant: Tenant, seed: number, counts: MutationCounts): DirectoryChange[] {
+  const log = (tenant.changeLog ??= []);
+  const bin = (tenant.deletedItems ??= new Map());
+  const rng = Random.forSection(seed, `mutations:${log.length}`);
+  // Change times follow the tenant's clock (a minute per earlier change), not the wall clock: results stay deterministic.
+  const nowMs = tenant.now.getTime() + 60_000 * (log.length + 1);
+  const ctx = contextOf(tenant, nowMs);
+  const appended: DirectoryChange[] = [];
+  const record = (resource: Resource, id: string, kind: DirectoryChange['kind']) => {
+    const change: DirectoryChange = { seq: (log[log.length - 1]?.seq ?? 0) + 1, resource, id, kind };
+    log.push(change);
+    appended.push(change);
+  };
+  const landmarks = tenant.landmarks;
+  const protectedIds = [landmarks?.twinUser, landmarks?.twinApp].filter((id): id is string => !!id);
+
+  for (const resource of counts.resources ?? (['users', 'servicePrincipals'] as Resource[])) {
+    const list = listOf(tenant, resource);
+    const taken = new Set<string>(protectedIds);
+    for (let i = 0; i < (counts.creates ?? 0); i++) {
+      const seq = (log[log.length - 1]?.seq ?? 0) + 1;
+      const created = resource === 'users' ? createMember(rng, ctx, `.n${seq}`) : createServicePrincipal(rng, ctx, seq);
+      list.push(created);
+      taken.add(created.id);
+      record(resource, created.id, 'updated');
+    }
+    pickDistinct(rng, list, counts.updates ?? 0, taken).forEach((o, k) => {
+      const updated = resource === 'users' ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant) : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
+      replaceIn(list, updated);
+      record(resource, o.id, 'updated');
+    });
+    const remove = (o: GraphObject) => list.splice(list.findIndex((x) => x.id === o.id), 1);
+    for (const o of pickDistinct(rng, list, counts.softDeletes ?? 0, taken)) {
+      remove(o);
+      bin.set(o.id, { resource, object: o, deletedDateTime: isoTicks(nowMs, rng.int(10_000_000)), ...detach(tenant, o.id) });
+      record(resource, o.id, 'changed');
+    }
+    for (const o of pickDistinct(rng, list, counts.hardDeletes ?? 0, taken)) {
+      remove(o);
+      detach(tenant, o.id);
+      record(resource, o.id, 'deleted');
+    }
+    let restores = counts.restores ?? 0;
+    for (const [id, item] of bin) {
+      if (restores <= 0) break;
+      if (item.resource !== resource) continue;
+      bin.delete(id);
+      restore(tenant, item);
+      record(resource, id, 'updated');
+      restores--;
+    }
+  }
+  return appended;
+}
