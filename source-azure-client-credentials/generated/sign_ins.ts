@@ -243,7 +243,7 @@ export interface SignInsRecord {
    */
   riskEventTypes_v2?: null | (null | string)[];
   /**
-   * Derived by the connector (not a Graph property): the non-empty values of location.city, location.state and location.countryOrRegion, in that order, joined with ", " (e.g. "Redmond, Washington, US"); null when all three are empty or missing. A value counts as empty when it is null or only whitespace; values are kept as Graph returns them.
+   * Derived by the connector (not a Graph property): the non-empty values of location.city, location.state and location.countryOrRegion, in that order, joined with ", " (e.g. "Redmond, Washington, US"); null when all three are empty or missing. A value counts as empty when it is missing, null or the empty string; values are kept as Graph returns them.
    */
   loginLocation?: null | string;
   [k: string]: unknown;

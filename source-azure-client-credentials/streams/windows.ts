@@ -1,0 +1,196 @@
+// Time windows for sign_ins: the range one sync reads, the $filter of a window, and the adaptive window planner.
+import {
+  ceilToSecond,
+  floorToSecond,
+  formatInstant,
+  maxTicks,
+  minTicks,
+  msToTicks,
+  parseInstant,
+  TICKS_PER_DAY,
+  TICKS_PER_MINUTE,
+  TICKS_PER_SECOND,
+} from './instants.js';
+
+/**
+ * Graph keeps sign-in logs for 30 days with Entra ID P1/P2 and refuses an older literal with
+ * 400 "Invalid filter clause" (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention).
+ */
+export const RETENTION_DAYS = 30;
+/**
+ * The oldest literal a sync uses is this much younger than the retention limit, so that clock skew
+ * and the time a throttled first request waits can never push it past what Graph keeps.
+ */
+export const RETENTION_MARGIN_MINUTES = 15;
+/**
+ * A sync never reads sign-ins newer than now minus this lag: a window's end becomes the cursor, and
+ * Graph publishes sign-ins with a delay (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-latencies),
+ * so a window that ends "now" would checkpoint past sign-ins still on their way. The lookback
+ * (sign_in_lookback_minutes) covers later stragglers.
+ */
+export const END_LAG_MINUTES = 2;
+
+/** The whole range one sync reads: [from, to), whole seconds. */
+export interface SyncRange {
+  from: bigint;
+  to: bigint;
+  /** Set when the wanted start was older than retention and was moved forward. */
+  clampedFrom?: bigint;
+  /** The incoming cursor: no checkpoint at or before it is emitted, so the cursor never moves backwards. */
+  cursor?: bigint;
+  /** True when there is nothing to read (the cursor or start_date is at or after the end). */
+  empty: boolean;
+}
+
+export interface RangeInput {
+  nowMs: number;
+  /** config.start_date (first sync only). */
+  startDate?: string;
+  /** The incoming state's cursor (later syncs). */
+  cursor?: bigint;
+  lookbackMinutes: number;
+}
+
+/** Where a sync starts and ends: cursor minus lookback, else start_date, else retention; never past now minus the lag. */
+export function planRange({ nowMs, startDate, cursor, lookbackMinutes }: RangeInput): SyncRange {
+  const now = msToTicks(nowMs);
+  const to = floorToSecond(now - BigInt(END_LAG_MINUTES) * TICKS_PER_MINUTE);
+  const retentionStart = ceilToSecond(now - BigInt(RETENTION_DAYS) * TICKS_PER_DAY + BigInt(RETENTION_MARGIN_MINUTES) * TICKS_PER_MINUTE);
+  const wanted =
+    cursor !== undefined
+      ? cursor - BigInt(lookbackMinutes) * TICKS_PER_MINUTE
+      : startDate !== undefined
+        ? parseInstant(startDate)
+        : undefined;
+  let from = wanted === undefined ? retentionStart : floorToSecond(wanted);
+  const clamped = from < retentionStart;
+  if (clamped) from = retentionStart;
+  return {
+    from,
+    to,
+    ...(clamped ? { clampedFrom: floorToSecond(wanted!) } : {}),
+    ...(cursor !== undefined ? { cursor } : {}),
+    empty: from >= to || (cursor !== undefined && cursor >= to),
+  };
+}
+
+/**
+ * The $filter of window [from, to]: unquoted ISO-8601 UTC literals with the documented ge and le
+ * operators (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters); a quoted
+ * literal is refused. Records at exactly `to` are dropped by the reader: the next window owns them.
+ */
+export function windowFilter(from: bigint, to: bigint): string {
+  return `createdDateTime ge ${formatInstant(from)} and createdDateTime le ${formatInstant(to)}`;
+}
+
+/** True when a record of window [from, to) belongs to it; one at exactly `to` belongs to the next window. */
+export const beforeWindowEnd = (createdDateTime: bigint | undefined, to: bigint): boolean =>
+  createdDateTime === undefined || createdDateTime < to;
+
+export interface PlannerOptions {
+  /** First window size of a sync. @default 1 hour */
+  initial: bigint;
+  min: bigint;
+  max: bigint;
+  /** Records a window should hold: 10 pages of 1000, well under the checkpoint ceiling. */
+  targetRecords: number;
+  /**
+   * A window stops early (and is split) once it has yielded this many records, so that a burst the
+   * planner did not foresee still checkpoints at least every 2 x this many records.
+   */
+  splitAfterRecords: number;
+}
+
+export const PLANNER: PlannerOptions = {
+  initial: 60n * TICKS_PER_MINUTE,
+  min: TICKS_PER_SECOND,
+  // A quiet tenant reads its 30 days in a handful of requests instead of hundreds.
+  max: 7n * TICKS_PER_DAY,
+  targetRecords: 10_000,
+  splitAfterRecords: 25_000,
+};
+
+/**
+ * The next window size from what the last one held: aim at targetRecords at the observed rate,
+ * growing at most 4x and shrinking at most 8x per step (one odd window should not swing the size),
+ * in whole seconds between min and max.
+ */
+export function nextWindowSize(current: bigint, observed: { records: number; span: bigint }, options: PlannerOptions = PLANNER): bigint {
+  let size: bigint;
+  if (observed.records === 0 || observed.span <= 0n) size = current * 4n;
+  else {
+    const ideal = (observed.span * BigInt(options.targetRecords)) / BigInt(observed.records);
+    size = maxTicks(minTicks(ideal, current * 4n), current / 8n);
+  }
+  return floorToSecond(maxTicks(options.min, minTicks(options.max, size)));
+}
+
+/**
+ * Walks [from, to) in ascending windows and knows where the cursor may checkpoint.
+ * A split window ([from, at) still to read, [at, to) already read because results come newest
+ * first) is remembered as a done range: the walker reads the gap, then jumps over it.
+ */
+export class WindowWalker {
+  /** Everything before `position` has been emitted. */
+  position: bigint;
+  size: bigint;
+  private readonly done: Array<{ from: bigint; to: bigint }> = [];
+  private current: { from: bigint; to: bigint } | undefined;
+
+  constructor(
+    from: bigint,
+    readonly end: bigint,
+    private readonly options: PlannerOptions = PLANNER,
+  ) {
+    this.position = from;
+    this.size = options.initial;
+  }
+
+  /** The next window to read, or undefined when the range is done. */
+  next(): { from: bigint; to: bigint } | undefined {
+    if (this.position >= this.end) return undefined;
+    const nextDone = this.done[0]?.from ?? this.end;
+    this.current = { from: this.position, to: minTicks(minTicks(this.position + this.size, this.end), nextDone) };
+    return this.current;
+  }
+
+  /** The current window was read whole; returns the new checkpoint position. */
+  complete(records: number): bigint {
+    const window = this.take();
+    this.size = nextWindowSize(this.size, { records, span: window.to - window.from }, this.options);
+    this.position = window.to;
+    // Jump over ranges read ahead by splits.
+    while (this.done[0] && this.done[0].from <= this.position) this.position = maxTicks(this.position, this.done.shift()!.to);
+    return this.position;
+  }
+
+  /**
+   * Where the current window could be split once the newest-first records down to `oldest` are out:
+   * the next whole second after `oldest` (every record from there to the window end has been emitted).
+   * Undefined when no whole second would be saved: keep reading the window then.
+   */
+  splitPoint(oldest: bigint): bigint | undefined {
+    const window = this.current;
+    if (!window) return undefined;
+    const at = floorToSecond(oldest) + TICKS_PER_SECOND;
+    return at < window.to && at > window.from ? at : undefined;
+  }
+
+  /** The current window was stopped after `records` records down to `oldest`: [splitPoint, end) is done. */
+  split(oldest: bigint, records: number): void {
+    const at = this.splitPoint(oldest);
+    if (at === undefined) throw new Error('WindowWalker: this window cannot be split there');
+    const window = this.take();
+    this.size = nextWindowSize(this.size, { records, span: window.to - oldest }, this.options);
+    this.done.unshift({ from: at, to: window.to });
+    // Adjacent done ranges merge, so one jump covers them.
+    if (this.done[1] && this.done[1].from <= window.to) this.done.splice(0, 2, { from: at, to: this.done[1].to });
+  }
+
+  private take(): { from: bigint; to: bigint } {
+    const window = this.current;
+    if (!window) throw new Error('WindowWalker: no window in progress');
+    this.current = undefined;
+    return window;
+  }
+}
