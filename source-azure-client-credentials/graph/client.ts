@@ -1,20 +1,146 @@
-// PLACEHOLDER until the Graph client issue lands.
+// The one Graph client: wires token, transport, pacing, retries, paging and batching behind the GraphClient contract.
 import type { Config } from '../config.js';
-import { ConnectorError } from '../errors.js';
+import { resolveEndpoints } from '../endpoints.js';
 import type { Logger } from '../logger.js';
-import type { GraphClient } from './types.js';
+import { createBatcher } from './batch.js';
+import type { MessageContext } from './errorPolicy.js';
+import { certificateAuthorities, createGraphSender, createLoginHttp, createTransport, DEFAULT_TIMEOUTS, displayRequest, type Timeouts } from './http.js';
+import { estimateCost, IDENTITY_RU_PER_10S, Pacer, selectsSignInActivity, Semaphore } from './pacing.js';
+import { GraphUrls, LinkGuard, toPage } from './paging.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { LoginNetwork, TokenSource } from './token.js';
+import type { BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, RequestOptions } from './types.js';
 
-export function createGraphClient(_config: Config, _deps: { log: Logger }): GraphClient {
-  const fail = () => {
-    throw new ConnectorError('The Graph client is not built yet.', 'system_error');
+export interface GraphClientDeps {
+  log: Logger;
+  /**
+   * Environment read at construction (default process.env): AZURE_AUTHORITY_HOST / AZURE_GRAPH_ENDPOINT
+   * (endpoints.ts), AZURE_GRAPH_TIME_SCALE (test-only divisor of Graph's throttling windows) and
+   * NODE_EXTRA_CA_CERTS (trusted by got explicitly, so an in-process test can pass its own).
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Test knobs; production uses the defaults. */
+  retry?: Partial<RetryPolicy>;
+  timeouts?: Partial<Timeouts>;
+  identityRuPer10s?: number;
+  /** The clock the token cache judges freshness by (tests skew it to make Graph see an expired token). */
+  tokenClock?: () => number;
+}
+
+const USER_AGENT = 'source-azure-client-credentials/0.1.0';
+/** A GUID is the shape of a secret's ID; its Value is a ~40-character string. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function timeScaleOf(env: NodeJS.ProcessEnv): number {
+  const scale = Number(env.AZURE_GRAPH_TIME_SCALE ?? 1);
+  return Number.isFinite(scale) && scale > 0 ? scale : 1;
+}
+
+export function createGraphClient(config: Config, deps: GraphClientDeps): GraphClient {
+  const env = deps.env ?? process.env;
+  const { log } = deps;
+  const endpoints = resolveEndpoints(config.cloud, env);
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
+  const stats: GraphStats = { requests: 0, retries: 0, throttled: 0, waitMs: 0 };
+  const secret = config.credentials.client_secret;
+  const context: MessageContext = {
+    clientId: config.client_id,
+    cloud: config.cloud,
+    authorityHost: endpoints.authorityHost,
+    graphRoot: endpoints.graphRoot,
+    secretLooksLikeId: GUID.test(secret.trim()),
   };
-  return {
-    get: async () => fail(),
-    pages: () => fail(),
-    list: () => fail(),
-    batchPages: () => fail(),
-    grantedRoles: async () => fail(),
-    stats: () => ({ requests: 0, retries: 0, throttled: 0, waitMs: 0 }),
-    close: () => {},
+  const { http: transport, agent } = createTransport({
+    ca: certificateAuthorities(env),
+    timeouts: { ...DEFAULT_TIMEOUTS, ...deps.timeouts },
+    userAgent: USER_AGENT,
+  });
+  const tokens = new TokenSource({
+    clientId: config.client_id,
+    clientSecret: secret,
+    authority: `${endpoints.authorityHost}/${config.tenant_id}`,
+    knownAuthority: new URL(endpoints.authorityHost).host,
+    scope: endpoints.scope,
+    network: new LoginNetwork(createLoginHttp(transport, { ...policy, maxAttempts: Math.min(policy.maxAttempts, 4) }, log)),
+    context,
+    now: deps.tokenClock,
+  });
+  const pacer = new Pacer({
+    timeScale: timeScaleOf(env),
+    identityRuPer10s: deps.identityRuPer10s ?? IDENTITY_RU_PER_10S,
+    reportsPer10s: config.reports_requests_per_10_seconds,
+  });
+  const semaphore = new Semaphore(config.max_concurrent_requests);
+  const urls = new GraphUrls(endpoints.graphRoot);
+
+  const client: GraphClient = {
+    async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
+      const url = urls.resolve(path, options.query);
+      const bucket = options.bucket ?? 'identity';
+      const { body } = await semaphore.run(() => send<T>('GET', url, { headers: options.headers, bucket, cost: costOf(bucket, url) }));
+      return body;
+    },
+
+    async *pages<T>(pathOrLink: string, options: RequestOptions = {}): AsyncIterable<GraphPage<T>> {
+      const bucket = options.bucket ?? 'identity';
+      // The last good link: a retried request repeats this URL, never a link from a failed answer.
+      let url: string | undefined = urls.resolve(pathOrLink, options.query);
+      const guard = new LinkGuard({ ...context, request: displayRequest('GET', url) });
+      // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
+      const signInActivity = selectsSignInActivity(url);
+      while (url) {
+        const current: string = url;
+        const { body } = await semaphore.run(() =>
+          send<unknown>('GET', current, { headers: options.headers, bucket, cost: costOf(bucket, current), signInActivity }),
+        );
+        const page = toPage<T>(body);
+        if (page.nextLink) {
+          guard.check(page.nextLink);
+          url = urls.resolve(page.nextLink);
+        } else url = undefined;
+        yield page;
+      }
+    },
+
+    async *list<T>(path: string, options?: RequestOptions): AsyncIterable<T> {
+      for await (const page of client.pages<T>(path, options)) yield* page.value;
+    },
+
+    batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: { bucket?: Bucket } = {}): AsyncIterable<BatchPage<T>> {
+      return batcher<T>(requests, options.bucket ?? 'identity');
+    },
+
+    grantedRoles: () => tokens.roles(),
+
+    stats(reset = false): GraphStats {
+      const snapshot = { ...stats, waitMs: Math.round(stats.waitMs) };
+      if (reset) Object.assign(stats, { requests: 0, retries: 0, throttled: 0, waitMs: 0 });
+      return snapshot;
+    },
+
+    close(): void {
+      agent.destroy();
+    },
   };
+
+  const onRateLimited = () => client.onRateLimited;
+  const send = createGraphSender({ transport, tokens, pacer, policy, log, stats, context, onRateLimited });
+  const batcher = createBatcher({
+    send,
+    urls,
+    pacer,
+    semaphore,
+    policy,
+    stats,
+    log,
+    context,
+    maxConcurrent: config.max_concurrent_requests,
+    useBatch: config.use_batch_requests,
+    onRateLimited,
+  });
+  return client;
+}
+
+function costOf(bucket: Bucket, url: string): number {
+  return bucket === 'identity' ? estimateCost(url) : 1;
 }

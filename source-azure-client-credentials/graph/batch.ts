@@ -1,0 +1,207 @@
+// Many GETs at once: JSON $batch (up to 20 per call, failed items retried alone) or one plain request per item, each key followed to its last page.
+// https://learn.microsoft.com/graph/json-batching ; throttled items: https://learn.microsoft.com/graph/throttling#throttling-and-batching
+import type { Logger } from '../logger.js';
+import { decide, type MessageContext } from './errorPolicy.js';
+import { graphError, graphErrorBody, GraphRequestError } from './errors.js';
+import { displayRequest, type GraphSender } from './http.js';
+import { estimateCost, type Pacer, type Semaphore } from './pacing.js';
+import { isAbsolute, LinkGuard, toPage, type GraphUrls } from './paging.js';
+import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
+import type { BatchPage, BatchRequest, Bucket, GraphStats } from './types.js';
+
+/** Graph's limit of requests in one $batch. */
+export const MAX_BATCH_ITEMS = 20;
+
+export interface BatchDeps {
+  send: GraphSender;
+  urls: GraphUrls;
+  pacer: Pacer;
+  semaphore: Semaphore;
+  policy: RetryPolicy;
+  stats: GraphStats;
+  log: Logger;
+  context: MessageContext;
+  maxConcurrent: number;
+  useBatch: boolean;
+  onRateLimited: () => ((until: number) => void) | undefined;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Item {
+  key: string;
+  /** The first request's path (relative, with query) or the absolute nextLink to follow. */
+  link: string;
+  headers?: Record<string, string>;
+  /** Failed attempts of the current page, and the time waited for it. */
+  failures: number;
+  waitedMs: number;
+  notBefore: number;
+  guard: LinkGuard;
+}
+
+interface Settled<T> {
+  pages: BatchPage<T>[];
+  requeue: Item[];
+}
+
+const headerOf = (headers: Record<string, unknown> | undefined, name: string): string | undefined => {
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return String(value);
+  return undefined;
+};
+
+export function createBatcher(deps: BatchDeps) {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** The page's continuation, after the loop guard saw its nextLink. */
+  function continuation(item: Item, nextLink: string): Item {
+    item.guard.check(nextLink);
+    return { ...item, link: nextLink, failures: 0, waitedMs: 0, notBefore: 0 };
+  }
+
+  function label(item: Item): string {
+    return displayRequest('GET', isAbsolute(item.link) ? item.link : `${deps.urls.versionRoot}${item.link}`);
+  }
+
+  /** One $batch call for up to 20 items. */
+  async function runBatch<T>(items: Item[], bucket: Bucket): Promise<Settled<T>> {
+    const requests = items.map((item, index) => ({
+      id: String(index + 1),
+      method: 'GET',
+      url: isAbsolute(item.link) ? deps.urls.relative(item.link) : item.link,
+      ...(item.headers ? { headers: item.headers } : {}),
+    }));
+    // Each item is charged and throttled on its own: the call costs what its items cost.
+    const cost = bucket === 'identity' ? requests.reduce((sum, r) => sum + estimateCost(r.url), 0) : requests.length;
+    const { body } = await deps.semaphore.run(() =>
+      deps.send<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] }>(
+        'POST',
+        `${deps.urls.versionRoot}/$batch`,
+        { json: { requests }, bucket, cost },
+      ),
+    );
+    const byId = new Map((body.responses ?? []).map((r) => [String(r.id), r]));
+    // Items carry their own throttling headers: the highest usage Graph reports slows the bucket down.
+    const usage = Math.max(0, ...[...byId.values()].map((r) => Number(headerOf(r.headers, 'x-ms-throttle-limit-percentage')) || 0));
+    if (usage) deps.pacer.budgets[bucket].pressure(usage);
+    const statuses = new Map<number, number>();
+    for (const r of byId.values()) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    deps.log.debug(`POST /$batch: ${items.length} items, ${[...statuses].map(([status, n]) => `${n}x ${status}`).join(', ')}${usage ? `, throttle-limit ${usage}` : ''}`);
+    const settled: Settled<T> = { pages: [], requeue: [] };
+    const retried: { item: Item; retryAfterMs?: number; delayMs: number }[] = [];
+    let throttled = false;
+    for (const [index, item] of items.entries()) {
+      const answer = byId.get(String(index + 1));
+      // An item without an answer is treated like a 503: retried alone.
+      const status = answer?.status ?? 503;
+      if (status >= 200 && status < 300) {
+        const page = toPage<T>(answer?.body);
+        settled.pages.push({ key: item.key, page, last: !page.nextLink });
+        if (page.nextLink) settled.requeue.push(continuation(item, page.nextLink));
+        continue;
+      }
+      const { code, detail } = graphErrorBody(answer?.body);
+      const outcome = { kind: 'http' as const, status, code };
+      const context = { ...deps.context, request: `batch ${label(item)}`, status, code, detail, attempts: item.failures + 1, waitedMs: item.waitedMs };
+      const decision = decide(outcome);
+      deps.log.debug(`batch item ${label(item)} ${status}${code ? ` ${code}` : ''}`);
+      if (status === 429) {
+        deps.stats.throttled++;
+        throttled = true;
+      }
+      if (decision.action === 'retry') {
+        const retryAfterMs = parseRetryAfter(headerOf(answer?.headers, 'retry-after'));
+        const verdict = nextRetry(item.failures + 1, retryAfterMs, item.waitedMs, deps.policy);
+        if (!verdict.retry) throw graphError(outcome, context);
+        retried.push({ item, retryAfterMs, delayMs: verdict.delayMs });
+      } else if (decision.action === 'skip') {
+        settled.pages.push({ key: item.key, error: graphError(outcome, context), last: true });
+      } else {
+        throw graphError(outcome, context);
+      }
+    }
+    if (retried.length > 0) {
+      // All retried items wait for the longest Retry-After (or backoff) among them: the budget is the tenant's, not the item's.
+      const delayMs = Math.max(...retried.map((r) => r.delayMs));
+      const until = Date.now() + delayMs;
+      if (throttled) deps.pacer.budgets[bucket].block(until);
+      for (const { item } of retried) {
+        deps.stats.retries++;
+        settled.requeue.push({ ...item, failures: item.failures + 1, waitedMs: item.waitedMs + delayMs, notBefore: until });
+      }
+    }
+    return settled;
+  }
+
+  /** One plain GET for one item (use_batch_requests off); got retries it, the policy may skip it. */
+  async function runSingle<T>(item: Item, bucket: Bucket): Promise<Settled<T>> {
+    const url = isAbsolute(item.link) ? deps.urls.resolve(item.link) : `${deps.urls.versionRoot}${item.link}`;
+    try {
+      const { body } = await deps.semaphore.run(() =>
+        deps.send<unknown>('GET', url, { headers: item.headers, bucket, cost: bucket === 'identity' ? estimateCost(url) : 1 }),
+      );
+      const page = toPage<T>(body);
+      return { pages: [{ key: item.key, page, last: !page.nextLink }], requeue: page.nextLink ? [continuation(item, page.nextLink)] : [] };
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.action === 'skip') return { pages: [{ key: item.key, error, last: true }], requeue: [] };
+      throw error;
+    }
+  }
+
+  return async function* batchPages<T>(
+    requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
+    bucket: Bucket,
+  ): AsyncGenerator<BatchPage<T>> {
+    const source = (Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<BatchRequest>)[Symbol.iterator]()) as
+      | AsyncIterator<BatchRequest>
+      | Iterator<BatchRequest>;
+    const unit = deps.useBatch ? MAX_BATCH_ITEMS : 1;
+    const queue: Item[] = [];
+    type Running = Promise<{ done: Running; settled: Settled<T> }>;
+    const inflight = new Set<Running>();
+    let sourceDone = false;
+    for (;;) {
+      while (!sourceDone && queue.length < unit * deps.maxConcurrent) {
+        const next = await source.next();
+        if (next.done) sourceDone = true;
+        else
+          queue.push({
+            key: next.value.key,
+            link: next.value.path,
+            headers: next.value.headers,
+            failures: 0,
+            waitedMs: 0,
+            notBefore: 0,
+            guard: new LinkGuard({ ...deps.context, request: displayRequest('GET', `${deps.urls.versionRoot}${next.value.path}`) }),
+          });
+      }
+      const now = Date.now();
+      while (inflight.size < deps.maxConcurrent) {
+        const ready: Item[] = [];
+        for (let i = 0; i < queue.length && ready.length < unit; ) {
+          if (queue[i]!.notBefore <= now) ready.push(...queue.splice(i, 1));
+          else i++;
+        }
+        if (ready.length === 0) break;
+        const work = deps.useBatch ? runBatch<T>(ready, bucket) : runSingle<T>(ready[0]!, bucket);
+        const done: Running = work.then((settled) => ({ done, settled }));
+        // If the consumer stops early, a unit still in flight may fail with nobody awaiting it: not an unhandled rejection.
+        done.catch(() => {});
+        inflight.add(done);
+      }
+      if (inflight.size === 0) {
+        if (queue.length === 0 && sourceDone) return;
+        if (queue.length === 0) continue;
+        const waitMs = Math.max(1, Math.min(...queue.map((item) => item.notBefore)) - Date.now());
+        if (waitMs > 1_000) deps.onRateLimited()?.(Date.now() + waitMs);
+        deps.stats.waitMs += waitMs;
+        await sleep(waitMs);
+        continue;
+      }
+      const { done, settled } = await Promise.race(inflight);
+      inflight.delete(done);
+      // Continuations and retries go first, so keys finish before new ones start.
+      queue.unshift(...settled.requeue);
+      for (const page of settled.pages) yield page;
+    }
+  };
+}

@@ -1,0 +1,75 @@
+// GraphRequestError: a failure already classified by the error policy, and the converters from got and msal errors to it.
+import { ConnectorError } from '../errors.js';
+import { decide, type Action, type MessageContext, type Outcome } from './errorPolicy.js';
+import type { GraphError } from './types.js';
+
+export class GraphRequestError extends ConnectorError implements GraphError {
+  constructor(
+    message: string,
+    failureType: ConnectorError['failureType'],
+    internal: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+    readonly path: string | undefined,
+    /** What the policy says to do with it (a caller may skip a 'skip'). */
+    readonly action: Action,
+    /** The policy row that decided, for logs and tests. */
+    readonly row: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, failureType, internal, options);
+    this.name = 'GraphRequestError';
+  }
+}
+
+/** Classifies an outcome with the policy table and wraps it as a GraphRequestError. */
+export function graphError(outcome: Outcome, context: MessageContext, cause?: unknown): GraphRequestError {
+  const decision = decide(outcome, context);
+  const internal = [
+    `policy row ${decision.row}`,
+    context.request,
+    context.status !== undefined ? `HTTP ${context.status}` : undefined,
+    context.code,
+    context.detail,
+    context.attempts !== undefined ? `${context.attempts} attempt(s)` : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const path = context.request?.replace(/^[A-Z]+ /, '');
+  return new GraphRequestError(decision.message, decision.failureType, internal, context.status, context.code, path, decision.action, decision.row, {
+    cause,
+  });
+}
+
+/** A Graph error body's code and first sentence of message: {"error":{"code","message"}}. */
+export function graphErrorBody(body: unknown): { code?: string; detail?: string; requestId?: string } {
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return {};
+    }
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+  if (!error || typeof error !== 'object') return {};
+  const requestId = error.innerError?.['request-id'];
+  return {
+    code: typeof error.code === 'string' ? error.code : undefined,
+    detail: typeof error.message === 'string' ? firstSentence(error.message) : undefined,
+    requestId: typeof requestId === 'string' ? requestId : undefined,
+  };
+}
+
+export function firstSentence(text: string): string {
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
+/** got's error code for a failure without a usable HTTP answer (timeouts are ETIMEDOUT). */
+export function networkCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  // got wraps socket errors as ERR_GOT_REQUEST_ERROR with the socket's code on the cause.
+  if (code === 'ERR_GOT_REQUEST_ERROR' && typeof e?.cause?.code === 'string') return e.cause.code;
+  return code;
+}

@@ -1,0 +1,211 @@
+// Client-side pacing within Graph's throttling budgets: sliding-window budgets per bucket, request cost estimates, bounded concurrency.
+// Limits and costs: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
+//                   https://learn.microsoft.com/graph/throttling-limits#identity-and-access-reports-service-limits
+import type { Bucket } from './types.js';
+
+const WINDOW_MS = 10_000;
+/**
+ * Identity RU per app per tenant per 10 s is 3,500 (< 50 users), 5,000 (50-500) or 8,000 (> 500).
+ * The tenant's tier is not known up front, so the client assumes the smallest and keeps a margin
+ * for other callers of the same app; x-ms-throttle-limit-percentage lowers it further when needed.
+ */
+export const IDENTITY_RU_PER_10S = 3_000;
+/** The time a request takes to reach Graph varies; widening our window keeps arrivals inside Graph's. */
+const WINDOW_MARGIN = 1.05;
+const WINDOW_SLACK_MS = 20;
+/** users with signInActivity: 10 requests per minute per app per tenant (https://learn.microsoft.com/graph/api/user-list#permissions, note on signInActivity). */
+const SIGN_IN_ACTIVITY_PER_MINUTE = 10;
+
+/** Budgets the client paces: the contract's buckets, plus signInActivity's own limit on top of the identity bucket. */
+export type PacedBudget = Bucket | 'signInActivity';
+
+interface Entry {
+  at: number;
+  cost: number;
+}
+
+/**
+ * A sliding-window budget: at most `limit` cost units in any window. Adapts with AIMD: a
+ * throttle-limit-percentage header (sent from 80 % of Graph's limit) cuts the usable share; each
+ * quiet window gives back a tenth.
+ */
+export class WindowBudget {
+  private entries: Entry[] = [];
+  private blockedUntil = 0;
+  private share = 1;
+  private lastCut = -Infinity;
+  private lastRecovery: number;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastRecovery = now();
+  }
+
+  /** The limit in use now (after proactive slow-downs). */
+  effectiveLimit(): number {
+    return Math.max(1, Math.floor(this.limit * this.share));
+  }
+
+  used(): number {
+    this.prune(this.now());
+    return this.entries.reduce((sum, e) => sum + e.cost, 0);
+  }
+
+  /** Milliseconds to wait before `cost` fits (0: now). */
+  delay(cost: number): number {
+    const now = this.now();
+    this.prune(now);
+    this.recover(now);
+    if (now < this.blockedUntil) return this.blockedUntil - now;
+    const limit = this.effectiveLimit();
+    const need = Math.min(cost, limit);
+    let used = this.entries.reduce((sum, e) => sum + e.cost, 0);
+    if (used + need <= limit) return 0;
+    for (const entry of this.entries) {
+      used -= entry.cost;
+      if (used + need <= limit) return Math.max(1, entry.at + this.windowMs - now);
+    }
+    return 1;
+  }
+
+  /** Records `cost` as spent now; returns the entry so the real charge can correct it. */
+  take(cost: number): Entry {
+    const entry = { at: this.now(), cost };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** Replaces an estimate by the charge Graph reported (x-ms-resource-unit). */
+  correct(entry: Entry, actual: number): void {
+    if (Number.isFinite(actual) && actual >= 0) entry.cost = actual;
+  }
+
+  /** Nothing goes out before `until` (epoch ms): Graph said Retry-After. */
+  block(until: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, until);
+  }
+
+  /** Graph reports usage at `percentage` of its limit (0.8 .. 1.8): cut the share, at most twice per window. */
+  pressure(percentage: number): void {
+    const now = this.now();
+    if (!(percentage >= 0.8) || now - this.lastCut < this.windowMs / 2) return;
+    this.lastCut = now;
+    this.lastRecovery = now;
+    this.share = Math.max(0.1, this.share * (percentage >= 1 ? 0.5 : 0.75));
+  }
+
+  private recover(now: number): void {
+    while (this.share < 1 && now - this.lastRecovery >= this.windowMs) {
+      this.share = Math.min(1, this.share + 0.1);
+      this.lastRecovery += this.windowMs;
+    }
+    if (this.share >= 1) this.lastRecovery = now;
+  }
+
+  private prune(now: number): void {
+    let drop = 0;
+    while (drop < this.entries.length && this.entries[drop]!.at <= now - this.windowMs) drop++;
+    if (drop > 0) this.entries.splice(0, drop);
+  }
+}
+
+export interface PacerOptions {
+  /** AZURE_GRAPH_TIME_SCALE: Graph's windows are divided by it (test-only; default 1). */
+  timeScale: number;
+  identityRuPer10s: number;
+  reportsPer10s: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One budget per bucket; acquire() waits until a request's cost fits. */
+export class Pacer {
+  readonly budgets: Record<PacedBudget, WindowBudget>;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(options: PacerOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    const window = (ms: number) => (ms * WINDOW_MARGIN) / options.timeScale + WINDOW_SLACK_MS;
+    this.budgets = {
+      identity: new WindowBudget(options.identityRuPer10s, window(WINDOW_MS), this.now),
+      reports: new WindowBudget(options.reportsPer10s, window(WINDOW_MS), this.now),
+      signInActivity: new WindowBudget(SIGN_IN_ACTIVITY_PER_MINUTE, window(60_000), this.now),
+    };
+  }
+
+  /**
+   * Waits until `cost` fits in the bucket, records it, and returns the entry and the time waited.
+   * `onLongWait(until)` hears of each wait over a second (the read command reports RATE_LIMITED).
+   */
+  async acquire(
+    bucket: Bucket,
+    cost: number,
+    onLongWait?: (until: number) => void,
+    signInActivity = false,
+  ): Promise<{ entry: Entry; waitedMs: number }> {
+    const budget = this.budgets[bucket];
+    const extra = signInActivity ? this.budgets.signInActivity : undefined;
+    let waitedMs = 0;
+    for (;;) {
+      const delay = Math.max(budget.delay(cost), extra?.delay(1) ?? 0);
+      if (delay <= 0) {
+        extra?.take(1);
+        return { entry: budget.take(cost), waitedMs };
+      }
+      if (delay > 1_000) onLongWait?.(this.now() + delay);
+      await this.sleep(delay);
+      waitedMs += delay;
+    }
+  }
+}
+
+/** Requests that select signInActivity are also held to its own per-minute limit. */
+export const selectsSignInActivity = (url: string): boolean => /signInActivity/i.test(decodeURIComponent(url.split('?')[1] ?? ''));
+
+/**
+ * Estimated RU of one identity request, per the documented cost table: users 2, group members 3,
+ * transitiveMembers 5, anything else 1; $select -1, $expand +1, $top under 20 -1; never below 1.
+ * Paging links hide their options inside $skiptoken, so their estimate stays on the safe side;
+ * the charge Graph reports in x-ms-resource-unit corrects it afterwards.
+ */
+export function estimateCost(pathAndQuery: string): number {
+  const [rawPath = '', query = ''] = pathAndQuery.replace(/^https:\/\/[^/]+/i, '').replace(/^\/(v1\.0|beta)(?=\/)/i, '').split('?', 2);
+  const path = rawPath.toLowerCase().replace(/\/$/, '');
+  let cost = 1;
+  if (/^\/users(\/delta)?$/.test(path)) cost = 2;
+  else if (/^\/groups\/[^/]+\/transitivemembers(\/|$)/.test(path)) cost = 5;
+  else if (/^\/groups\/[^/]+\/members(\/|$)/.test(path)) cost = 3;
+  const params = new URLSearchParams(query);
+  if (params.has('$select')) cost -= 1;
+  if (params.has('$expand')) cost += 1;
+  const top = Number(params.get('$top'));
+  if (params.has('$top') && top < 20) cost -= 1;
+  return Math.max(1, cost);
+}
+
+/** At most `limit` tasks at once, first come first served. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
