@@ -1,0 +1,200 @@
+// Graph v1.0 collection handlers: users, servicePrincipals, organization, appRoleAssignedTo, group members, signIns.
+import type { Caller } from './auth.js';
+import { firstIndexWhere, indexAfter, type SortedList } from './directory.js';
+import { parseSignInFilter, parseUserFilter } from './filters.js';
+import { isReply, jsonBytes, nextLink, pageJson, readCursor, readSelect, readTop, type Cursor } from './paging.js';
+import { ODATA_TYPE, project, projection, serialize } from './project.js';
+import { graphError, rawJsonReply, type Reply } from './reply.js';
+import type { EmulatorState } from './state.js';
+import type { GraphObject } from './types.js';
+
+export interface GraphRequest {
+  state: EmulatorState;
+  /** The path after /v1.0 as the client sent it, e.g. /users or /auditLogs/signIns. */
+  path: string;
+  params: URLSearchParams;
+  caller: Caller;
+  /** True while a 'loop' fault covers this request. */
+  loop: boolean;
+  /** The absolute URL of this request (a looping nextLink points back at it). */
+  selfUrl: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Page sizes: https://learn.microsoft.com/graph/paging (directory lists 100 / 999; sign-ins 1000 / 1000). */
+export const PAGE = { directoryDefault: 100, directoryMax: 999, signInActivityMax: 500, signInsDefault: 1000, signInsMax: 1000 };
+
+/** Directory endpoints refuse a $top above their maximum (the emulator's choice: 400, not a silent clamp). */
+const directoryTopTooLarge = (max: number) => (top: number) =>
+  graphError(400, 'Request_BadRequest', `Invalid page size specified: '${top}'. Must be between 1 and ${max} inclusive.`);
+
+const contextUrl = (req: GraphRequest, entitySet: string, select: string[] | undefined) =>
+  `${req.state.url}/v1.0/$metadata#${entitySet}${select ? `(${select.join(',')})` : ''}`;
+
+/** The nextLink of a page: normal, or (under a loop fault, after the first page) the page's own URL. */
+function linkFor(req: GraphRequest, linkPath: string, cursor: Cursor): string {
+  if (req.loop && req.params.has('$skiptoken')) return req.selfUrl;
+  return nextLink(req.state.url, req.path, linkPath, req.params, cursor);
+}
+
+interface PageSpec {
+  entitySet: string;
+  entity: string;
+  linkPath: string;
+  defaultTop: number;
+  maxTop: number;
+  tooLarge?: (top: number) => Reply;
+}
+
+/** One page of a list served in id order; the cursor is the last id served, so inserts and deletes never shift it. */
+function sortedPage(req: GraphRequest, list: SortedList, spec: PageSpec, cacheKey: string): Reply {
+  const top = readTop(req.params, spec.maxTop, spec.tooLarge ?? directoryTopTooLarge(spec.maxTop));
+  if (isReply(top)) return top;
+  const cursor = readCursor(req.path, req.params);
+  if (isReply(cursor)) return cursor;
+  const start = !cursor ? 0 : 'after' in cursor ? indexAfter(list.ids, cursor.after) : cursor.offset;
+  const size = top ?? spec.defaultTop;
+  const items = list.items.slice(start, start + size);
+  const select = readSelect(req.params);
+  const fields = projection(spec.entity, select);
+  const records = serialize(req.state.directory, `${cacheKey}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
+  const next = start + size < list.items.length ? linkFor(req, spec.linkPath, { after: items[items.length - 1]!.id }) : undefined;
+  return rawJsonReply(200, pageJson(contextUrl(req, spec.entitySet, select), records, { next }), {}, items.length);
+}
+
+/** One page of a fixed-order list, or of its slice [from, to) (offset cursor; no copy of the whole list per page). */
+function offsetPage(req: GraphRequest, items: GraphObject[], spec: PageSpec, render: (o: GraphObject) => Buffer, from = 0, to = items.length): Reply {
+  const top = readTop(req.params, spec.maxTop, spec.tooLarge ?? directoryTopTooLarge(spec.maxTop));
+  if (isReply(top)) return top;
+  const cursor = readCursor(req.path, req.params);
+  if (isReply(cursor)) return cursor;
+  const start = cursor && 'offset' in cursor ? cursor.offset : 0;
+  const size = top ?? spec.defaultTop;
+  const page = items.slice(from + start, Math.min(to, from + start + size));
+  const next = from + start + size < to ? linkFor(req, spec.linkPath, { offset: start + size }) : undefined;
+  const select = readSelect(req.params);
+  return rawJsonReply(200, pageJson(contextUrl(req, spec.entitySet, select), page.map(render), { next }), {}, page.length);
+}
+
+export const selectsSignInActivity = (params: URLSearchParams) =>
+  (readSelect(params) ?? []).some((s) => s.toLowerCase() === 'signinactivity');
+
+/** GET /users: https://learn.microsoft.com/graph/api/user-list */
+export function listUsers(req: GraphRequest): Reply {
+  const { directory } = req.state;
+  let list = directory.users;
+  const filter = req.params.get('$filter');
+  if (filter !== null) {
+    const parsed = parseUserFilter(filter);
+    if (isReply(parsed)) return parsed;
+    let cached = directory.userFilterCache.get(parsed.key);
+    if (!cached) {
+      const items = list.items.filter(parsed.test);
+      directory.userFilterCache.set(parsed.key, (cached = { items, ids: items.map((u) => u.id) }));
+    }
+    list = cached;
+  }
+  for (const option of ['$search', '$orderby', '$count', '$expand', '$skip']) {
+    if (req.params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `The emulator does not support ${option} on users.`);
+  }
+  const maxTop = selectsSignInActivity(req.params) ? PAGE.signInActivityMax : PAGE.directoryMax;
+  return sortedPage(req, list, { entitySet: 'users', entity: 'user', linkPath: '/users', defaultTop: PAGE.directoryDefault, maxTop }, 'users');
+}
+
+/** GET /servicePrincipals: https://learn.microsoft.com/graph/api/serviceprincipal-list */
+export function listServicePrincipals(req: GraphRequest): Reply {
+  for (const option of ['$filter', '$search', '$orderby', '$count', '$expand', '$skip']) {
+    if (req.params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `The emulator does not support ${option} on servicePrincipals.`);
+  }
+  const spec = { entitySet: 'servicePrincipals', entity: 'servicePrincipal', linkPath: '/servicePrincipals', defaultTop: PAGE.directoryDefault, maxTop: PAGE.directoryMax };
+  return sortedPage(req, req.state.directory.servicePrincipals, spec, 'servicePrincipals');
+}
+
+/** GET /organization: the one organization object. */
+export function getOrganization(req: GraphRequest): Reply {
+  const select = readSelect(req.params);
+  const record = jsonBytes(project(req.state.tenant.organization, projection('organization', select)));
+  return rawJsonReply(200, pageJson(contextUrl(req, 'organization', select), [record]), {}, 1);
+}
+
+const notFound = (id: string) =>
+  graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+
+/** The parent of a fan-out request: a 400 for a malformed id, a 404 when absent (or deleted by a fault). */
+function parent(req: GraphRequest, id: string, kind: 'servicePrincipal' | 'group', deleted: Set<string>): Reply | undefined {
+  if (!GUID.test(id)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${id}'.`);
+  const entry = req.state.directory.byId.get(id);
+  if (!entry || entry.kind !== kind || deleted.has(id)) return notFound(id);
+  return undefined;
+}
+
+/** GET /servicePrincipals/{id}/appRoleAssignedTo: https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto */
+export function listAppRoleAssignedTo(req: GraphRequest, id: string, deleted: Set<string>): Reply {
+  const failure = parent(req, id, 'servicePrincipal', deleted);
+  if (failure) return failure;
+  const fields = projection('appRoleAssignment', readSelect(req.params));
+  const items = req.state.tenant.assignments.get(id) ?? [];
+  const spec = { entitySet: `servicePrincipals('${id}')/appRoleAssignedTo`, entity: 'appRoleAssignment', linkPath: `/servicePrincipals/${id}/appRoleAssignedTo`, defaultTop: PAGE.directoryDefault, maxTop: PAGE.directoryMax };
+  return offsetPage(req, items, spec, (o) => jsonBytes(project(o, fields)));
+}
+
+/** Which roles let the caller read a member object in full; otherwise only @odata.type and id come back. */
+const READ_FULL: Record<string, string[]> = {
+  user: ['User.Read.All', 'User.ReadWrite.All'],
+  group: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All'],
+  servicePrincipal: ['Application.Read.All', 'Application.ReadWrite.All'],
+  device: ['Device.Read.All', 'Device.ReadWrite.All'],
+  orgContact: ['OrgContact.Read.All'],
+};
+
+/**
+ * GET /groups/{id}/members: direct members of any type, each with @odata.type.
+ * https://learn.microsoft.com/graph/api/group-list-members (with GroupMember.Read.All alone, non-group members are id-only).
+ */
+export function listGroupMembers(req: GraphRequest, id: string, deleted: Set<string>): Reply {
+  const failure = parent(req, id, 'group', deleted);
+  if (failure) return failure;
+  const { directory } = req.state;
+  const select = readSelect(req.params);
+  const roles = req.caller.roles;
+  const directoryWide = roles.has('Directory.Read.All') || roles.has('Directory.ReadWrite.All');
+  const items = (req.state.tenant.groupMembers.get(id) ?? []).flatMap((m) => directory.byId.get(m)?.object ?? []);
+  const spec = { entitySet: 'directoryObjects', entity: 'directoryObject', linkPath: `/groups/${id}/members`, defaultTop: PAGE.directoryDefault, maxTop: PAGE.directoryMax };
+  return offsetPage(req, items, spec, (o) => {
+    const kind = directory.byId.get(o.id)!.kind;
+    const full = directoryWide || READ_FULL[kind]!.some((r) => roles.has(r));
+    return jsonBytes(project(o, full ? projection(kind, select) : ['id'], ODATA_TYPE[kind]));
+  });
+}
+
+/**
+ * GET /auditLogs/signIns: newest first, $filter on createdDateTime, $top up to 1000; nextLinks come back
+ * with the path /auditLogs/signins, as the real service returns them. https://learn.microsoft.com/graph/api/signin-list
+ */
+export function listSignIns(req: GraphRequest): Reply {
+  const { directory } = req.state;
+  let start = 0;
+  let end = directory.signIns.length;
+  const filter = req.params.get('$filter');
+  if (filter !== null) {
+    const range = parseSignInFilter(filter, directory.retentionStartKey);
+    if (isReply(range)) return range;
+    const keys = directory.signInKeys;
+    // Keys are descending: the window starts at the first key under the upper bound and ends at the first under the lower.
+    if (range.le !== undefined) start = Math.max(start, firstIndexWhere(keys, (k) => k <= range.le!));
+    if (range.lt !== undefined) start = Math.max(start, firstIndexWhere(keys, (k) => k < range.lt!));
+    if (range.ge !== undefined) end = Math.min(end, firstIndexWhere(keys, (k) => k < range.ge!));
+    if (range.gt !== undefined) end = Math.min(end, firstIndexWhere(keys, (k) => k <= range.gt!));
+  }
+  const spec = {
+    entitySet: 'auditLogs/signIns',
+    entity: 'signIn',
+    linkPath: '/auditLogs/signins',
+    defaultTop: PAGE.signInsDefault,
+    maxTop: PAGE.signInsMax,
+    tooLarge: (top: number) =>
+      graphError(400, 'BadRequest', `The limit of '${PAGE.signInsMax}' for Top query has been exceeded. The value from the incoming request is '${top}'.`),
+  };
+  return offsetPage(req, directory.signIns, spec, jsonBytes, start, Math.max(start, end));
+}

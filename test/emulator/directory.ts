@@ -1,0 +1,101 @@
+// Read-side indexes over a Tenant (sorted lists, id maps, sign-in time keys), rebuilt after every mutation.
+import type { DirectoryChange, GraphObject, Tenant } from './types.js';
+
+/** The change log mutations append to (tenant.changeLog); absent until something changed. */
+export const changeLogOf = (tenant: Tenant): DirectoryChange[] => tenant.changeLog ?? [];
+
+/**
+ * A fixed-width sortable form of an ISO-8601 UTC instant with up to 7 fractional digits
+ * ("2026-11-01T10:00:00.1234567Z"), so comparisons keep Graph's 100-ns precision. Undefined if not such an instant.
+ */
+export function instantKey(value: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]00:00)?$/i.exec(value);
+  if (!m) return undefined;
+  const [, date, hh = '00', mm = '00', ss = '00', frac = ''] = m;
+  const key = `${date}T${hh}:${mm}:${ss}.${frac.padEnd(7, '0')}Z`;
+  return Number.isNaN(Date.parse(key.replace(/(\.\d{3})\d{4}Z$/, '$1Z'))) ? undefined : key;
+}
+
+export const keyOfDate = (date: Date) => instantKey(date.toISOString())!;
+
+export type ObjectKind = 'user' | 'group' | 'device' | 'servicePrincipal' | 'orgContact';
+
+export interface SortedList {
+  items: GraphObject[];
+  /** items' ids, ascending (the serving order: stable across pages even when objects are added or removed). */
+  ids: string[];
+}
+
+function sortedById(objects: GraphObject[]): SortedList {
+  const items = [...objects].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { items, ids: items.map((o) => o.id) };
+}
+
+export interface Directory {
+  users: SortedList;
+  servicePrincipals: SortedList;
+  byId: Map<string, { kind: ObjectKind; object: GraphObject }>;
+  /** Sign-ins inside retention, newest first, with their instant keys (same order) for binary search. */
+  signIns: GraphObject[];
+  signInKeys: string[];
+  retentionStartKey: string;
+  /** Filtered user lists by normalized $filter (computed on first use). */
+  userFilterCache: Map<string, SortedList>;
+  /** Serialized records by "<projection key>" then id: each record is stringified once per projection. */
+  json: Map<string, Map<string, Buffer>>;
+}
+
+export function retentionStart(tenant: Tenant): Date {
+  return new Date(tenant.now.getTime() - tenant.retentionDays * 86_400_000);
+}
+
+export function buildDirectory(tenant: Tenant): Directory {
+  const byId = new Map<string, { kind: ObjectKind; object: GraphObject }>();
+  const add = (kind: ObjectKind, list: GraphObject[]) => list.forEach((object) => byId.set(object.id, { kind, object }));
+  add('user', tenant.users);
+  add('group', tenant.groups);
+  add('device', tenant.devices);
+  add('servicePrincipal', tenant.servicePrincipals);
+  add('orgContact', tenant.contacts);
+
+  const retentionStartKey = keyOfDate(retentionStart(tenant));
+  const keyed = tenant.signIns
+    .map((s) => ({ s, k: instantKey(String(s.createdDateTime)) ?? '' }))
+    .filter((e) => e.k >= retentionStartKey);
+  // Newest first, as Graph serves sign-ins; ties keep the generator's order.
+  keyed.sort((a, b) => (a.k > b.k ? -1 : a.k < b.k ? 1 : 0));
+  return {
+    users: sortedById(tenant.users),
+    servicePrincipals: sortedById(tenant.servicePrincipals),
+    byId,
+    signIns: keyed.map((e) => e.s),
+    signInKeys: keyed.map((e) => e.k),
+    retentionStartKey,
+    userFilterCache: new Map(),
+    json: new Map(),
+  };
+}
+
+/** First index i with ids[i] > id (ids ascending). */
+export function indexAfter(ids: string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose key satisfies `predicate`, for a predicate that is false then true along the list (binary search). */
+export function firstIndexWhere(keys: string[], predicate: (key: string) => boolean): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (predicate(keys[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

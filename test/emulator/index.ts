@@ -1,0 +1,27 @@
+// The emulator's entry point for tests, the demo and benchmarks: startEmulator() serves a seeded synthetic tenant over HTTPS.
+import { createEmulator, type Emulator, type ServerOptions } from './emulator.js';
+import { applyMutations } from './mutations.js';
+import { generateTenant } from './tenant.js';
+import { truthAppRoleAssignments, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
+
+export type { Emulator, ServerOptions, MutationCounts } from './emulator.js';
+export { DEFAULT_PERMISSIONS } from './emulator.js';
+export { DEFAULT_SIZES } from './tenant.js';
+
+/**
+ * Generates the tenant for `options.seed` and `options.sizes` (over the generator's DEFAULT_SIZES) and serves it
+ * on https://127.0.0.1:<port> (ephemeral by default). Call stop() when done.
+ */
+export async function startEmulator(options: ServerOptions = {}): Promise<Emulator> {
+  const seed = options.seed ?? 1;
+  const tenant = generateTenant(seed, options.sizes ?? {}, options.now);
+  return createEmulator(tenant, { ...options, seed }, {
+    truth: {
+      users: (truthOptions) => truthUsers(tenant, truthOptions),
+      servicePrincipals: () => truthServicePrincipals(tenant),
+      appRoleAssignments: () => truthAppRoleAssignments(tenant),
+      signIns: (from, to) => truthSignIns(tenant, from, to),
+    },
+    mutate: (t, mutationSeed, counts) => applyMutations(t, mutationSeed, counts),
+  });
+}

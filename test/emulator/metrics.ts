@@ -1,0 +1,113 @@
+// Request counters and the computed lower bound on each stream's sync time under the emulator's current model.
+import type { Directory } from './directory.js';
+import type { ThrottleSettings } from './throttling.js';
+import { ruCost } from './throttling.js';
+import type { EmulatorMetrics, Tenant } from './types.js';
+
+export class MetricsRecorder {
+  requests: Record<string, number> = {};
+  totalRequests = 0;
+  throttled = 0;
+  resourceUnits = 0;
+  tokensIssued = 0;
+  secretSeenByGraph = false;
+  /** Every access token issued, so tests can check none is ever printed (kept across reset(): a token outlives it). */
+  readonly accessTokens: string[] = [];
+
+  count(label: string) {
+    this.requests[label] = (this.requests[label] ?? 0) + 1;
+    this.totalRequests += 1;
+  }
+
+  reset() {
+    this.requests = {};
+    this.totalRequests = 0;
+    this.throttled = 0;
+    this.resourceUnits = 0;
+    this.tokensIssued = 0;
+    this.secretSeenByGraph = false;
+  }
+}
+
+export interface FloorModel {
+  tenant: Tenant;
+  directory: Directory;
+  throttling: ThrottleSettings;
+  latencyMs: number;
+  latencyPerRecordMs: number;
+}
+
+const MAX_DIRECTORY_PAGE = 999;
+const MAX_SIGNIN_PAGE = 1000;
+const pagesOf = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+
+/**
+ * The fastest a connector could possibly sync each stream against this emulator: the longest of
+ * (a) its serial page chain (every page waits for the previous nextLink) times the per-request latency,
+ * (b) its RU spend divided by the RU refill rate beyond the first full bucket, and
+ * (c) for sign-ins, the reports budget (requests beyond the first window's allowance, at reportsPer10s per window).
+ * Per-record latency counts for the serial lists (users, service principals, sign-ins), not for the parallel fan-out.
+ */
+export function floors(model: FloorModel): Record<string, number> {
+  const { tenant, directory, throttling } = model;
+  const windowMs = 10_000 / throttling.timeScale;
+  const selectTop = new URLSearchParams('$select=id&$top=999');
+  const chain = (pages: number, records: number) => pages * model.latencyMs + records * model.latencyPerRecordMs;
+  const ruTime = (ru: number) => (throttling.enabled ? (Math.max(0, ru - throttling.ruPer10s) * windowMs) / throttling.ruPer10s : 0);
+
+  const userPages = pagesOf(directory.users.items.length, MAX_DIRECTORY_PAGE);
+  const users = Math.max(chain(userPages, directory.users.items.length), ruTime(userPages * ruCost(2, selectTop)));
+
+  const spCount = directory.servicePrincipals.items.length;
+  const spPages = pagesOf(spCount, MAX_DIRECTORY_PAGE);
+  const spChain = chain(spPages + 1, spCount + 1); // + GET /organization
+  const servicePrincipals = Math.max(spChain, ruTime((spPages + 1) * ruCost(1, selectTop)));
+
+  // Fan-out: after listing service principals, every resource's assignments and every assigned group's
+  // members can be read in parallel; the longest single chain and the total RU bound the rest.
+  let fanRu = 0;
+  let longest = 0;
+  const groups = new Set<string>();
+  for (const sp of tenant.servicePrincipals) {
+    const list = tenant.assignments.get(sp.id) ?? [];
+    const pages = pagesOf(list.length, MAX_DIRECTORY_PAGE);
+    fanRu += pages * ruCost(1, selectTop);
+    longest = Math.max(longest, pages);
+    for (const a of list) if (a.principalType === 'Group') groups.add(String(a.principalId));
+  }
+  let memberChain = 0;
+  for (const g of groups) {
+    const members = tenant.groupMembers.get(g)?.length ?? 0;
+    const pages = pagesOf(members, MAX_DIRECTORY_PAGE);
+    fanRu += pages * ruCost(3, selectTop);
+    memberChain = Math.max(memberChain, pages);
+  }
+  const appRoleAssignments =
+    chain(spPages, spCount) +
+    Math.max((longest + memberChain) * model.latencyMs, ruTime(fanRu + spPages * ruCost(1, selectTop)));
+
+  const signInPages = pagesOf(directory.signIns.length, MAX_SIGNIN_PAGE);
+  const reportsTime = throttling.enabled
+    ? (Math.max(0, signInPages - throttling.reportsPer10s) * windowMs) / throttling.reportsPer10s
+    : 0;
+  const signIns = Math.max(chain(signInPages, directory.signIns.length), reportsTime);
+
+  return {
+    users: Math.round(users),
+    service_principals: Math.round(servicePrincipals),
+    app_role_assignments: Math.round(appRoleAssignments),
+    sign_ins: Math.round(signIns),
+  };
+}
+
+export function snapshot(recorder: MetricsRecorder, floorMs: Record<string, number>): EmulatorMetrics {
+  return {
+    requests: { ...recorder.requests },
+    totalRequests: recorder.totalRequests,
+    throttled: recorder.throttled,
+    resourceUnits: recorder.resourceUnits,
+    tokensIssued: recorder.tokensIssued,
+    secretSeenByGraph: recorder.secretSeenByGraph,
+    floorMs,
+  };
+}

@@ -1,0 +1,143 @@
+// Graph v1.0 GET routing shared by direct requests and $batch items: permission, licence, faults, throttling, handler.
+import type { Caller } from './auth.js';
+import {
+  getOrganization,
+  listAppRoleAssignedTo,
+  listGroupMembers,
+  listServicePrincipals,
+  listSignIns,
+  listUsers,
+  selectsSignInActivity,
+  type GraphRequest,
+} from './collections.js';
+import { delta } from './delta.js';
+import { graphError, tooManyRequests, type Reply } from './reply.js';
+import type { EmulatorState } from './state.js';
+import { ruCost, type Budget } from './throttling.js';
+
+interface Route {
+  pattern: RegExp;
+  /** Endpoint label for metrics, e.g. 'GET /servicePrincipals/{id}/appRoleAssignedTo'. */
+  label: string;
+  /**
+   * Application permissions, any one of which grants access (least privileged first).
+   * https://learn.microsoft.com/graph/permissions-reference
+   */
+  anyOf: string[];
+  /** RU base cost before the $select / $top / $expand adjustments. */
+  cost: number;
+  budget: Budget;
+  handle: (req: GraphRequest, match: RegExpExecArray) => Reply;
+}
+
+const DIRECTORY_READ = ['Directory.Read.All', 'Directory.ReadWrite.All'];
+const USERS = ['User.Read.All', 'User.ReadWrite.All', ...DIRECTORY_READ];
+const APPLICATIONS = ['Application.Read.All', 'Application.ReadWrite.All', ...DIRECTORY_READ];
+
+const ROUTES: Route[] = [
+  { pattern: /^\/users$/i, label: 'GET /users', anyOf: USERS, cost: 2, budget: 'directory', handle: listUsers },
+  { pattern: /^\/users\/delta(?:\(\))?$/i, label: 'GET /users/delta', anyOf: USERS, cost: 1, budget: 'directory', handle: (r) => delta(r, 'users') },
+  { pattern: /^\/servicePrincipals$/i, label: 'GET /servicePrincipals', anyOf: APPLICATIONS, cost: 1, budget: 'directory', handle: listServicePrincipals },
+  {
+    pattern: /^\/servicePrincipals\/delta(?:\(\))?$/i,
+    label: 'GET /servicePrincipals/delta',
+    anyOf: APPLICATIONS,
+    cost: 1,
+    budget: 'directory',
+    handle: (r) => delta(r, 'servicePrincipals'),
+  },
+  {
+    pattern: /^\/servicePrincipals\/([^/]+)\/appRoleAssignedTo$/i,
+    label: 'GET /servicePrincipals/{id}/appRoleAssignedTo',
+    anyOf: ['Application.Read.All', 'AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All', ...DIRECTORY_READ],
+    cost: 1,
+    budget: 'directory',
+    handle: (r, m) => listAppRoleAssignedTo(r, m[1]!, deletedBeforeFanout(r.state, 'servicePrincipalIds')),
+  },
+  {
+    pattern: /^\/groups\/([^/]+)\/members$/i,
+    label: 'GET /groups/{id}/members',
+    anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', ...DIRECTORY_READ],
+    cost: 3,
+    budget: 'directory',
+    handle: (r, m) => listGroupMembers(r, m[1]!, deletedBeforeFanout(r.state, 'groupIds')),
+  },
+  {
+    pattern: /^\/organization$/i,
+    label: 'GET /organization',
+    anyOf: ['Organization.Read.All', 'Organization.ReadWrite.All', ...DIRECTORY_READ],
+    cost: 1,
+    budget: 'directory',
+    handle: getOrganization,
+  },
+  // AuditLog.Read.All is required (Directory.Read.All never replaces it); by default Directory.Read.All is required
+  // too, per the page's documented known issue (ServerOptions.signInsRequireDirectoryRead: false drops that).
+  // https://learn.microsoft.com/graph/api/signin-list#permissions
+  { pattern: /^\/auditLogs\/signIns$/i, label: 'GET /auditLogs/signIns', anyOf: ['AuditLog.Read.All'], cost: 1, budget: 'reports', handle: listSignIns },
+];
+
+function deletedBeforeFanout(state: EmulatorState, kind: 'servicePrincipalIds' | 'groupIds'): Set<string> {
+  return state.faults.deleted(kind, () => {
+    const { tenant } = state;
+    if (kind === 'servicePrincipalIds') return [...tenant.assignments].find(([, list]) => list.length > 0)?.[0];
+    for (const list of tenant.assignments.values()) {
+      const group = list.find((a) => a.principalType === 'Group');
+      if (group) return String(group.principalId);
+    }
+    return undefined;
+  });
+}
+
+const premiumDenied = () =>
+  graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+const forbidden = () => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+
+const FAULT_CODES: Record<number, string> = { 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+
+/**
+ * Answers one Graph GET (relative to /v1.0). `labelPrefix` is '' for direct requests and 'batch ' for batch items.
+ * Order: route, faults, permission, licence, throttling, handler (throttled and refused requests are still counted).
+ */
+export function dispatchGet(state: EmulatorState, relative: string, caller: Caller, labelPrefix: string): Reply {
+  const url = new URL(relative, 'https://graph.invalid/');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const target = `/v1.0${path}${url.search}`;
+  const route = ROUTES.find((r) => r.pattern.test(path));
+  if (!route) {
+    state.metrics.count(`${labelPrefix}GET (unsupported)`);
+    return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean)[0] ?? ''}'.`);
+  }
+  state.metrics.count(`${labelPrefix}${route.label}`);
+  const fault = state.faults.answer(target);
+  if (fault) {
+    const retry: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+    if (fault.kind === 'throttle') {
+      state.metrics.throttled += 1;
+      return tooManyRequests({ 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+    }
+    return graphError(fault.status, FAULT_CODES[fault.status] ?? 'InternalServerError', 'The service is temporarily unavailable (injected fault).', retry);
+  }
+  if (!route.anyOf.some((p) => caller.roles.has(p))) return forbidden();
+  if (route.budget === 'reports' && state.signInsRequireDirectoryRead && !DIRECTORY_READ.some((p) => caller.roles.has(p))) return forbidden();
+  const params = url.searchParams;
+  let budget = route.budget;
+  if (route.label === 'GET /users' && selectsSignInActivity(params)) {
+    // signInActivity needs a P1/P2 licence and AuditLog.Read.All besides the users permission.
+    if (!state.premium) return premiumDenied();
+    if (!caller.roles.has('AuditLog.Read.All')) return forbidden();
+    budget = 'signInActivity';
+  }
+  if (route.budget === 'reports' && !state.premium) return premiumDenied();
+  const cost = budget === 'reports' ? 1 : ruCost(route.cost, params);
+  const outcome = state.throttler.charge(budget, cost);
+  state.metrics.resourceUnits += cost;
+  if (!outcome.allowed) {
+    state.metrics.throttled += 1;
+    return tooManyRequests(outcome.headers);
+  }
+  const match = route.pattern.exec(path)!;
+  const selfUrl = `${state.url}/v1.0${path}${url.search}`;
+  const reply = route.handle({ state, path, params, caller, loop: state.faults.loops(target), selfUrl }, match);
+  Object.assign(reply.headers, outcome.headers);
+  return reply;
+}
