@@ -77,6 +77,8 @@ test('a stream with no output still ends with one STATE (its incoming state) and
   const states = new Map<string, unknown>([['a', { createdDateTime: '2121-01-01T00:00:00Z' }]]);
   const { code, messages } = await runRead([{ def: stream('a', []), syncMode: 'incremental' }], ['User.Read.All'], states);
   assert.equal(code, 0);
+  const statuses = messages.filter((m) => m.type === 'TRACE').map((m) => m.trace.stream_status?.status);
+  assert.deepEqual(statuses, ['STARTED', 'RUNNING', 'COMPLETE']);
   const state = messages.filter((m) => m.type === 'STATE');
   assert.equal(state.length, 1);
   assert.deepEqual(state[0]!.state.stream.stream_state, { createdDateTime: '2121-01-01T00:00:00Z' });

@@ -40,14 +40,18 @@ async function readStream(
   let total = 0;
   let running = false;
   let lastState: object | undefined;
+  // RUNNING comes before the stream's first record or STATE, so even a stream with nothing new
+  // reports STARTED, RUNNING, COMPLETE (as Airbyte's acceptance tests expect).
+  const markRunning = async () => {
+    if (running) return;
+    running = true;
+    await writer.emit(streamStatusTrace(name, 'RUNNING'));
+  };
   graph.onRateLimited = (until) => void writer.emit(streamStatusTrace(name, 'RUNNING', until));
   try {
     for await (const output of def.read({ graph, config: input.config, log, syncMode, state })) {
+      await markRunning();
       if (output.kind === 'record') {
-        if (!running) {
-          running = true;
-          await writer.emit(streamStatusTrace(name, 'RUNNING'));
-        }
         await writer.emit(recordMessage(name, output.data));
         sinceState++;
         total++;
@@ -66,6 +70,7 @@ async function readStream(
   // Every stream ends with a STATE: full refresh has nothing to resume, an incremental stream that
   // read nothing new keeps the state it was given, and records after the last checkpoint are counted.
   if (lastState === undefined || sinceState > 0) {
+    await markRunning();
     await writer.emit(stateMessage(name, lastState ?? (syncMode === 'incremental' ? (state ?? {}) : {}), sinceState));
   }
   const stats = graph.stats(true);
