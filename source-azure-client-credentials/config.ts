@@ -63,8 +63,10 @@ function describe(error: ErrorObject): string {
       return `${field} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     case 'const':
       return `${field} must be "${String((error.params as { allowedValue: unknown }).allowedValue)}"`;
+    case 'auth_type':
+      return `credentials.auth_type must be ${authTypes().map((a) => `"${a}"`).join(' or ')}`;
     case 'oneOf':
-      return `${field} must be exactly one of the supported credential types (auth_type "client_secret" with client_secret)`;
+      return `${field} must be exactly one of the supported credential types (auth_type ${authTypes().map((a) => `"${a}"`).join(' or ')})`;
     default:
       return `${field || 'the config'} ${error.message ?? 'is invalid'}`;
   }
@@ -85,7 +87,7 @@ export function validateConfig(raw: unknown): Config {
   }
   validator ??= createValidator();
   if (!validator(candidate)) {
-    const messages = [...new Set((validator.errors ?? []).map(describe))];
+    const messages = [...new Set(credentialErrors(validator.errors ?? [], credentials?.auth_type).map(describe))];
     // When a oneOf branch reports details, the generic oneOf line adds nothing.
     const useful = messages.length > 1 ? messages.filter((m) => !m.includes('exactly one of')) : messages;
     throw configError(`The config is invalid: ${useful.slice(0, 6).join('; ')}. Fix these fields and try again.`);
@@ -98,8 +100,39 @@ export function validateConfig(raw: unknown): Config {
   return config;
 }
 
+/** The auth_type of each credentials option, in spec order. */
+function authTypes(): string[] {
+  return credentialOptions().map((option) => String(option.properties?.auth_type?.const));
+}
+
+type SchemaNode = { properties?: Record<string, SchemaNode & { const?: unknown; default?: unknown }>; oneOf?: SchemaNode[] };
+
+function credentialOptions(): SchemaNode[] {
+  return ((loadSpec().connectionSpecification as SchemaNode).properties?.credentials?.oneOf ?? []) as SchemaNode[];
+}
+
+const OPTION_PATH = /^#\/properties\/credentials\/oneOf\/(\d+)\//;
+
+/**
+ * ajv reports every credentials option's complaints; only the option the user picked (by auth_type)
+ * is worth reading. Without a known auth_type, one line names the valid values.
+ */
+function credentialErrors(errors: ErrorObject[], authType: unknown): ErrorObject[] {
+  const chosen = authTypes().indexOf(String(authType));
+  const inCredentials = (e: ErrorObject) => OPTION_PATH.test(e.schemaPath) || e.schemaPath === '#/properties/credentials/oneOf';
+  const kept = errors.filter((e) => !inCredentials(e) || (chosen >= 0 && OPTION_PATH.exec(e.schemaPath)?.[1] === String(chosen)));
+  if (chosen < 0 && errors.some(inCredentials)) {
+    kept.push({ keyword: 'auth_type', instancePath: '/credentials/auth_type', schemaPath: '', params: {} } as ErrorObject);
+  }
+  return kept;
+}
+
 function createValidator(): ValidateFunction {
-  return createAjv({ useDefaults: true }).compile(loadSpec().connectionSpecification);
+  // ajv (strict) refuses a default inside oneOf, where it would not apply it anyway; the UI still shows it,
+  // and the code reads an absent option field as its default.
+  const schema = structuredClone(loadSpec().connectionSpecification) as SchemaNode;
+  for (const option of schema.properties?.credentials?.oneOf ?? []) for (const field of Object.values(option.properties ?? {})) delete field.default;
+  return createAjv({ useDefaults: true }).compile(schema);
 }
 
 /** Reads and validates the config file; a bad endpoint override in the environment fails here too. */

@@ -34,7 +34,7 @@ describe('spec', () => {
     assert.equal(result.code, 0);
     assert.equal(result.messages.length, 1);
     assert.equal(result.messages[0]!.type, 'SPEC');
-    assert.equal(result.spec().connectionSpecification.properties.credentials.airbyte_secret, true);
+    assert.equal(result.spec().connectionSpecification.properties.credentials.oneOf[0].properties.client_secret.airbyte_secret, true);
   });
 
   test('unknown flags are tolerated', async () => {

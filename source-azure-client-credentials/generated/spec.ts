@@ -9,13 +9,29 @@ export type DirectoryTenantID = string;
  */
 export type ApplicationClientID = string;
 /**
- * How the connector proves it is the application: a client secret created under Certificates & secrets.
+ * How the connector proves it is the application: a client secret, or a certificate uploaded to the app registration (Certificates & secrets). Organizations that forbid client secrets use the certificate.
  */
-export type Credentials = ClientSecret;
+export type Credentials = ClientSecret | Certificate;
 /**
  * The secret's Value (not its Secret ID), copied when the secret was created under App registrations > your app > Certificates & secrets.
  */
 export type ClientSecretValue = string;
+/**
+ * The app's certificate in PEM form, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE----- (a chain may follow; the first certificate is the app's). Its public part must be uploaded under App registrations > your app > Certificates & secrets > Certificates. The connector checks before any request that it parses, matches the private key and is within its validity dates.
+ */
+export type CertificatePEM = string;
+/**
+ * The certificate's RSA private key in PEM form (-----BEGIN PRIVATE KEY-----, -----BEGIN RSA PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----). From a .pfx file: openssl pkcs12 -in app.pfx -nocerts -nodes. It is used only to sign the token request and never leaves the connector.
+ */
+export type PrivateKeyPEM = string;
+/**
+ * The passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY, or Proc-Type: 4,ENCRYPTED). Leave empty when the key is not encrypted.
+ */
+export type PrivateKeyPassphrase = string;
+/**
+ * Sends the certificate (x5c header) with each token request. Needed only for subject name and issuer authentication, where the app trusts a certificate by its subject and issuer instead of an uploaded certificate. Leave off otherwise.
+ */
+export type SendCertificateChainX5C = boolean;
 /**
  * When on, the users stream also returns guest users (userType Guest). Members and users with no userType are always returned.
  */
@@ -71,5 +87,13 @@ export interface SourceConfig {
 export interface ClientSecret {
   auth_type: 'client_secret';
   client_secret: ClientSecretValue;
+  [k: string]: unknown;
+}
+export interface Certificate {
+  auth_type: 'certificate';
+  certificate: CertificatePEM;
+  private_key: PrivateKeyPEM;
+  private_key_passphrase?: PrivateKeyPassphrase;
+  send_x5c?: SendCertificateChainX5C;
   [k: string]: unknown;
 }

@@ -1,5 +1,6 @@
 // The one Graph client: wires token, transport, pacing, retries, paging and batching behind the GraphClient contract.
 import type { Config } from '../config.js';
+import { clientCredential } from '../credentials.js';
 import { resolveEndpoints } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import { createBatcher } from './batch.js';
@@ -42,13 +43,16 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
   const endpoints = resolveEndpoints(config.cloud, env);
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const stats: GraphStats = { requests: 0, retries: 0, throttled: 0, waitMs: 0 };
-  const secret = config.credentials.client_secret;
+  // A certificate that cannot work (bad PEM, wrong key or passphrase, expired) fails here, before any request.
+  const credential = clientCredential(config.credentials);
   const context: MessageContext = {
     clientId: config.client_id,
     cloud: config.cloud,
     authorityHost: endpoints.authorityHost,
     graphRoot: endpoints.graphRoot,
-    secretLooksLikeId: GUID.test(secret.trim()),
+    ...('clientSecret' in credential
+      ? { authType: 'client_secret', secretLooksLikeId: GUID.test(credential.clientSecret.trim()) }
+      : { authType: 'certificate', certificateThumbprint: credential.thumbprint }),
   };
   const { http: transport, agent } = createTransport({
     ca: certificateAuthorities(env),
@@ -57,7 +61,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
   });
   const tokens = new TokenSource({
     clientId: config.client_id,
-    clientSecret: secret,
+    ...('clientSecret' in credential ? { clientSecret: credential.clientSecret } : { clientCertificate: credential.clientCertificate }),
     authority: `${endpoints.authorityHost}/${config.tenant_id}`,
     knownAuthority: new URL(endpoints.authorityHost).host,
     scope: endpoints.scope,

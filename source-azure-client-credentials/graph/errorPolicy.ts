@@ -39,6 +39,10 @@ export interface MessageContext {
   graphRoot?: string;
   /** True when the configured client secret has the shape of a secret ID (a GUID). */
   secretLooksLikeId?: boolean;
+  /** Which credentials option the config uses, so that token messages name the right field. */
+  authType?: 'client_secret' | 'certificate';
+  /** SHA-1 thumbprint of the configured certificate (public), as the Entra admin center lists it. */
+  certificateThumbprint?: string;
   attempts?: number;
   waitedMs?: number;
 }
@@ -59,6 +63,7 @@ export interface Decision {
 }
 
 const SECRETS_PATH = 'Entra admin center > App registrations > the app > Certificates & secrets';
+export const CERTIFICATES_PATH = `${SECRETS_PATH} > Certificates`;
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_BODY_PARSE_FAILURE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ERR_TLS/;
 /** HTTP statuses worth another attempt: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors */
@@ -197,6 +202,23 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
       `The client secret has expired (AADSTS7000222). Create a new one in ${SECRETS_PATH} > New client secret, then paste its Value into client_secret.`,
   },
   {
+    id: 'token-700027-certificate-unknown',
+    // The key matched the certificate locally, so Entra ID not knowing the key means the certificate is not on the app.
+    matches: aadsts(700027),
+    action: 'fail',
+    failureType: 'config_error',
+    message: (c) =>
+      `Microsoft Entra ID does not accept the certificate (AADSTS700027): the certificate${c.certificateThumbprint ? ` with thumbprint ${c.certificateThumbprint}` : ''} is not uploaded to the app with client_id ${c.clientId ?? ''}, or was removed. Upload it (the certificate only, never the private key) in ${CERTIFICATES_PATH} > Upload certificate, or paste the certificate that is listed there.`,
+  },
+  {
+    id: 'token-700024-assertion-time',
+    matches: aadsts(700024),
+    action: 'fail',
+    failureType: 'config_error',
+    message: () =>
+      `Microsoft Entra ID refused the signed token request because its time range is not valid now (AADSTS700024). The clock of the machine that runs the connector is probably wrong: synchronize it (NTP) and try again.`,
+  },
+  {
     id: 'token-700016-app-not-found',
     matches: aadsts(700016),
     action: 'fail',
@@ -259,7 +281,7 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
     action: 'fail',
     failureType: 'config_error',
     message: (c) =>
-      `Microsoft Entra ID refused to issue a token for client_id ${c.clientId ?? ''} in the tenant given as tenant_id (${c.code ?? 'unknown error'}${c.detail ? `: ${c.detail}` : ''}). Check tenant_id, client_id and the client secret.`,
+      `Microsoft Entra ID refused to issue a token for client_id ${c.clientId ?? ''} in the tenant given as tenant_id (${c.code ?? 'unknown error'}${c.detail ? `: ${c.detail}` : ''}). Check tenant_id, client_id and the ${c.authType === 'certificate' ? 'certificate' : 'client secret'}.`,
   },
   // --- Network ------------------------------------------------------------------------------
   {

@@ -7,6 +7,7 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import type { Got } from 'got';
+import type { CertificateCredential } from '../credentials.js';
 import { registerSecret } from '../secrets.js';
 import type { MessageContext, Outcome } from './errorPolicy.js';
 import { firstSentence, graphError, GraphRequestError, networkCode } from './errors.js';
@@ -112,9 +113,10 @@ export function tokenFailure(error: unknown, lastFailure: LoginFailure | undefin
   );
 }
 
-export interface TokenSourceOptions {
+export type TokenSourceOptions = TokenSourceSettings & ({ clientSecret: string } | { clientCertificate: CertificateCredential });
+
+interface TokenSourceSettings {
   clientId: string;
-  clientSecret: string;
   authority: string;
   knownAuthority: string;
   scope: string;
@@ -140,7 +142,8 @@ export class TokenSource {
     this.app = new ConfidentialClientApplication({
       auth: {
         clientId: options.clientId,
-        clientSecret: options.clientSecret,
+        // A certificate makes msal sign a client assertion (PS256, x5t#S256 header, x5c when given) instead of sending a secret.
+        ...('clientCertificate' in options ? { clientCertificate: options.clientCertificate } : { clientSecret: options.clientSecret }),
         authority: options.authority,
         // A known authority skips instance discovery (/common/discovery/instance): msal reads only the tenant's OpenID metadata.
         knownAuthorities: [options.knownAuthority],

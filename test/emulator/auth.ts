@@ -1,10 +1,11 @@
 // Entra ID as msal-node sees it: OIDC metadata, instance discovery, the v2.0 token endpoint
 // (client_credentials with a secret or a client assertion) and validation of the access tokens it issues.
 // Flow: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
 import { aadstsError, graphError, jsonReply, type Reply } from './reply.js';
 import type { EmulatorState } from './state.js';
+import type { TokenRequestRecord } from './types.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -130,6 +131,13 @@ function checkAssertion(state: EmulatorState, assertion: string, tokenEndpoints:
   if (!known) {
     return invalid(700027, `Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '${String(header['x5t#S256'] ?? header.x5t ?? '')}'.)`);
   }
+  // x5c (subject name + issuer authentication): its first certificate must be the registered one.
+  if (header.x5c !== undefined) {
+    const first = Array.isArray(header.x5c) && typeof header.x5c[0] === 'string' ? Buffer.from(header.x5c[0], 'base64') : Buffer.alloc(0);
+    if (createHash('sha256').update(first).digest('base64url') !== state.clientThumbprints.sha256) {
+      return invalid(700027, 'Client assertion failed signature validation. (Reason - The certificate in the x5c header is not the registered certificate.)');
+    }
+  }
   if (!verifyJwtSignature(jwt, state.clientCertificateKey)) {
     return invalid(700027, 'Client assertion failed signature validation. (Reason - The provided signature value did not match the expected signature value.)');
   }
@@ -144,6 +152,19 @@ function checkAssertion(state: EmulatorState, assertion: string, tokenEndpoints:
     return invalid(700024, 'Client assertion is not within its valid time range.');
   }
   return undefined;
+}
+
+/** What a token request asked for (never the secret or the assertion itself), for tests to assert on. */
+export function describeTokenRequest(host: string, tenant: string, form: URLSearchParams): TokenRequestRecord {
+  const assertion = form.get('client_assertion');
+  const header = assertion === null ? undefined : decodeJwt(assertion)?.header;
+  return {
+    host,
+    tenant,
+    scope: form.get('scope'),
+    clientAuth: form.get('client_secret') !== null ? 'client_secret' : assertion !== null ? 'client_assertion' : 'none',
+    ...(assertion !== null ? { assertion: { alg: header?.alg, x5tS256: header?.['x5t#S256'], x5c: header?.x5c !== undefined } } : {}),
+  };
 }
 
 /** POST /{tenant}/oauth2/v2.0/token with a form body. */

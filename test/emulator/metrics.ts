@@ -2,7 +2,7 @@
 import type { Directory } from './directory.js';
 import type { ThrottleSettings } from './throttling.js';
 import { ruCost } from './throttling.js';
-import type { EmulatorMetrics, Tenant } from './types.js';
+import type { EmulatorMetrics, Tenant, TokenRequestRecord } from './types.js';
 
 export class MetricsRecorder {
   requests: Record<string, number> = {};
@@ -11,6 +11,7 @@ export class MetricsRecorder {
   resourceUnits = 0;
   tokensIssued = 0;
   secretSeenByGraph = false;
+  lastTokenRequest: TokenRequestRecord | undefined;
   /** Every access token issued, so tests can check none is ever printed (kept across reset(): a token outlives it). */
   readonly accessTokens: string[] = [];
 
@@ -26,6 +27,7 @@ export class MetricsRecorder {
     this.resourceUnits = 0;
     this.tokensIssued = 0;
     this.secretSeenByGraph = false;
+    this.lastTokenRequest = undefined;
   }
 }
 
@@ -108,6 +110,7 @@ export function snapshot(recorder: MetricsRecorder, floorMs: Record<string, numb
     resourceUnits: recorder.resourceUnits,
     tokensIssued: recorder.tokensIssued,
     secretSeenByGraph: recorder.secretSeenByGraph,
+    ...(recorder.lastTokenRequest ? { lastTokenRequest: structuredClone(recorder.lastTokenRequest) } : {}),
     floorMs,
   };
 }

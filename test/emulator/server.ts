@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { authenticate, instanceDiscovery, jwks, openIdConfiguration, tokenEndpoint } from './auth.js';
+import { authenticate, describeTokenRequest, instanceDiscovery, jwks, openIdConfiguration, tokenEndpoint } from './auth.js';
 import { handleBatch } from './batch.js';
 import type { TransportFault } from './faults.js';
 import { isReply } from './paging.js';
@@ -65,7 +65,10 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
   if ((m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path))) {
     count('POST /{tenant}/oauth2/v2.0/token');
     if (method !== 'POST') return graphError(405, 'MethodNotAllowed', 'The token endpoint only accepts POST.');
-    return tokenEndpoint(state, decodeURIComponent(m[1]!), new URLSearchParams(body));
+    const form = new URLSearchParams(body);
+    const tenant = decodeURIComponent(m[1]!);
+    state.metrics.lastTokenRequest = describeTokenRequest(req.headers.host ?? '', tenant, form);
+    return tokenEndpoint(state, tenant, form);
   }
   if (!path.startsWith('/v1.0/')) {
     count(`${method} (unknown)`);

@@ -128,8 +128,24 @@ export interface EmulatorMetrics {
   tokensIssued: number;
   /** True if the client secret ever reached a Graph (non-token) endpoint in a header, URL or body. */
   secretSeenByGraph: boolean;
+  /** The last request to the token endpoint since the last reset (answered or refused), so tests can check host, scope and credential. */
+  lastTokenRequest?: TokenRequestRecord;
   /** Lower bound on a full sync's wall time (ms) per stream under the current model. */
   floorMs: Record<string, number>;
+}
+
+/** What the token endpoint was asked, as it arrived. */
+export interface TokenRequestRecord {
+  /** The Host header (the emulator stands in for any cloud's login host through AZURE_AUTHORITY_HOST). */
+  host: string;
+  /** The {tenant} path segment. */
+  tenant: string;
+  /** The scope form field, e.g. https://graph.microsoft.us/.default. */
+  scope: string | null;
+  /** How the client authenticated. */
+  clientAuth: 'client_secret' | 'client_assertion' | 'none';
+  /** The client assertion's JOSE header fields that matter (alg, x5t#S256, whether x5c was sent). */
+  assertion?: { alg: unknown; x5tS256: unknown; x5c: boolean };
 }
 
 /** The credentials the emulator accepts. */

@@ -1,0 +1,104 @@
+// National clouds: each cloud's login host, Graph root and token scope, in resolveEndpoints and on the wire to the emulator.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { resolveEndpoints, type Cloud } from '../source-azure-client-credentials/endpoints.js';
+import { startEmulator, type Emulator } from './emulator/index.js';
+import { decodeJwt } from './emulator/jwt.js';
+import { fixture } from './emulator/state.js';
+import { runConnector } from './support/connector.js';
+import { repoRoot } from './support/paths.js';
+
+/** https://learn.microsoft.com/graph/deployments (also ../shared/reference/graph.md, "National clouds"). */
+const EXPECTED: Record<Cloud, { authorityHost: string; graphRoot: string }> = {
+  global: { authorityHost: 'https://login.microsoftonline.com', graphRoot: 'https://graph.microsoft.com' },
+  us_government_l4: { authorityHost: 'https://login.microsoftonline.us', graphRoot: 'https://graph.microsoft.us' },
+  us_government_l5: { authorityHost: 'https://login.microsoftonline.us', graphRoot: 'https://dod-graph.microsoft.us' },
+  china: { authorityHost: 'https://login.chinacloudapi.cn', graphRoot: 'https://microsoftgraph.chinacloudapi.cn' },
+};
+const CLOUDS = Object.keys(EXPECTED) as Cloud[];
+
+type Schema = Record<string, any>;
+const spec = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'spec.json'), 'utf8')).connectionSpecification as Schema;
+
+describe('resolveEndpoints', () => {
+  for (const cloud of CLOUDS) {
+    test(`${cloud}: its own login host, Graph root and scope without overrides`, () => {
+      const { authorityHost, graphRoot } = EXPECTED[cloud];
+      assert.deepEqual(resolveEndpoints(cloud, {}), { authorityHost, graphRoot, scope: `${graphRoot}/.default` });
+    });
+  }
+
+  test('the test overrides move the hosts but never the scope', () => {
+    const env = { AZURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/', AZURE_GRAPH_ENDPOINT: 'https://127.0.0.1:9443' };
+    for (const cloud of CLOUDS) {
+      assert.deepEqual(resolveEndpoints(cloud, env), {
+        authorityHost: 'https://127.0.0.1:8443',
+        graphRoot: 'https://127.0.0.1:9443',
+        scope: `${EXPECTED[cloud].graphRoot}/.default`,
+      });
+    }
+    assert.throws(() => resolveEndpoints('global', { AZURE_AUTHORITY_HOST: 'http://127.0.0.1:8080' }), /must be an https URL/);
+  });
+
+  test('the spec offers exactly these clouds and takes no endpoint as free text', () => {
+    assert.deepEqual(spec.properties.cloud.enum, CLOUDS);
+    assert.equal(spec.properties.cloud.default, 'global');
+    const free: string[] = [];
+    const walk = (schema: Schema, path: string) => {
+      for (const [name, field] of Object.entries<Schema>(schema.properties ?? {})) {
+        const looksLikeEndpoint = /host|endpoint|url|uri|authority|domain_?hint|login|graph/i.test(name) || field.format === 'uri';
+        if (field.type === 'string' && !field.enum && looksLikeEndpoint) free.push(`${path}${name}`);
+        walk(field, `${path}${name}.`);
+        for (const option of field.oneOf ?? []) walk(option, `${path}${name}.`);
+      }
+    };
+    walk(spec, '');
+    assert.deepEqual(free, []);
+  });
+});
+
+describe('each cloud on the wire (the emulator standing in through AZURE_AUTHORITY_HOST / AZURE_GRAPH_ENDPOINT)', () => {
+  let em: Emulator;
+  before(async () => {
+    em = await startEmulator({ seed: 21, sizes: { users: 4, servicePrincipals: 2, groups: 1, bigGroupSizes: [], assignments: 2, signIns: 2 } });
+  });
+  after(() => em.stop());
+  beforeEach(() => em.resetMetrics());
+
+  const check = async (config: Record<string, unknown>, env: Record<string, string> = {}) => {
+    const result = await runConnector(['check'], { env: { ...em.env, ...env }, config, timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr.slice(-500));
+    return result.connectionStatus()!;
+  };
+
+  for (const cloud of CLOUDS) {
+    test(`${cloud}: the token request reaches the overridden login host and asks for ${EXPECTED[cloud].graphRoot}/.default`, async () => {
+      const status = await check(em.config({ cloud }));
+      assert.equal(status.status, 'SUCCEEDED', status.message);
+      const token = em.metrics().lastTokenRequest!;
+      assert.equal(token.host, new URL(em.url).host);
+      assert.equal(token.scope, `${EXPECTED[cloud].graphRoot}/.default`);
+      // The token is for that cloud's Graph, and Graph requests went to the overridden root with it.
+      assert.equal(decodeJwt(em.issuedTokens().at(-1)!)!.payload.aud, EXPECTED[cloud].graphRoot);
+      assert.ok((em.metrics().requests['GET /users'] ?? 0) > 0);
+    });
+  }
+
+  test('a certificate credential in the china cloud asks for the china scope', async () => {
+    const credentials = { auth_type: 'certificate', certificate: readFileSync(fixture('client-cert.pem'), 'utf8'), private_key: readFileSync(fixture('client-key.pem'), 'utf8') };
+    const status = await check(em.config({ cloud: 'china', credentials }));
+    assert.equal(status.status, 'SUCCEEDED', status.message);
+    assert.equal(em.metrics().lastTokenRequest!.scope, 'https://microsoftgraph.chinacloudapi.cn/.default');
+    assert.equal(em.metrics().lastTokenRequest!.clientAuth, 'client_assertion');
+  });
+
+  test('an unreachable login host is named with the socket code, not msal\'s endpoints_resolution_error', async () => {
+    const status = await check(em.config({ cloud: 'us_government_l4' }), { AZURE_AUTHORITY_HOST: 'https://127.0.0.1:1' });
+    assert.equal(status.status, 'FAILED');
+    assert.match(status.message!, /Could not reach the Microsoft login host https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+    assert.doesNotMatch(status.message!, /endpoints_resolution_error/);
+    assert.equal(em.metrics().totalRequests, 0);
+  });
+});
