@@ -11,6 +11,12 @@ export interface ConfiguredStream {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** A value from the catalog as JSON, cut to 60 characters: a message must never echo a huge input whole. */
+const shown = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
+};
+
 /** Checks the configured catalog against the streams this source has; any problem is a config error. */
 export function parseConfiguredCatalog(raw: unknown, streams: readonly StreamDef[]): ConfiguredStream[] {
   const bad = (why: string) => configError(`The configured catalog is invalid: ${why}. Run discover again and reconfigure the connection.`);
@@ -22,12 +28,12 @@ export function parseConfiguredCatalog(raw: unknown, streams: readonly StreamDef
     const name = entry.stream.name;
     if (typeof name !== 'string') throw bad(`entry ${index} has no stream name`);
     const def = byName.get(name);
-    if (!def) throw bad(`stream "${name}" does not exist in this source (it has ${streams.map((s) => s.name).join(', ')})`);
+    if (!def) throw bad(`stream ${shown(name)} does not exist in this source (it has ${streams.map((s) => s.name).join(', ')})`);
     if (seen.has(name)) throw bad(`stream "${name}" appears twice`);
     seen.add(name);
     const syncMode = entry.sync_mode;
     if (syncMode !== 'full_refresh' && syncMode !== 'incremental') {
-      throw bad(`stream "${name}" has sync_mode ${JSON.stringify(syncMode)}; use "full_refresh" or "incremental"`);
+      throw bad(`stream "${name}" has sync_mode ${shown(syncMode)}; use "full_refresh" or "incremental"`);
     }
     if (!def.supportedSyncModes.includes(syncMode)) {
       throw bad(`stream "${name}" does not support ${syncMode} (it supports ${def.supportedSyncModes.join(', ')})`);
@@ -35,7 +41,7 @@ export function parseConfiguredCatalog(raw: unknown, streams: readonly StreamDef
     if (syncMode === 'incremental' && entry.cursor_field !== undefined && def.cursorField) {
       const cursor = entry.cursor_field;
       if (Array.isArray(cursor) && cursor.length > 0 && cursor.join('.') !== def.cursorField.join('.')) {
-        throw bad(`stream "${name}" has a source-defined cursor ${def.cursorField.join('.')}; cursor_field ${JSON.stringify(cursor)} cannot be used`);
+        throw bad(`stream "${name}" has a source-defined cursor ${def.cursorField.join('.')}; cursor_field ${shown(cursor)} cannot be used`);
       }
     }
     return { def, syncMode };

@@ -1,7 +1,7 @@
 // Generated from schemas/service_principals.json by `npm run gen`: do not edit by hand.
 
 /**
- * Application discovery: one record per service principal (application instance) of the tenant (GET /v1.0/servicePrincipals, https://learn.microsoft.com/graph/api/serviceprincipal-list), with Graph's property names, plus derived fields.
+ * Application discovery: one record per service principal (application instance) of the tenant (GET /v1.0/servicePrincipals, https://learn.microsoft.com/graph/api/serviceprincipal-list), with Graph's property names, plus derived fields. Incremental sync reads the delta query (GET /v1.0/servicePrincipals/delta, https://learn.microsoft.com/graph/api/serviceprincipal-delta) and emits only changed service principals, each as a full record, and removed ones as deletion records.
  */
 export interface ServicePrincipalsRecord {
   /**
@@ -82,24 +82,32 @@ export interface ServicePrincipalsRecord {
     [k: string]: unknown;
   };
   /**
-   * Derived: appRoleAssignmentRequired === false, i.e. anyone in the tenant may sign in (use SSO) without a role assignment.
+   * Derived: appRoleAssignmentRequired === false, i.e. anyone in the tenant may sign in (use SSO) without a role assignment. Null only on a deletion record (_ab_cdc_deleted_at set).
    */
-  openAccess: boolean;
+  openAccess: null | boolean;
   /**
    * Derived: verifiedPublisher.displayName when non-empty; else the organization's displayName when appOwnerOrganizationId is this tenant's id; else "Microsoft" when appOwnerOrganizationId is Microsoft's first-party tenant f8cdef31-a31e-4b4a-93e4-5f571e91255a; else null.
    */
   publisher: null | string;
   /**
-   * Derived: configured for OAuth 2.0 / OpenID Connect sign-in: preferredSingleSignOnMode is "oidc", or it is null/empty and replyUrls is non-empty.
+   * Derived: configured for OAuth 2.0 / OpenID Connect sign-in: preferredSingleSignOnMode is "oidc", or it is null/empty and replyUrls is non-empty. Null only on a deletion record (_ab_cdc_deleted_at set).
    */
-  oauth2Integration: boolean;
+  oauth2Integration: null | boolean;
   /**
-   * Derived: appOwnerOrganizationId is Microsoft's first-party tenant f8cdef31-a31e-4b4a-93e4-5f571e91255a.
+   * Derived: appOwnerOrganizationId is Microsoft's first-party tenant f8cdef31-a31e-4b4a-93e4-5f571e91255a. Null only on a deletion record (_ab_cdc_deleted_at set).
    */
-  isFirstParty: boolean;
+  isFirstParty: null | boolean;
   /**
-   * Derived: this tenant's id (from GET /v1.0/organization).
+   * Derived: this tenant's id (from GET /v1.0/organization). Null only on a deletion record (_ab_cdc_deleted_at set).
    */
-  tenantId: string;
+  tenantId: null | string;
+  /**
+   * Incremental sync only (the cursor): when the connector received this version of the service principal from Microsoft Graph's delta query (Graph gives no change time). Strictly increasing within a sync and across syncs, so the latest record of an id wins in append + deduped mode. Absent in full refresh.
+   */
+  _ab_cdc_updated_at?: null | string;
+  /**
+   * Incremental sync only: set on a deletion record, when the service principal was removed from the tenant (soft or hard delete) or stopped matching the stream's filters; null otherwise. A deletion record carries the id and null in every other field. Absent in full refresh.
+   */
+  _ab_cdc_deleted_at?: null | string;
   [k: string]: unknown;
 }

@@ -1,7 +1,7 @@
 // Generated from schemas/users.json by `npm run gen`: do not edit by hand.
 
 /**
- * The HR roster: one record per user of the tenant (GET /v1.0/users, https://learn.microsoft.com/graph/api/user-list), with Graph's property names. Users whose display name or user principal name is a 32-character hex hash (concealed by the Microsoft 365 reports setting) are never emitted.
+ * The HR roster: one record per user of the tenant (GET /v1.0/users, https://learn.microsoft.com/graph/api/user-list), with Graph's property names. Users whose display name or user principal name is a 32-character hex hash (concealed by the Microsoft 365 reports setting) are never emitted. Incremental sync reads the delta query (GET /v1.0/users/delta, https://learn.microsoft.com/graph/api/user-delta) and emits only changed users, each as a full record (never a partial one), and removed users, or users who stop matching include_guests / domain_names, as deletion records.
  */
 export interface UsersRecord {
   /**
@@ -86,9 +86,9 @@ export interface UsersRecord {
     [k: string]: unknown;
   };
   /**
-   * Derived: every address from the smtp:/SMTP: entries of proxyAddresses and from otherMails, lower-cased, de-duplicated and sorted ascending, without the primary mail (lower-cased); [] when none.
+   * Derived: every address from the smtp:/SMTP: entries of proxyAddresses and from otherMails, lower-cased, de-duplicated and sorted ascending, without the primary mail (lower-cased); [] when none. Null only on a deletion record (_ab_cdc_deleted_at set).
    */
-  emailAliases: string[];
+  emailAliases: null | string[];
   /**
    * Derived: employeeHireDate when set, else createdDateTime, else null.
    */
@@ -101,5 +101,13 @@ export interface UsersRecord {
    * Derived: the lower-cased domain (after the last @) of mail when mail is set, else of userPrincipalName (for a guest #EXT# UPN that is the tenant's domain), else null.
    */
   domain: null | string;
+  /**
+   * Incremental sync only (the cursor): when the connector received this version of the user from Microsoft Graph's delta query (Graph gives no change time). Strictly increasing within a sync and across syncs, so the latest record of an id wins in append + deduped mode. Absent in full refresh.
+   */
+  _ab_cdc_updated_at?: null | string;
+  /**
+   * Incremental sync only: set on a deletion record, when the user was removed from the tenant (soft or hard delete) or stopped matching the stream's filters; null otherwise. A deletion record carries the id and null in every other field. Absent in full refresh.
+   */
+  _ab_cdc_deleted_at?: null | string;
   [k: string]: unknown;
 }

@@ -104,6 +104,8 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
   name: 'app_role_assignments',
   schemaName: 'app_role_assignments',
   primaryKey: [['id'], ['userId']],
+  // Full refresh only: Graph has no delta query for appRoleAssignedTo, and a row also changes when a group's
+  // membership does (https://learn.microsoft.com/graph/delta-query-overview#supported-resources).
   supportedSyncModes: ['full_refresh'],
   // Group members and the /users pass need the user properties, which GroupMember.Read.All alone
   // does not return (https://learn.microsoft.com/graph/api/group-list-members#permissions).

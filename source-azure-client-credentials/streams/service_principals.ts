@@ -1,7 +1,8 @@
-// The service_principals stream (application discovery): GET /servicePrincipals plus the tenant from GET /organization.
+// The service_principals stream (application discovery): GET /servicePrincipals (full refresh) or /servicePrincipals/delta (incremental) plus the tenant from GET /organization.
 import { ConnectorError } from '../errors.js';
 import type { ServicePrincipalsRecord } from '../generated/service_principals.js';
 import type { GraphClient } from '../graph/types.js';
+import { parseDeltaState, readDelta, type DeltaState } from './delta.js';
 import { isFirstParty, oauth2Integration, openAccess, publisher } from './derive.js';
 import type { StreamDef } from './types.js';
 
@@ -47,18 +48,33 @@ export function toServicePrincipalRecord(sp: GraphServicePrincipal, organization
   return out;
 }
 
-export const servicePrincipals: StreamDef<ServicePrincipalsRecord> = {
+export const servicePrincipals: StreamDef<ServicePrincipalsRecord, DeltaState> = {
   name: 'service_principals',
   schemaName: 'service_principals',
   primaryKey: [['id']],
-  supportedSyncModes: ['full_refresh'],
+  supportedSyncModes: ['full_refresh', 'incremental'],
+  // Graph's delta query gives no change time: the cursor is when the connector received each change (see delta.ts).
+  cursorField: ['_ab_cdc_updated_at'],
   permissions: [['Application.Read.All'], ['Organization.Read.All']],
   probe: { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
-  async *read({ graph }) {
+  // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
+  parseState: (raw, config) => parseDeltaState(raw, config, 'servicePrincipals', 'service_principals') as DeltaState,
+  async *read(context) {
+    const { graph, syncMode } = context;
     const organization = await readOrganization(graph);
-    const query = { $select: SERVICE_PRINCIPAL_FIELDS.join(','), $top: 999 };
-    for await (const sp of graph.list<GraphServicePrincipal>('/servicePrincipals', { query })) {
-      yield { kind: 'record', data: toServicePrincipalRecord(sp, organization) };
+    const toRecord = (sp: GraphServicePrincipal) => toServicePrincipalRecord(sp, organization);
+    if (syncMode === 'incremental') {
+      // Delta reports changes of the service principals only: publisher and tenantId, derived from the
+      // organization, are refreshed when a service principal itself changes (or on a full resync).
+      yield* readDelta(
+        context,
+        { stream: 'service_principals', resource: 'servicePrincipals', select: SERVICE_PRINCIPAL_FIELDS, toRecord },
+        toRecord({ id: '' }),
+      );
+      return;
     }
+    // Full refresh keeps the plain list (a snapshot the destination overwrites), without the _ab_cdc columns.
+    const query = { $select: SERVICE_PRINCIPAL_FIELDS.join(','), $top: 999 };
+    for await (const sp of graph.list<GraphServicePrincipal>('/servicePrincipals', { query })) yield { kind: 'record', data: toRecord(sp) };
   },
 };

@@ -1,6 +1,8 @@
-// The users stream (HR roster): GET /users with an explicit $select, roster filters and derived fields.
+// The users stream (HR roster): GET /users (full refresh) or /users/delta (incremental) with an explicit $select, roster filters and derived fields.
+import { configError } from '../errors.js';
 import type { UsersRecord } from '../generated/users.js';
 import type { Logger } from '../logger.js';
+import { parseDeltaState, readDelta, type DeltaState } from './delta.js';
 import { activeDate, emailAliases, isConcealed, keepUser, location, userDomain, type RosterFilter } from './derive.js';
 import type { StreamDef } from './types.js';
 
@@ -47,14 +49,37 @@ export function warnConcealed(log: Logger, count: number, what: string): void {
   );
 }
 
-export const users: StreamDef<UsersRecord> = {
+/** The roster's client-side filters and concealment: the one rule both sync modes keep users by. */
+function rosterKeeper(filter: RosterFilter) {
+  let concealed = 0;
+  return {
+    keep(user: GraphUser): boolean {
+      if (!keepUser(user, filter)) return false;
+      if (isConcealed(user.displayName, user.userPrincipalName)) {
+        concealed++;
+        return false;
+      }
+      return true;
+    },
+    warn(log: Logger): void {
+      warnConcealed(log, concealed, concealed === 1 ? 'user' : 'users');
+    },
+  };
+}
+
+export const users: StreamDef<UsersRecord, DeltaState> = {
   name: 'users',
   schemaName: 'users',
   primaryKey: [['id']],
-  supportedSyncModes: ['full_refresh'],
+  supportedSyncModes: ['full_refresh', 'incremental'],
+  // Graph's delta query gives no change time: the cursor is when the connector received each change (see delta.ts).
+  cursorField: ['_ab_cdc_updated_at'],
   permissions: [['User.Read.All']],
   probe: { path: '/users', query: { $top: 1, $select: 'id' } },
-  async *read({ graph, config, log }) {
+  // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
+  parseState: (raw, config) => parseDeltaState(raw, config, 'users', 'users') as DeltaState,
+  async *read(context) {
+    const { graph, config, log, syncMode } = context;
     const withSignInActivity = config.include_sign_in_activity;
     const filter: RosterFilter = { includeGuests: config.include_guests, domains: config.domains };
     // Every filter runs here, on the client, because no server-side $filter gives the same result:
@@ -65,20 +90,33 @@ export const users: StreamDef<UsersRecord> = {
     //   query too, with the same lag, and a guest's #EXT# UPN would need its own clause.
     // https://learn.microsoft.com/graph/aad-advanced-queries
     // The roster is read once either way (one page per 999 users), so client filtering costs no requests.
+    // /users/delta accepts $filter on id only (https://learn.microsoft.com/graph/api/user-delta).
+    const roster = rosterKeeper(filter);
+    if (syncMode === 'incremental') {
+      if (withSignInActivity) {
+        // A sign-in does not change the user object, so delta never reports it: the values would go stale.
+        throw configError(
+          'users cannot sync incrementally with include_sign_in_activity on: Microsoft Graph\'s delta query does not track sign-in activity, so it would go stale in the destination. Either set the users stream to full refresh, or turn include_sign_in_activity off.',
+        );
+      }
+      // A user who stops matching include_guests / domain_names (or becomes concealed) is emitted as deleted.
+      yield* readDelta(
+        context,
+        { stream: 'users', resource: 'users', select: USER_FIELDS, filters: filter, toRecord: (u: GraphUser) => (roster.keep(u) ? toUserRecord(u, false) : undefined) },
+        toUserRecord({ id: '' }, false),
+      );
+      roster.warn(log);
+      return;
+    }
+    // Full refresh keeps the plain list (a snapshot the destination overwrites), without the _ab_cdc columns.
     const select = withSignInActivity ? [...USER_FIELDS, 'signInActivity'] : [...USER_FIELDS];
     // signInActivity lowers the page size to 500 and has its own limit of 10 requests per minute
     // (https://learn.microsoft.com/graph/api/resources/signinactivity); the Graph client waits out the
     // 429s it answers with (Retry-After), so the stream does not pace itself.
     const query = { $select: select.join(','), $top: withSignInActivity ? PAGE_SIZE_WITH_SIGN_IN_ACTIVITY : PAGE_SIZE };
-    let concealed = 0;
     for await (const user of graph.list<GraphUser>('/users', { query })) {
-      if (!keepUser(user, filter)) continue;
-      if (isConcealed(user.displayName, user.userPrincipalName)) {
-        concealed++;
-        continue;
-      }
-      yield { kind: 'record', data: toUserRecord(user, withSignInActivity) };
+      if (roster.keep(user)) yield { kind: 'record', data: toUserRecord(user, withSignInActivity) };
     }
-    warnConcealed(log, concealed, concealed === 1 ? 'user' : 'users');
+    roster.warn(log);
   },
 };
