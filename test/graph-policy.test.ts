@@ -45,6 +45,7 @@ const cases: Case[] = [
   { outcome: { kind: 'token', error: 'temporarily_unavailable' }, row: 'token-server-error', action: 'fail', failureType: 'transient_error', mentions: [/temporary/] },
   { outcome: { kind: 'token', aadsts: 12345, error: 'invalid_request' }, row: 'token-other', action: 'fail', failureType: 'config_error', mentions: [/AADSTS12345/], extra: { code: 'AADSTS12345' } },
   { outcome: { kind: 'network', code: 'SELF_SIGNED_CERT_IN_CHAIN', host: 'graph' }, row: 'network-tls', action: 'fail', failureType: 'config_error', mentions: [/NODE_EXTRA_CA_CERTS/], extra: { code: 'SELF_SIGNED_CERT_IN_CHAIN' } },
+  { outcome: { kind: 'network', code: 'ECONNRESET', host: 'login' }, row: 'network-login-host-retryable', action: 'retry', failureType: 'transient_error', mentions: [/ECONNRESET/, /login host/], extra: { code: 'ECONNRESET' } },
   { outcome: { kind: 'network', code: 'ENOTFOUND', host: 'login' }, row: 'network-login-host', action: 'fail', failureType: 'transient_error', mentions: [/ENOTFOUND/, /login host/], extra: { code: 'ENOTFOUND' } },
   { outcome: { kind: 'network', code: 'ECONNRESET', host: 'graph' }, row: 'network-graph-retryable', action: 'retry', failureType: 'transient_error', mentions: [/ECONNRESET/, /after 4 attempts/], extra: { code: 'ECONNRESET', attempts: 4, waitedMs: 9000 } },
   { outcome: { kind: 'network', code: 'ETIMEDOUT', host: 'graph' }, row: 'network-graph-retryable', action: 'retry', failureType: 'transient_error', mentions: [/ETIMEDOUT/], extra: { code: 'ETIMEDOUT' } },

@@ -65,6 +65,7 @@ export interface Decision {
 const SECRETS_PATH = 'Entra admin center > App registrations > the app > Certificates & secrets';
 export const CERTIFICATES_PATH = `${SECRETS_PATH} > Certificates`;
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_BODY_PARSE_FAILURE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const LOGIN_RETRYABLE = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_BODY_PARSE_FAILURE']);
 const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ERR_TLS/;
 /** HTTP statuses worth another attempt: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors */
 export const RETRYABLE_STATUSES = [429, 500, 502, 503, 504] as const;
@@ -291,6 +292,16 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
     failureType: 'config_error',
     message: (c) =>
       `The TLS certificate of ${c.request ?? 'the server'} could not be verified (${c.code}). A proxy that inspects HTTPS may be in the way: add its CA certificate through NODE_EXTRA_CA_CERTS, or let the connector reach Microsoft directly.`,
+  },
+  {
+    // A cut or timed-out connection to a reachable login host is worth another try; a refused
+    // connection or an unknown host is not (it would only delay the message about a wrong host).
+    id: 'network-login-host-retryable',
+    matches: (o) => o.kind === 'network' && o.host === 'login' && LOGIN_RETRYABLE.has(o.code ?? ''),
+    action: 'retry',
+    failureType: 'transient_error',
+    message: (c) =>
+      `The connection to the Microsoft login host ${c.authorityHost ?? ''} kept failing (${c.code ?? 'network error'})${tries(c)}. Check that outbound HTTPS to it is allowed (proxy, firewall); the sync can be retried.`,
   },
   {
     id: 'network-login-host',

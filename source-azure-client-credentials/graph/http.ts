@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { rootCertificates } from 'node:tls';
+import tls, { rootCertificates } from 'node:tls';
 import got, { type Got, type Options, type RequestError, type Response } from 'got';
 import type { Logger } from '../logger.js';
 import { decide, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, type MessageContext, type Outcome } from './errorPolicy.js';
@@ -40,11 +40,16 @@ export function certificateAuthorities(env: NodeJS.ProcessEnv): string[] | undef
 
 /** The shared transport: one keep-alive agent, explicit timeouts, the CA list. No retries here. */
 export function createTransport(options: { ca?: string[]; timeouts: Timeouts; userAgent: string }): { http: Got; agent: https.Agent } {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+  // The CA list goes into one secure context made once: passed per request (or as the agent's `ca`),
+  // Node would join the whole list into the agent's pool key and build TLS state on every request.
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 32,
+    ...(options.ca ? { secureContext: tls.createSecureContext({ ca: options.ca }) } : {}),
+  });
   const { connect, response, idle } = options.timeouts;
   const http = got.extend({
     agent: { https: agent },
-    https: options.ca ? { certificateAuthority: options.ca } : {},
     timeout: { lookup: connect, connect, secureConnect: connect, send: response, response, socket: idle },
     headers: { 'user-agent': options.userAgent },
     retry: { limit: 0 },
@@ -236,6 +241,7 @@ export function createGraphSender(deps: GraphHttpDeps) {
     const ru = response.headers['x-ms-resource-unit'];
     const percentage = Number(response.headers['x-ms-throttle-limit-percentage']);
     const budget = pacer.budgets[state.bucket];
+    if (state.entry) budget.settle(state.entry);
     if (ru !== undefined && state.entry && state.bucket === 'identity') budget.correct(state.entry, Number(ru));
     if (percentage) budget.pressure(percentage);
     if (response.statusCode === 429) {

@@ -78,6 +78,20 @@ export class WindowBudget {
     return entry;
   }
 
+  /**
+   * Moves a request's entry to the moment its answer came back. Graph counts a request when it
+   * arrives, which is somewhere between our send and its answer; counting from the answer keeps our
+   * window behind Graph's however slow the network is. Every other entry is at or before now, so
+   * moving this one to the end keeps the list in time order.
+   */
+  settle(entry: Entry): void {
+    const index = this.entries.indexOf(entry);
+    if (index < 0) return;
+    this.entries.splice(index, 1);
+    entry.at = this.now();
+    this.entries.push(entry);
+  }
+
   /** Replaces an estimate by the charge Graph reported (x-ms-resource-unit). */
   correct(entry: Entry, actual: number): void {
     if (Number.isFinite(actual) && actual >= 0) entry.cost = actual;
@@ -88,10 +102,16 @@ export class WindowBudget {
     this.blockedUntil = Math.max(this.blockedUntil, until);
   }
 
-  /** Graph reports usage at `percentage` of its limit (0.8 .. 1.8): cut the share, at most twice per window. */
+  /**
+   * Graph reports usage at `percentage` of its limit (0.8 .. 1.8): cut the share, at most twice per
+   * window, but only when that is more than this client's own spending explains. A client running
+   * at its own full budget sees 1.0 on its last request of a window; halving then would only make
+   * it slower than Graph allows. Usage beyond our own share means another caller of the same app.
+   */
   pressure(percentage: number): void {
     const now = this.now();
     if (!(percentage >= 0.8) || now - this.lastCut < this.windowMs / 2) return;
+    if (percentage <= this.used() / this.limit + 0.05) return;
     this.lastCut = now;
     this.lastRecovery = now;
     this.share = Math.max(0.1, this.share * (percentage >= 1 ? 0.5 : 0.75));

@@ -1,0 +1,143 @@
+// Judges a read against the emulator's ground truth: per-stream outcome, exact record sets, and STATEs that never skip data.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Emulator } from '../emulator/index.js';
+import type { Message, RunResult } from './connector.js';
+import { repoRoot } from './paths.js';
+import { announcedRange } from './sign-ins.js';
+
+export const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins'] as const;
+export type StreamName = (typeof STREAMS)[number];
+
+/** Primary keys as the brief's record shapes define them. */
+const PRIMARY_KEYS: Record<StreamName, string[]> = {
+  users: ['id'],
+  service_principals: ['id'],
+  app_role_assignments: ['id', 'userId'],
+  sign_ins: ['id'],
+};
+
+export const keyOf = (stream: StreamName, record: Record<string, unknown>): string =>
+  PRIMARY_KEYS[stream].map((field) => String(record[field])).join('\u0000');
+
+/** integration_tests/configured_catalog.json with sign_ins switched to incremental on its cursor (the way a scheduled sync runs it). */
+export function fullCatalog(): { streams: any[] } {
+  const catalog = JSON.parse(readFileSync(join(repoRoot, 'integration_tests', 'configured_catalog.json'), 'utf8')) as { streams: any[] };
+  for (const entry of catalog.streams) {
+    if (entry.stream.name === 'sign_ins') {
+      entry.sync_mode = 'incremental';
+      entry.cursor_field = ['createdDateTime'];
+      entry.destination_sync_mode = 'append';
+    }
+  }
+  return catalog;
+}
+
+/** The sign_ins range a run announced, if it got that far. */
+export function signInRange(messages: Message[]): { from: Date; to: Date } | undefined {
+  for (const m of messages) {
+    if (m.type !== 'LOG') continue;
+    const range = announcedRange(m.log.message);
+    if (range) return range;
+  }
+  return undefined;
+}
+
+/** The ground truth of one stream; sign_ins needs the range the run read. */
+export function truthOf(emulator: Emulator, stream: StreamName, range?: { from: Date; to: Date }): Record<string, unknown>[] {
+  switch (stream) {
+    case 'users':
+      return emulator.truth.users();
+    case 'service_principals':
+      return emulator.truth.servicePrincipals();
+    case 'app_role_assignments':
+      return emulator.truth.appRoleAssignments();
+    case 'sign_ins':
+      assert.ok(range, 'sign_ins: the run never announced the range it reads');
+      return emulator.truth.signIns(range.from, range.to);
+  }
+}
+
+/** Exactly the expected records: no key twice, none missing, none extra, each record equal in full. */
+export function assertExactRecords(stream: StreamName, actual: Record<string, unknown>[], expected: Record<string, unknown>[], label = ''): void {
+  const got = new Map<string, Record<string, unknown>>();
+  const duplicates: string[] = [];
+  for (const record of actual) {
+    const key = keyOf(stream, record);
+    if (got.has(key)) duplicates.push(key);
+    got.set(key, record);
+  }
+  assert.deepEqual(duplicates.slice(0, 5), [], `${label}${stream}: ${duplicates.length} duplicate records`);
+  const want = new Map(expected.map((r) => [keyOf(stream, r), r]));
+  const missing = [...want.keys()].filter((k) => !got.has(k));
+  const extra = [...got.keys()].filter((k) => !want.has(k));
+  assert.deepEqual(
+    { missing: missing.length, extra: extra.length },
+    { missing: 0, extra: 0 },
+    `${label}${stream}: ${missing.length} of ${want.size} expected records missing (e.g. ${missing.slice(0, 3).join(', ')}), ${extra.length} unexpected`,
+  );
+  for (const [key, record] of want) assert.deepEqual(got.get(key), record, `${label}${stream}: record ${key} differs from the ground truth`);
+}
+
+/** Every expected record is present at least once (duplicates allowed: resumed runs re-read). */
+export function assertCovers(stream: StreamName, actual: Iterable<Record<string, unknown>>, expected: Record<string, unknown>[], label = ''): void {
+  const got = new Map<string, Record<string, unknown>>();
+  for (const record of actual) got.set(keyOf(stream, record), record);
+  const missing = expected.filter((r) => !got.has(keyOf(stream, r)));
+  assert.equal(missing.length, 0, `${label}${stream}: ${missing.length} of ${expected.length} ground-truth records never emitted (e.g. ${missing.slice(0, 3).map((r) => keyOf(stream, r)).join(', ')})`);
+  for (const r of expected) assert.deepEqual(got.get(keyOf(stream, r)), r, `${label}${stream}: record ${keyOf(stream, r)} differs from the ground truth`);
+}
+
+export type Outcome = { kind: 'complete' } | { kind: 'failed'; failureType: string; message: string } | { kind: 'absent' };
+
+/** How a stream ended in a run: its last status, and its ERROR trace when it failed. */
+export function streamOutcome(result: RunResult, stream: StreamName): Outcome {
+  const statuses = result.statuses(stream).filter((s) => s !== 'RUNNING');
+  const last = statuses.at(-1);
+  if (last === 'COMPLETE') return { kind: 'complete' };
+  if (last === 'INCOMPLETE') {
+    const errors = result.errors().filter((e) => e.stream_descriptor?.name === stream);
+    assert.equal(errors.length, 1, `${stream} is INCOMPLETE: expected exactly one ERROR trace naming it, got ${errors.length}`);
+    return { kind: 'failed', failureType: errors[0].failure_type, message: errors[0].message };
+  }
+  return { kind: 'absent' };
+}
+
+const cursorOf = (m: Message): string | undefined => m.state.stream?.stream_state?.createdDateTime;
+
+/**
+ * No STATE of any stream may skip data. Full-refresh streams checkpoint nothing ({}), so their STATEs
+ * cannot skip anything: assert that they stay empty. For sign_ins, at every STATE, every ground-truth
+ * sign-in in [range start, cursor) has already been emitted by this run, and the cursor never passes
+ * the end of the range the run reads (so it never passes the last fully-read window).
+ * `inherited` is the cursor the run was given (a STATE may repeat it unchanged).
+ */
+export function assertStatesNeverSkip(result: RunResult, emulator: Emulator, label = '', inherited?: string): void {
+  const range = signInRange(result.messages);
+  const seen = new Set<string>();
+  for (const m of result.messages) {
+    if (m.type === 'RECORD' && m.record.stream === 'sign_ins') seen.add(String(m.record.data.id));
+    if (m.type !== 'STATE') continue;
+    const stream = m.state.stream?.stream_descriptor?.name as StreamName;
+    if (stream !== 'sign_ins') {
+      assert.deepEqual(m.state.stream.stream_state, {}, `${label}${stream}: a full-refresh stream checkpointed a non-empty state`);
+      continue;
+    }
+    const cursor = cursorOf(m);
+    if (cursor === undefined || cursor === inherited) continue;
+    assert.ok(range, `${label}sign_ins: STATE ${cursor} emitted before the range was announced`);
+    assert.ok(Date.parse(cursor) <= range.to.getTime(), `${label}sign_ins: STATE cursor ${cursor} is past the end of the range read (${range.to.toISOString()})`);
+    const due = emulator.truth.signIns(range.from, new Date(cursor));
+    const missing = due.filter((s) => !seen.has(String(s.id)));
+    assert.equal(missing.length, 0, `${label}sign_ins: STATE ${cursor} would skip ${missing.length} sign-ins not yet emitted (e.g. ${missing[0]?.createdDateTime})`);
+  }
+}
+
+/** The last STATE of each stream, as the platform passes it to the next sync. */
+export function lastStatePerStream(messages: Message[]): Message['state'][] {
+  const last = new Map<string, Message['state']>();
+  for (const m of messages) if (m.type === 'STATE') last.set(m.state.stream.stream_descriptor.name, m.state);
+  // The platform strips sourceStats; the connector must accept it either way, so pass what Airbyte stores.
+  return [...last.values()].map((s) => ({ type: 'STREAM', stream: s.stream }));
+}
