@@ -54,12 +54,22 @@ export interface StreamStatusTrace {
 /** Redacts secret values from text before it can leave the process (logs, traces, messages). */
 export type Redactor = (text: string) => string;
 
+/** Lines are written in chunks of about this size: one write per record would dominate a fast sync's CPU. */
+const CHUNK_BYTES = 64 * 1024;
+/** A partial chunk never waits longer than this, so states and logs reach the platform promptly. */
+const FLUSH_AFTER_MS = 50;
+
 /**
- * The only path to stdout: one compact JSON message per line. `emit` resolves once the line is
- * accepted; when the pipe is full it waits for 'drain', so a slow reader never makes memory grow.
+ * The only path to stdout: one compact JSON message per line, in order. Lines are gathered into
+ * chunks; `emit` returns a promise when a chunk was written to a full pipe, and resolves on 'drain',
+ * so a slow reader never makes memory grow (at most one chunk beyond the stream's own buffer).
  */
 export class MessageWriter {
   private redact: Redactor = (t) => t;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(private readonly out: Writable = process.stdout) {}
 
   /** Every string that must never be printed (the client secret, tokens) is cut from each line. */
@@ -69,12 +79,26 @@ export class MessageWriter {
 
   emit(message: AirbyteMessage): Promise<void> | void {
     const line = this.redact(JSON.stringify(message)) + '\n';
-    if (!this.out.write(line)) return once(this.out, 'drain').then(() => undefined);
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= CHUNK_BYTES) return this.writePending();
+    this.timer ??= setTimeout(() => void this.writePending(), FLUSH_AFTER_MS);
   }
 
-  /** Resolves when everything written so far has been handed to the operating system. */
+  /** Resolves when everything emitted so far has been handed to the operating system. */
   flush(): Promise<void> {
+    void this.writePending();
     return new Promise((resolve) => this.out.write('', () => resolve()));
+  }
+
+  private writePending(): Promise<void> | void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.out.write(chunk)) return once(this.out, 'drain').then(() => undefined);
   }
 }
 

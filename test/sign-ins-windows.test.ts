@@ -100,13 +100,17 @@ test('first sync: start_date inside retention is used; older is clamped and repo
   assert.equal(future.empty, true);
 });
 
-test('later syncs start at the cursor minus the lookback; a cursor at or past the end reads nothing', () => {
+test('later syncs start at the cursor minus the lookback; only a cursor past the end by more than the lookback reads nothing', () => {
   const later = planRange({ nowMs: NOW, cursor: t('2026-12-01T08:00:00.5Z'), lookbackMinutes: 10 });
   assert.equal(formatInstant(later.from), '2026-12-01T07:50:00Z');
   assert.equal(later.cursor, t('2026-12-01T08:00:00.5Z'));
   assert.equal(later.empty, false);
-  // Inside the lag: the cursor would move backwards if the sync read up to now minus the lag.
-  assert.equal(planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 10 }).empty, true);
+  // Inside the lag: the lookback before the cursor is still read (the stream emits no checkpoint behind
+  // the cursor); with no lookback there is nothing to read.
+  const recent = planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 10 });
+  assert.equal(recent.empty, false);
+  assert.equal(formatInstant(recent.from), '2026-12-01T11:49:00Z');
+  assert.equal(planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 0 }).empty, true);
   assert.equal(planRange({ nowMs: NOW, cursor: t('2121-01-01T00:00:00Z'), lookbackMinutes: 10 }).empty, true);
   // A cursor older than retention (a paused connection) is clamped like start_date.
   const stale = planRange({ nowMs: NOW, cursor: t('2026-10-01T00:00:00Z'), lookbackMinutes: 10 });

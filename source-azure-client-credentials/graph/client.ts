@@ -92,16 +92,25 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       const guard = new LinkGuard({ ...context, request: displayRequest('GET', url) });
       // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
       const signInActivity = selectsSignInActivity(url);
-      while (url) {
-        const current: string = url;
-        const { body } = await semaphore.run(() =>
-          send<unknown>('GET', current, { headers: options.headers, bucket, cost: costOf(bucket, current), signInActivity }),
-        );
-        const page = toPage<T>(body);
+      const fetchPage = (link: string) => {
+        const pending = semaphore
+          .run(() => send<unknown>('GET', link, { headers: options.headers, bucket, cost: costOf(bucket, link), signInActivity }))
+          .then(({ body }) => toPage<T>(body));
+        // Awaited on the next turn; a consumer that stops early must not leave an unhandled rejection.
+        pending.catch(() => {});
+        return pending;
+      };
+      // One page ahead: the next request is in flight (paced like any other) while the caller works
+      // through the current page, so record processing and network latency overlap.
+      let next: Promise<GraphPage<T>> | undefined = fetchPage(url);
+      while (next) {
+        const page = await next;
+        next = undefined;
         if (page.nextLink) {
           guard.check(page.nextLink);
           url = urls.resolve(page.nextLink);
-        } else url = undefined;
+          next = fetchPage(url);
+        }
         yield page;
       }
     },

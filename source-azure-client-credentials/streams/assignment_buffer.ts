@@ -73,7 +73,7 @@ export class AssignmentBuffer {
 
   /** (resourceId, resourceDisplayName, appRoleId) repeat across an application's assignments: stored once. */
   private internShared(resourceId: string | null, resourceDisplayName: string | null, appRoleId: string | null): number {
-    const key = JSON.stringify([resourceId, resourceDisplayName, appRoleId]);
+    const key = `${put(resourceId)}${SEP}${put(resourceDisplayName)}${SEP}${put(appRoleId)}`;
     let index = this.sharedIndex.get(key);
     if (index === undefined) {
       index = this.shared.push([resourceId, resourceDisplayName, appRoleId]) - 1;

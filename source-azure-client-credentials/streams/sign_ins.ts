@@ -94,7 +94,7 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
     });
     if (range.empty) {
       log.info(
-        `sign_ins: nothing to read: the ${cursor !== undefined ? 'saved cursor' : 'start_date'} is at or after ${formatInstant(range.to)} (now minus the publishing lag). The state is kept as it is.`,
+        `sign_ins: nothing to read: the ${cursor !== undefined ? 'saved cursor minus the lookback' : 'start_date'} is at or after ${formatInstant(range.to)} (now minus the publishing lag). The state is kept as it is.`,
       );
       return;
     }

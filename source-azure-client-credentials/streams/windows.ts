@@ -70,7 +70,9 @@ export function planRange({ nowMs, startDate, cursor, lookbackMinutes }: RangeIn
     to,
     ...(clamped ? { clampedFrom: floorToSecond(wanted!) } : {}),
     ...(cursor !== undefined ? { cursor } : {}),
-    empty: from >= to || (cursor !== undefined && cursor >= to),
+    // A cursor at or after `to` (a sync right after the last one) still re-reads its lookback: late
+    // sign-ins land there. Only when even cursor - lookback is past `to` is there nothing to read.
+    empty: from >= to,
   };
 }
 
