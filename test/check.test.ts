@@ -247,7 +247,9 @@ describe('check: consent that lags behind the roles claim', () => {
     const out = new PassThrough();
     let stdout = '';
     out.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const code = await check(new MessageWriter(out), {} as Config, graph);
+    const writer = new MessageWriter(out);
+    const code = await check(writer, {} as Config, graph);
+    await writer.flush();
     assert.equal(code, 0);
     const status = parseMessages(stdout).find((m) => m.type === 'CONNECTION_STATUS')!.connectionStatus;
     assert.equal(status.status, 'FAILED');
