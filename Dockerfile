@@ -23,6 +23,9 @@ RUN userdel --remove node \
  && groupadd --gid 1000 airbyte \
  && useradd --uid 1000 --gid 1000 --home-dir /airbyte --no-create-home --shell /usr/sbin/nologin airbyte
 ENV NODE_ENV=production
+# A smaller young generation: measured on a 50,000-user read, peak RSS 172 -> 130 MB (sign-ins 167 -> 154 MB)
+# at the same speed, since pages are short-lived garbage either way (scripts/bench-run.ts uses the same value).
+ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /airbyte/integration_code
 COPY --from=build /package/ ./
 # The lockfile pins every production dependency; dev dependencies (TypeScript, DuckDB, ...) stay out.

@@ -95,6 +95,9 @@ export interface ConnectorRun extends ChildMeasure {
   rateLimitedNotices: number;
 }
 
+/** NODE_OPTIONS of the image (Dockerfile ENV; test/image.test.ts checks the two agree). */
+export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=4';
+
 /** Runs `read` of one stream with the built entrypoint; stdout is piped here and counted line by line. */
 export async function runConnector(entrypoint: string, stream: string, config: object, env: NodeJS.ProcessEnv): Promise<ConnectorRun> {
   const dir = mkdtempSync(join(tmpdir(), 'azcc-bench-read-'));
@@ -110,7 +113,10 @@ export async function runConnector(entrypoint: string, stream: string, config: o
   writeFileSync(catalogPath, JSON.stringify(catalog));
   const lines = new LineCounter();
   try {
-    const measure = await measureNode([entrypoint, 'read', '--config', configPath, '--catalog', catalogPath], env, (chunk) => lines.push(chunk));
+    // The image runs the connector with NODE_OPTIONS from the Dockerfile; measure it the same way.
+    const measure = await measureNode([entrypoint, 'read', '--config', configPath, '--catalog', catalogPath], { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS }, (chunk) =>
+      lines.push(chunk),
+    );
     const traces = lines.others.filter((m) => m.type === 'TRACE');
     const statusAt = (status: string) =>
       traces.find((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.status === status)?.trace.emitted_at as number | undefined;

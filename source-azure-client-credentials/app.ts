@@ -6,7 +6,7 @@ import { discover } from './commands/discover.js';
 import { read } from './commands/read.js';
 import { spec } from './commands/spec.js';
 import { loadConfig } from './config.js';
-import { asConnectorError } from './errors.js';
+import { asConnectorError, errorTraceBody } from './errors.js';
 import { readJsonFile } from './files.js';
 import { createGraphClient } from './graph/client.js';
 import { createLogger } from './logger.js';
@@ -69,15 +69,7 @@ export async function run(args: string[], writer = new MessageWriter()): Promise
   try {
     code = await dispatch(parseInvocation(args), writer);
   } catch (caught) {
-    const error = asConnectorError(caught);
-    await writer.emit(
-      errorTrace({
-        message: error.message,
-        internal_message: error.internal ?? error.message,
-        ...(error.failureType === 'system_error' && caught instanceof Error && caught.stack ? { stack_trace: caught.stack } : {}),
-        failure_type: error.failureType,
-      }),
-    );
+    await writer.emit(errorTrace(errorTraceBody(caught)));
     code = 1;
   }
   await writer.flush();

@@ -1,5 +1,5 @@
 // The connector's error type: what the user reads, what kind of failure it is, and what stays internal.
-import type { FailureType } from './protocol.js';
+import type { ErrorTrace, FailureType } from './protocol.js';
 
 /**
  * An error whose `message` is written for the person who must act (what failed, why, what to do).
@@ -30,4 +30,19 @@ export function asConnectorError(error: unknown): ConnectorError {
     internal,
     { cause: error },
   );
+}
+
+/**
+ * The ERROR trace body for anything caught: the user's message, the internal detail, and a stack
+ * trace only for a bug (system_error), never as the message.
+ */
+export function errorTraceBody(caught: unknown, stream?: string): ErrorTrace {
+  const error = asConnectorError(caught);
+  return {
+    message: error.message,
+    internal_message: error.internal ?? error.message,
+    ...(error.failureType === 'system_error' && caught instanceof Error && caught.stack ? { stack_trace: caught.stack } : {}),
+    failure_type: error.failureType,
+    ...(stream ? { stream_descriptor: { name: stream } } : {}),
+  };
 }

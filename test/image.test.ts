@@ -10,6 +10,7 @@ import { startEmulator, type Emulator } from './emulator/index.js';
 import { runConnector, type RunOptions } from './support/connector.js';
 import { installDirOf, npmCommand, readDockerfile, stageImage, type StagedImage } from './support/image.js';
 import { repoRoot } from './support/paths.js';
+import { IMAGE_NODE_OPTIONS } from '../scripts/bench-run.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), 'utf8'));
 const pkg = readJson('package.json') as {
@@ -55,6 +56,10 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
     assert.deepEqual(Object.keys(pkg.bin), [pkg.name]);
     assert.equal(entrypoint[1], posix.join(installDirOf(image), pkg.bin[pkg.name]), 'the entrypoint is the package bin inside the install folder');
     assert.equal(entrypoint.length, 2, 'no extra arguments: Airbyte appends the command itself');
+  });
+
+  test('NODE_OPTIONS of the image is what the benchmark measures with', () => {
+    assert.equal(image.env.NODE_OPTIONS, IMAGE_NODE_OPTIONS);
   });
 
   test('runs as airbyte (uid 1000) with a writable /airbyte as the working directory', () => {

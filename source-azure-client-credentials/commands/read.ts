@@ -1,7 +1,7 @@
 // read: runs each configured stream in turn, emitting records, per-stream STATE with exact counts and statuses.
 import type { ConfiguredStream } from '../catalog.js';
 import type { Config } from '../config.js';
-import { asConnectorError, ConnectorError } from '../errors.js';
+import { errorTraceBody } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import { diagnoseFailure, permissionProblem, streamError } from '../diagnosis.js';
@@ -89,21 +89,12 @@ export async function read(writer: MessageWriter, log: Logger, input: ReadInput,
       await writer.emit(streamStatusTrace(name, 'COMPLETE'));
     } catch (caught) {
       failures++;
-      const error = asConnectorError(caught);
-      log.error(`${name} failed: ${error.message}`);
-      await writer.emit(
-        errorTrace({
-          message: error.message,
-          internal_message: error.internal ?? error.message,
-          ...(error.failureType === 'system_error' && caught instanceof Error && caught.stack ? { stack_trace: caught.stack } : {}),
-          failure_type: error.failureType,
-          stream_descriptor: { name },
-        }),
-      );
+      const trace = errorTraceBody(caught, name);
+      log.error(`${name} failed: ${trace.message}`);
+      await writer.emit(errorTrace(trace));
       await writer.emit(streamStatusTrace(name, 'INCOMPLETE'));
     }
   }
   return failures > 0 ? 1 : 0;
 }
 
-export { ConnectorError };
