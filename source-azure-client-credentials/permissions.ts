@@ -1,4 +1,5 @@
 // Which application permissions a stream lacks, judged from the token's roles claim.
+import type { Config } from './config.js';
 import type { PermissionRequirement } from './streams/types.js';
 
 /**
@@ -61,4 +62,12 @@ export function smallestGrant(requirements: readonly string[][]): string[] {
     if (unmetRequirements([...requirements], without).length === 0) chosen.splice(chosen.indexOf(permission), 1);
   }
   return chosen;
+}
+
+/** Everything a stream needs with this config: its own permissions plus what its options add. */
+export function requiredPermissions(
+  def: { permissions: PermissionRequirement; optionPermissions?(config: Config): PermissionRequirement },
+  config: Config,
+): PermissionRequirement {
+  return [...def.permissions, ...(def.optionPermissions?.(config) ?? [])];
 }

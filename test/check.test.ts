@@ -210,6 +210,22 @@ describe('check: roles claim vs what each stream needs', () => {
   });
 });
 
+describe('check: permissions that options add', () => {
+  test('include_sign_in_activity without AuditLog.Read.All: users is named too', async () => {
+    em.setPermissions(without('AuditLog.Read.All'));
+    const { status } = await runCheck({ include_sign_in_activity: true });
+    assert.equal(status.status, 'FAILED');
+    assert.match(status.message!, /users cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./);
+    assert.match(status.message!, /sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./);
+  });
+
+  test('without the option, users does not need AuditLog.Read.All', async () => {
+    em.setPermissions(without('AuditLog.Read.All'));
+    const { status } = await runCheck();
+    assert.doesNotMatch(status.message!, /users cannot be read/);
+  });
+});
+
 describe('check: licence', () => {
   test('a tenant without Entra ID P1/P2 SUCCEEDS with a warning: sign_ins will fail, the other streams work', async () => {
     em.setPremium(false);

@@ -1,6 +1,7 @@
 // check: token, roles claim, then one cheap probe per stream endpoint; one CONNECTION_STATUS an administrator can act on.
 import type { Config } from '../config.js';
 import { checkOutcome, failureProblem, permissionProblem, type StreamProblem } from '../diagnosis.js';
+import { requiredPermissions } from '../permissions.js';
 import { asConnectorError } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import { connectionStatus, logMessage, type MessageWriter } from '../protocol.js';
@@ -29,7 +30,7 @@ const probeKey = (probe: Probe) =>
  * probe), so check stays within a handful of calls however large the tenant is. Streams whose
  * permission is absent from the roles claim are not probed: the claim already says they will fail.
  */
-export async function check(writer: MessageWriter, _config: Config, graph: GraphClient): Promise<number> {
+export async function check(writer: MessageWriter, config: Config, graph: GraphClient): Promise<number> {
   let roles: string[];
   try {
     roles = await graph.grantedRoles();
@@ -58,13 +59,14 @@ export async function check(writer: MessageWriter, _config: Config, graph: Graph
   };
 
   const judge = async (def: StreamDef): Promise<StreamProblem | undefined> => {
-    const claimed = permissionProblem(def.permissions, roles);
+    const needed = requiredPermissions(def, config);
+    const claimed = permissionProblem(needed, roles);
     if (claimed) return claimed;
     // Consent can lag behind the claim, and the licence shows only in an answer: ask Graph itself.
     for (const p of [def.probe, ...(EXTRA_PROBES[def.name] ?? [])]) {
       const failure = await probe(p);
       if (failure === undefined) continue;
-      const problem = failureProblem(failure, def.permissions, roles);
+      const problem = failureProblem(failure, needed, roles);
       if (!problem || (problem.kind === 'other' && problem.error.failureType === 'system_error')) throw failure;
       return problem;
     }

@@ -5,6 +5,7 @@ import { errorTraceBody } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import { diagnoseFailure, permissionProblem, streamError } from '../diagnosis.js';
+import { requiredPermissions } from '../permissions.js';
 import {
   errorTrace,
   recordMessage,
@@ -33,7 +34,8 @@ async function readStream(
 
   // The same diagnosis as check: a missing permission fails this stream fast, the others go on.
   const roles = await graph.grantedRoles();
-  const problem = permissionProblem(def.permissions, roles);
+  const needed = requiredPermissions(def, input.config);
+  const problem = permissionProblem(needed, roles);
   if (problem) throw streamError(name, problem);
 
   let sinceState = 0;
@@ -63,7 +65,7 @@ async function readStream(
     }
   } catch (caught) {
     // A licence or consent 403 becomes the sentence check would print; anything else passes unchanged.
-    throw diagnoseFailure(name, caught, def.permissions, roles);
+    throw diagnoseFailure(name, caught, needed, roles);
   } finally {
     graph.onRateLimited = undefined;
   }

@@ -31,6 +31,8 @@ export interface StreamDef<R extends object = object, S extends object = object>
   /** Source-defined cursor; present only for streams that support incremental. */
   cursorField?: string[];
   permissions: PermissionRequirement;
+  /** Permissions that some config options add (e.g. signInActivity on users needs AuditLog.Read.All). */
+  optionPermissions?(config: Config): PermissionRequirement;
   /** The one cheap request check makes to confirm access ($top=1, $select=id). */
   probe: { path: string; query: Record<string, string | number>; bucket?: 'identity' | 'reports' };
   /** Checks and normalises an incoming state; throws a config error when it is unusable. */
