@@ -78,11 +78,24 @@ export class MessageWriter {
   }
 
   emit(message: AirbyteMessage): Promise<void> | void {
-    const line = this.redact(JSON.stringify(message)) + '\n';
+    // Records and states carry Graph's data and the connector's own cursors, never a secret: they go
+    // out as they are. Everything else (logs, traces, statuses) has its strings redacted before
+    // serialising, so that a redaction can never break the JSON of a line.
+    const safe = message.type === 'RECORD' || message.type === 'STATE' ? message : this.redactStrings(message);
+    const line = JSON.stringify(safe) + '\n';
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= CHUNK_BYTES) return this.writePending();
     this.timer ??= setTimeout(() => void this.writePending(), FLUSH_AFTER_MS);
+  }
+
+  private redactStrings<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.redactStrings(item)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.redactStrings(item)])) as T;
+    }
+    return value;
   }
 
   /** Resolves when everything emitted so far has been handed to the operating system. */

@@ -50,6 +50,11 @@ before(async () => {
       return req.on('end', () => json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: TOKEN }));
     }
     seen.push({ url, consistency: req.headers.consistencylevel as string | undefined, authorization: req.headers.authorization, at: Date.now() });
+    // A redirect to another origin (localhost is not 127.0.0.1): the token must not follow it.
+    if (url.startsWith('/v1.0/redirected')) {
+      res.writeHead(302, { location: `https://localhost:${(server.address() as AddressInfo).port}/v1.0/elsewhere` });
+      return res.end();
+    }
     if (url.includes('$skiptoken=')) {
       if (!throttledOnce) {
         throttledOnce = true;
@@ -87,6 +92,19 @@ test('a nextLink is requested byte for byte; ConsistencyLevel goes with every pa
     // The date has whole seconds: the retry must not come before it.
     assert.ok(seen[2]!.at >= Date.parse(retryAfterDate), `retried at ${new Date(seen[2]!.at).toISOString()}, Retry-After ${retryAfterDate}`);
     assert.deepEqual(await graph.grantedRoles(), ['User.Read.All']);
+  } finally {
+    graph.close();
+  }
+});
+
+test('a redirect is never followed, so the token cannot be carried to the host it names', async () => {
+  const env = { AZURE_AUTHORITY_HOST: base, AZURE_GRAPH_ENDPOINT: base, NODE_EXTRA_CA_CERTS: fixture('ca.pem') };
+  const config = validateConfig({ tenant_id: TENANT, client_id: CLIENT, credentials: { auth_type: 'client_secret', client_secret: 'Qx18Q~synthetic-test-secret-value-000000000' } });
+  const graph = createGraphClient(config, { log: captureLog([]), env, retry: FAST_RETRY });
+  try {
+    await assert.rejects(graph.get('/redirected'));
+    assert.ok(seen.some((s) => s.url === '/v1.0/redirected'));
+    assert.ok(!seen.some((s) => s.url.startsWith('/v1.0/elsewhere')), 'the redirect was followed');
   } finally {
     graph.close();
   }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { MessageWriter, recordMessage } from '../source-azure-client-credentials/protocol.js';
+import { logMessage, MessageWriter, recordMessage } from '../source-azure-client-credentials/protocol.js';
 import { redact, registerSecret } from '../source-azure-client-credentials/secrets.js';
 
 test('a slow reader makes emit wait: the buffered bytes stay bounded by the high-water mark', async () => {
@@ -27,7 +27,7 @@ test('a slow reader makes emit wait: the buffered bytes stay bounded by the high
   assert.ok(received > 3000 * 1000);
 });
 
-test('each message is one compact JSON line, and registered secrets are cut from it', async () => {
+test('each message is one compact JSON line; secrets are cut from logs and traces, never from records', async () => {
   const chunks: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -38,10 +38,15 @@ test('each message is one compact JSON line, and registered secrets are cut from
   const writer = new MessageWriter(sink);
   writer.setRedactor(redact);
   registerSecret('s3cr3t"with\\quotes');
-  await writer.emit(recordMessage('users', { id: '1', note: 'token s3cr3t"with\\quotes here' }));
+  // A short secret that also appears in ordinary data and in the JSON envelope itself.
+  registerSecret('data');
+  await writer.emit(logMessage('WARN', 'token s3cr3t"with\\quotes here; metadata'));
+  await writer.emit(recordMessage('users', { id: 'a-data-1', department: 'Data' }));
   await writer.flush();
-  const text = chunks.join('');
-  assert.equal(text.split('\n').length, 2);
-  assert.ok(!text.includes('s3cr3t'), text);
-  assert.equal(JSON.parse(text).record.data.note, 'token ********** here');
+  const lines = chunks.join('').split('\n');
+  assert.equal(lines.length, 3);
+  const [log, record] = lines.slice(0, 2).map((line) => JSON.parse(line));
+  assert.equal(log.log.message, 'token ********** here; meta**********');
+  assert.ok(!lines[0]!.includes('s3cr3t'));
+  assert.deepEqual(record.record.data, { id: 'a-data-1', department: 'Data' }, 'records are never altered');
 });

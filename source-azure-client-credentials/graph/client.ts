@@ -1,7 +1,7 @@
 // The one Graph client: wires token, transport, pacing, retries, paging and batching behind the GraphClient contract.
 import type { Config } from '../config.js';
 import { clientCredential } from '../credentials.js';
-import { resolveEndpoints } from '../endpoints.js';
+import { CLOUDS, resolveEndpoints } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import { createBatcher } from './batch.js';
 import type { MessageContext } from './errorPolicy.js';
@@ -41,6 +41,14 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
   const env = deps.env ?? process.env;
   const { log } = deps;
   const endpoints = resolveEndpoints(config.cloud, env);
+  // AZURE_AUTHORITY_HOST is also set by some Azure hosting environments: say so whenever it (or the Graph
+  // override) moves the connector off the configured cloud's own hosts.
+  const cloud = CLOUDS[config.cloud];
+  if (endpoints.authorityHost !== cloud.authorityHost || endpoints.graphRoot !== cloud.graphRoot) {
+    deps.log.warn(
+      `The environment overrides the ${config.cloud} cloud's hosts: login ${endpoints.authorityHost}, Graph ${endpoints.graphRoot} (AZURE_AUTHORITY_HOST / AZURE_GRAPH_ENDPOINT, meant for tests). Unset them to use ${cloud.authorityHost} and ${cloud.graphRoot}.`,
+    );
+  }
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const stats: GraphStats = { requests: 0, retries: 0, throttled: 0, waitMs: 0 };
   // A certificate that cannot work (bad PEM, wrong key or passphrase, expired) fails here, before any request.

@@ -50,6 +50,9 @@ export function createTransport(options: { ca?: string[]; timeouts: Timeouts; us
   const { connect, response, idle } = options.timeouts;
   const http = got.extend({
     agent: { https: agent },
+    // No endpoint the connector calls redirects; following one would carry the bearer token (or the
+    // token request's secret) to whatever host the Location names.
+    followRedirect: false,
     timeout: { lookup: connect, connect, secureConnect: connect, send: response, response, socket: idle },
     headers: { 'user-agent': options.userAgent },
     retry: { limit: 0 },
@@ -275,6 +278,10 @@ export function createGraphSender(deps: GraphHttpDeps) {
         ...(options.json !== undefined ? { json: options.json } : {}),
         context: { graph: state },
       });
+      if (response.statusCode >= 300) {
+        // Redirects are not followed (see createTransport): one is an answer the connector does not expect.
+        throw graphError({ kind: 'http', status: response.statusCode }, { ...deps.context, request: state.label, status: response.statusCode, attempts: state.attempts });
+      }
       return { body: response.body, headers: response.headers };
     } catch (caught) {
       const known = findGraphError(caught);

@@ -137,7 +137,9 @@ async function* deltaRound<G extends { id: string }, R extends object>(
   const pages = start.link
     ? context.graph.pages<G & Removed>(start.link)
     : context.graph.pages<G & Removed>(`/${source.resource}/delta`, { query: { $select: source.select.join(',') } });
-  const dropUnkept = start.round !== 'initial';
+  // In a fresh initial round nothing was emitted yet, so an object that no longer matches needs no deletion.
+  // A round resumed from a saved link may have emitted it before the crash: then it must be deleted.
+  const dropUnkept = start.round !== 'initial' || start.link !== undefined;
   for await (const page of pages) {
     const at = clock();
     // "The same object may be returned more than once": the last occurrence in a page is its latest state.
