@@ -81,8 +81,9 @@ export function validateConfig(raw: unknown): Config {
   // Register secrets first, so that nothing printed afterwards (even a validation error) can show them.
   const credentials = candidate.credentials as Record<string, unknown> | undefined;
   if (credentials && typeof credentials === 'object') {
-    for (const key of ['client_secret', 'private_key', 'private_key_passphrase', 'certificate']) {
-      if (typeof credentials[key] === 'string' && key !== 'certificate') registerSecret(credentials[key] as string);
+    // The certificate is public: only the secret, the private key and its passphrase are redacted.
+    for (const key of ['client_secret', 'private_key', 'private_key_passphrase']) {
+      if (typeof credentials[key] === 'string') registerSecret(credentials[key] as string);
     }
   }
   validator ??= createValidator();

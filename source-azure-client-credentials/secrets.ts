@@ -2,11 +2,11 @@
 
 const secrets = new Set<string>();
 
-/** Registers a value to be cut from every line the connector prints; short values are ignored. */
+/** Registers a value to be cut from every log, trace and status the connector prints; short values are ignored. */
 export function registerSecret(value: string | undefined): void {
   if (!value || value.length < 4) return;
   secrets.add(value);
-  // In a JSON line the value appears escaped; register that form too.
+  // Inside text that quotes JSON (e.g. an error body in an internal message) the value appears escaped.
   const escaped = JSON.stringify(value).slice(1, -1);
   if (escaped !== value) secrets.add(escaped);
   // PEM material may be logged one line at a time.

@@ -39,7 +39,7 @@ function stream(name: string, outputs: (StreamOutput<object> | Error)[], permiss
     supportedSyncModes: ['full_refresh', 'incremental'],
     cursorField: ['createdDateTime'],
     permissions,
-    probe: { path: '/x', query: {} },
+    probes: [{ path: '/x', query: {} }],
     async *read() {
       for (const output of outputs) {
         if (output instanceof Error) throw output;

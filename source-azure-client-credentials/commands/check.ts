@@ -6,18 +6,7 @@ import { asConnectorError } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import { connectionStatus, logMessage, type MessageWriter } from '../protocol.js';
 import { STREAMS } from '../streams/index.js';
-import type { StreamDef } from '../streams/types.js';
-
-type Probe = StreamDef['probe'];
-
-/**
- * Requests a stream makes besides its own endpoint, probed too: service_principals reads the
- * tenant's organization object (tenantId, publisher), which needs Organization.Read.All.
- * GET /organization takes $select but not $top (https://learn.microsoft.com/graph/api/organization-get).
- */
-const EXTRA_PROBES: Readonly<Record<string, readonly Probe[]>> = {
-  service_principals: [{ path: '/organization', query: { $select: 'id' } }],
-};
+import type { Probe, StreamDef } from '../streams/types.js';
 
 const probeKey = (probe: Probe) =>
   `${probe.path}?${Object.entries(probe.query)
@@ -63,7 +52,7 @@ export async function check(writer: MessageWriter, config: Config, graph: GraphC
     const claimed = permissionProblem(needed, roles);
     if (claimed) return claimed;
     // Consent can lag behind the claim, and the licence shows only in an answer: ask Graph itself.
-    for (const p of [def.probe, ...(EXTRA_PROBES[def.name] ?? [])]) {
+    for (const p of def.probes) {
       const failure = await probe(p);
       if (failure === undefined) continue;
       const problem = failureProblem(failure, needed, roles);

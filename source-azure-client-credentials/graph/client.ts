@@ -45,7 +45,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
   // override) moves the connector off the configured cloud's own hosts.
   const cloud = CLOUDS[config.cloud];
   if (endpoints.authorityHost !== cloud.authorityHost || endpoints.graphRoot !== cloud.graphRoot) {
-    deps.log.warn(
+    log.warn(
       `The environment overrides the ${config.cloud} cloud's hosts: login ${endpoints.authorityHost}, Graph ${endpoints.graphRoot} (AZURE_AUTHORITY_HOST / AZURE_GRAPH_ENDPOINT, meant for tests). Unset them to use ${cloud.authorityHost} and ${cloud.graphRoot}.`,
     );
   }
@@ -95,11 +95,11 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
 
     async *pages<T>(pathOrLink: string, options: RequestOptions = {}): AsyncIterable<GraphPage<T>> {
       const bucket = options.bucket ?? 'identity';
-      // The last good link: a retried request repeats this URL, never a link from a failed answer.
-      let url: string | undefined = urls.resolve(pathOrLink, options.query);
-      const guard = new LinkGuard({ ...context, request: displayRequest('GET', url) });
+      const first = urls.resolve(pathOrLink, options.query);
+      const guard = new LinkGuard({ ...context, request: displayRequest('GET', first) });
       // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
-      const signInActivity = selectsSignInActivity(url);
+      const signInActivity = selectsSignInActivity(first);
+      // Each page's request is retried on its own URL (the last good link), never on a link from a failed answer.
       const fetchPage = (link: string) => {
         const pending = semaphore
           .run(() => send<unknown>('GET', link, { headers: options.headers, bucket, cost: costOf(bucket, link), signInActivity }))
@@ -110,14 +110,13 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       };
       // One page ahead: the next request is in flight (paced like any other) while the caller works
       // through the current page, so record processing and network latency overlap.
-      let next: Promise<GraphPage<T>> | undefined = fetchPage(url);
+      let next: Promise<GraphPage<T>> | undefined = fetchPage(first);
       while (next) {
         const page = await next;
         next = undefined;
         if (page.nextLink) {
           guard.check(page.nextLink);
-          url = urls.resolve(page.nextLink);
-          next = fetchPage(url);
+          next = fetchPage(urls.resolve(page.nextLink));
         }
         yield page;
       }

@@ -137,6 +137,17 @@ export function retryDelay(
   return { delayMs: Math.max(1, verdict.delayMs), retryAfterMs };
 }
 
+/** got's retry options: which outcomes may be retried come from the policy table; how long to wait, from `calculateDelay`. */
+function retryOptions(policy: RetryPolicy, calculateDelay: (retry: { error: RequestError; attemptCount: number }) => number) {
+  return {
+    limit: policy.maxAttempts,
+    methods: ['GET', 'POST'] as ('GET' | 'POST')[],
+    statusCodes: [...RETRYABLE_STATUSES],
+    errorCodes: RETRYABLE_NETWORK_CODES,
+    calculateDelay,
+  };
+}
+
 /** Per-request state of a login-host request, carried in got's context (a nested object survives got's option merges). */
 export interface LoginState {
   waitedMs: number;
@@ -151,13 +162,7 @@ export function createLoginHttp(transport: Got, policy: RetryPolicy, log: Logger
   return transport.extend({
     throwHttpErrors: false,
     responseType: 'text',
-    retry: {
-      limit: policy.maxAttempts,
-      methods: ['GET', 'POST'],
-      statusCodes: [...RETRYABLE_STATUSES],
-      errorCodes: RETRYABLE_NETWORK_CODES,
-      calculateDelay: ({ error, attemptCount }) => retryDelay(error, attemptCount, loginStateOf(error.options), policy, 'login').delayMs,
-    },
+    retry: retryOptions(policy, ({ error, attemptCount }) => retryDelay(error, attemptCount, loginStateOf(error.options), policy, 'login').delayMs),
     hooks: {
       beforeRequest: [(options) => void (loginStateOf(options).startedAt = performance.now())],
       afterResponse: [
@@ -182,22 +187,16 @@ export function createGraphSender(deps: GraphHttpDeps) {
   const { pacer, tokens, policy, log, stats } = deps;
   const http = deps.transport.extend({
     responseType: 'json',
-    retry: {
-      limit: policy.maxAttempts,
-      methods: ['GET', 'POST'],
-      statusCodes: [...RETRYABLE_STATUSES],
-      errorCodes: RETRYABLE_NETWORK_CODES,
-      calculateDelay: ({ error, attemptCount }) => {
-        const state = stateOf(error.options);
-        if (!state) return 0;
-        const { delayMs, retryAfterMs } = retryDelay(error, attemptCount, state, policy, 'graph');
-        if (delayMs > 1) {
-          stats.waitMs += delayMs;
-          if (retryAfterMs !== undefined && delayMs > 1_000) deps.onRateLimited()?.(Date.now() + delayMs);
-        }
-        return delayMs;
-      },
-    },
+    retry: retryOptions(policy, ({ error, attemptCount }) => {
+      const state = stateOf(error.options);
+      if (!state) return 0;
+      const { delayMs, retryAfterMs } = retryDelay(error, attemptCount, state, policy, 'graph');
+      if (delayMs > 1) {
+        stats.waitMs += delayMs;
+        if (retryAfterMs !== undefined && delayMs > 1_000) deps.onRateLimited()?.(Date.now() + delayMs);
+      }
+      return delayMs;
+    }),
     hooks: {
       beforeRequest: [
         async (options) => {

@@ -110,7 +110,7 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
   // Group members and the /users pass need the user properties, which GroupMember.Read.All alone
   // does not return (https://learn.microsoft.com/graph/api/group-list-members#permissions).
   permissions: [['Application.Read.All'], ['GroupMember.Read.All', 'Directory.Read.All'], ['User.Read.All']],
-  probe: { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
+  probes: [{ path: '/servicePrincipals', query: { $top: 1, $select: 'id' } }],
   async *read({ graph, log }) {
     const apps = await readApps(graph);
     const row = (assignment: Assignment, person: GraphPerson | null, via: Via | null) =>

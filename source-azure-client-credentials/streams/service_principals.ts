@@ -56,7 +56,12 @@ export const servicePrincipals: StreamDef<ServicePrincipalsRecord, DeltaState> =
   // Graph's delta query gives no change time: the cursor is when the connector received each change (see delta.ts).
   cursorField: ['_ab_cdc_updated_at'],
   permissions: [['Application.Read.All'], ['Organization.Read.All']],
-  probe: { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
+  // The tenant's organization object (tenantId, publisher) needs Organization.Read.All; GET /organization takes
+  // $select but not $top (https://learn.microsoft.com/graph/api/organization-get).
+  probes: [
+    { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
+    { path: '/organization', query: { $select: 'id' } },
+  ],
   // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
   parseState: (raw, config) => parseDeltaState(raw, config, 'servicePrincipals', 'service_principals') as DeltaState,
   async *read(context) {

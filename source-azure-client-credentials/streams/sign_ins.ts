@@ -81,7 +81,7 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   // connector reproduces: check and read ask for both rather than fail later.
   permissions: [['AuditLog.Read.All'], ['Directory.Read.All']],
   // signIns documents only $top, $skiptoken and $filter (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters): no $select.
-  probe: { path: '/auditLogs/signIns', query: { $top: 1 }, bucket: 'reports' },
+  probes: [{ path: '/auditLogs/signIns', query: { $top: 1 }, bucket: 'reports' }],
   parseState: (raw) => parseSignInsState(raw),
 
   async *read({ graph, config, log, state }) {

@@ -22,6 +22,12 @@ export interface ReadContext<S> {
  */
 export type PermissionRequirement = string[][];
 
+export interface Probe {
+  path: string;
+  query: Record<string, string | number>;
+  bucket?: 'identity' | 'reports';
+}
+
 export interface StreamDef<R extends object = object, S extends object = object> {
   name: string;
   /** File name under schemas/ (without .json). */
@@ -33,8 +39,8 @@ export interface StreamDef<R extends object = object, S extends object = object>
   permissions: PermissionRequirement;
   /** Permissions that some config options add (e.g. signInActivity on users needs AuditLog.Read.All). */
   optionPermissions?(config: Config): PermissionRequirement;
-  /** The one cheap request check makes to confirm access ($top=1, $select=id). */
-  probe: { path: string; query: Record<string, string | number>; bucket?: 'identity' | 'reports' };
+  /** The cheap requests check makes to confirm access, one per endpoint the stream reads ($top=1, $select=id). */
+  probes: Probe[];
   /** Checks and normalises an incoming state; throws a config error when it is unusable. */
   parseState?(raw: unknown, config: Config): S;
   read(context: ReadContext<S>): AsyncIterable<StreamOutput<R>>;

@@ -77,7 +77,7 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
   permissions: [['User.Read.All']],
   // signInActivity is read from the sign-in logs (https://learn.microsoft.com/graph/api/resources/signinactivity).
   optionPermissions: (config) => (config.include_sign_in_activity ? [['AuditLog.Read.All']] : []),
-  probe: { path: '/users', query: { $top: 1, $select: 'id' } },
+  probes: [{ path: '/users', query: { $top: 1, $select: 'id' } }],
   // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
   parseState: (raw, config) => parseDeltaState(raw, config, 'users', 'users') as DeltaState,
   async *read(context) {
