@@ -1,7 +1,9 @@
-// Why a stream cannot be read (permission, consent lag, licence) and the sentences that tell an administrator what to do.
-import { ConnectorError, configError } from './errors.js';
-import { grantingRoles, smallestGrant, unmetRequirements } from './permissions.js';
-import type { PermissionRequirement } from './streams/types.js';
+// Why a stream cannot be read (permission, consent lag, licence, cloud) and the sentences that tell an administrator what to do.
+import type { Config } from './config.js';
+import type { Cloud } from './endpoints.js';
+import { ConnectorError } from './errors.js';
+import { grantingRoles, requiredPermissions, smallestGrant, unmetRequirements } from './permissions.js';
+import type { AdvisedPermissions, CloudAvailability, PermissionRequirement, StreamDef } from './streams/types.js';
 
 export const CONSENT_PATH =
   'Entra admin center > App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions, then "Grant admin consent"';
@@ -13,6 +15,37 @@ const NOT_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 /** Without a licence, users still works once it stops selecting signInActivity; other streams must be deselected. */
 const LICENCE_WORKAROUND: Readonly<Record<string, string>> = { users: 'turn off include_sign_in_activity' };
 
+/** The clouds as Microsoft names them (https://learn.microsoft.com/graph/deployments). */
+const CLOUD_NAMES: Readonly<Record<Cloud, string>> = {
+  global: 'global',
+  us_government_l4: 'US Government L4',
+  us_government_l5: 'US Government L5 (DoD)',
+  china: 'China (operated by 21Vianet)',
+};
+
+/** What decides whether one stream can be read with this config: its definition's declarations and the cloud. */
+export interface StreamAccess {
+  stream: string;
+  /** The stream's permissions plus those its options add. */
+  required: PermissionRequirement;
+  advised?: AdvisedPermissions;
+  availability?: CloudAvailability;
+  cloud: Cloud;
+}
+
+export function streamAccess(
+  def: Pick<StreamDef, 'name' | 'permissions' | 'optionPermissions' | 'advisedPermissions' | 'availability'>,
+  config: Config,
+): StreamAccess {
+  return {
+    stream: def.name,
+    required: requiredPermissions(def, config),
+    ...(def.advisedPermissions ? { advised: def.advisedPermissions } : {}),
+    ...(def.availability ? { availability: def.availability } : {}),
+    cloud: config.cloud ?? 'global',
+  };
+}
+
 /** Why one stream cannot be read. */
 export type StreamProblem =
   /** The token has roles, but not these (each inner list: any one of them would do). */
@@ -21,10 +54,20 @@ export type StreamProblem =
   | { kind: 'no_roles'; missing: string[][] }
   /** The roles claim has the permission but Graph still refuses: consent is still propagating. */
   | { kind: 'consent_pending'; granted: string[] }
+  /** Graph refused (403) a stream whose advised permissions the token lacks: they are needed after all. */
+  | { kind: 'advised_missing'; missing: string[][]; granted: string[]; reason: string }
   /** Sign-in logs need Entra ID P1 or P2 (https://learn.microsoft.com/entra/identity/monitoring-health/concept-sign-ins). */
   | { kind: 'licence' }
+  /** The configured cloud's Graph answered that the stream's resource does not exist there. */
+  | { kind: 'unavailable_in_cloud'; cloud: Cloud; availability: CloudAvailability; answer: string }
   /** Anything else; the error already carries its own message. */
   | { kind: 'other'; error: ConnectorError };
+
+/** Advised permissions the roles claim lacks, for a warning (the stream stays readable). */
+export interface PermissionAdvice {
+  missing: string[][];
+  reason: string;
+}
 
 /** "a", "a and b", "a, b and c" */
 export function listing(items: readonly string[]): string {
@@ -36,6 +79,8 @@ function choice(anyOf: readonly string[]): string {
   return anyOf.length === 1 ? anyOf[0]! : `${anyOf[0]} (or ${anyOf.slice(1).join(' or ')})`;
 }
 
+const permissionWord = (requirements: readonly unknown[]) => (requirements.length > 1 ? 'permissions' : 'permission');
+
 /** Judges the roles claim against a stream's requirement; undefined when the claim allows it. */
 export function permissionProblem(requirement: PermissionRequirement, roles: readonly string[]): StreamProblem | undefined {
   const missing = unmetRequirements(requirement, roles);
@@ -43,12 +88,38 @@ export function permissionProblem(requirement: PermissionRequirement, roles: rea
   return roles.length === 0 ? { kind: 'no_roles', missing } : { kind: 'permission', missing };
 }
 
+/** The advised permissions the roles claim lacks; undefined when it has them all (or none are advised). */
+export function advisedGaps(access: StreamAccess, roles: readonly string[]): PermissionAdvice | undefined {
+  if (!access.advised) return undefined;
+  const missing = unmetRequirements(access.advised.requirement, roles);
+  return missing.length === 0 ? undefined : { missing, reason: access.advised.reason };
+}
+
+/**
+ * Graph's answers for a resource its cloud does not serve: 400 BadRequest "Resource not found for the
+ * segment 'signIns'" (China: https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3189), or a
+ * 404, reported as well and with varying codes. Judged on status and code, never on the English text. It
+ * counts only for a stream whose documented clouds exclude the configured one: a 400 in the global cloud
+ * stays a defect of the connector's request (graph/errorPolicy.ts, row http-400-bad-request).
+ */
+function answersNotServed(status: number | undefined, code: string | undefined): boolean {
+  return (status === 400 && code?.toLowerCase() === 'badrequest') || status === 404;
+}
+
 /** Classifies a failed Graph request made for a stream whose roles claim looked sufficient. */
-export function failureProblem(caught: unknown, requirement: PermissionRequirement, roles: readonly string[]): StreamProblem | undefined {
+export function failureProblem(caught: unknown, access: StreamAccess, roles: readonly string[]): StreamProblem | undefined {
   if (!(caught instanceof ConnectorError)) return undefined;
-  const code = (caught as ConnectorError & { code?: string }).code;
+  const { status, code } = caught as ConnectorError & { status?: number; code?: string };
   if (code === NOT_PREMIUM) return { kind: 'licence' };
-  if (code === DENIED) return { kind: 'consent_pending', granted: grantingRoles(requirement, roles) };
+  if (code === DENIED) {
+    const granted = grantingRoles(access.required, roles);
+    const advice = advisedGaps(access, roles);
+    return advice ? { kind: 'advised_missing', missing: advice.missing, granted, reason: advice.reason } : { kind: 'consent_pending', granted };
+  }
+  const { availability, cloud } = access;
+  if (availability && !availability.clouds.includes(cloud) && answersNotServed(status, code)) {
+    return { kind: 'unavailable_in_cloud', cloud, availability, answer: code ? `${status} ${code}` : `HTTP ${status}` };
+  }
   return { kind: 'other', error: caught };
 }
 
@@ -56,32 +127,45 @@ export function failureProblem(caught: unknown, requirement: PermissionRequireme
 export function problemSentence(stream: string, problem: StreamProblem): string {
   switch (problem.kind) {
     case 'permission':
-    case 'no_roles': {
-      const plural = problem.missing.length > 1 ? 'permissions' : 'permission';
-      return `${stream} cannot be read: the app lacks the Microsoft Graph application ${plural} ${listing(problem.missing.map(choice))}.`;
-    }
+    case 'no_roles':
+      return `${stream} cannot be read: the app lacks the Microsoft Graph application ${permissionWord(problem.missing)} ${listing(problem.missing.map(choice))}.`;
     case 'consent_pending':
       return (
         `${stream} cannot be read yet: the app's token already lists ${listing(problem.granted)}, but Microsoft Graph still answered ` +
         `403 ${DENIED}; admin consent may still be propagating, so wait a few minutes and try again.`
+      );
+    case 'advised_missing':
+      return (
+        `${stream} cannot be read: Microsoft Graph refused it (403 ${DENIED})` +
+        `${problem.granted.length ? ` although the app's token lists ${listing(problem.granted)}` : ''}; it also needs the Microsoft Graph ` +
+        `application ${permissionWord(problem.missing)} ${listing(problem.missing.map(choice))}: ${problem.reason}.`
       );
     case 'licence':
       return (
         `${stream} cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence, which Microsoft Graph requires for sign-in data ` +
         `(403 ${NOT_PREMIUM}); add an Entra ID P1 or P2 licence to the tenant, or ${LICENCE_WORKAROUND[stream] ?? `deselect ${stream}`}.`
       );
+    case 'unavailable_in_cloud': {
+      const { clouds, data, page } = problem.availability;
+      const documented = `${listing(clouds.map((c) => CLOUD_NAMES[c]))} cloud${clouds.length > 1 ? 's' : ''}`;
+      return (
+        `${stream} cannot be read in the ${CLOUD_NAMES[problem.cloud]} cloud (cloud: ${problem.cloud}): ${data} are not available through ` +
+        `Microsoft Graph v1.0 there. Microsoft Graph in that cloud answered ${problem.answer} (no such resource), and Microsoft lists this API ` +
+        `in the ${documented} only (${page}). This is not a connector defect: deselect ${stream} for this tenant.`
+      );
+    }
     case 'other':
       return `${stream} cannot be read: ${problem.error.message}`;
   }
 }
 
 /**
- * Where and what to grant, for every permission or no-roles problem together. A token without any
- * roles claim means nothing was consented as an Application permission: permissions added as
- * Delegated never appear in the app-only token this connector uses.
+ * Where and what to grant, for every permission problem together. A token without any roles claim
+ * means nothing was consented as an Application permission: permissions added as Delegated never
+ * appear in the app-only token this connector uses.
  */
 export function consentAdvice(problems: readonly StreamProblem[]): string | undefined {
-  const requirements = problems.flatMap((p) => (p.kind === 'permission' || p.kind === 'no_roles' ? p.missing : []));
+  const requirements = problems.flatMap((p) => (p.kind === 'permission' || p.kind === 'no_roles' || p.kind === 'advised_missing' ? p.missing : []));
   if (requirements.length === 0) return undefined;
   const grant = smallestGrant(requirements);
   const advice = `Add ${listing(grant)} (Application permissions, not Delegated) in ${CONSENT_PATH}.`;
@@ -92,51 +176,87 @@ export function consentAdvice(problems: readonly StreamProblem[]): string | unde
   );
 }
 
-/** The error a stream fails with during read: the same sentences check prints. */
-export function streamError(stream: string, problem: StreamProblem): ConnectorError {
-  if (problem.kind === 'other') return problem.error;
-  const advice = consentAdvice([problem]);
-  return configError(advice ? `${problemSentence(stream, problem)} ${advice}` : problemSentence(stream, problem));
+/** The warning about advised permissions the token lacks; `readable` says whether the stream itself can be read. */
+export function adviceSentence(stream: string, advice: PermissionAdvice, readable: boolean): string {
+  const permissions = listing(advice.missing.map(choice));
+  return readable
+    ? `${stream} can be read, but the app's token lacks ${permissions}, which is advised: ${advice.reason}. ` +
+        `If a sync of ${stream} is refused with 403 ${DENIED}, add ${permissions} (Application permissions, not Delegated) in ${CONSENT_PATH}.`
+    : `For ${stream}, ${permissions} is advised as well: ${advice.reason}.`;
 }
 
-/** A failure during read, turned into the diagnosis when it is a permission or licence 403; otherwise unchanged. */
-export function diagnoseFailure(stream: string, caught: unknown, requirement: PermissionRequirement, roles: readonly string[]): unknown {
-  const problem = failureProblem(caught, requirement, roles);
-  return problem && problem.kind !== 'other' ? streamError(stream, problem) : caught;
+/** The error a stream fails with during read (and check's WARN line for it); `cause` keeps Graph's details internal. */
+export function streamError(stream: string, problem: StreamProblem, cause?: unknown): ConnectorError {
+  if (problem.kind === 'other') return problem.error;
+  const advice = consentAdvice([problem]);
+  const message = advice ? `${problemSentence(stream, problem)} ${advice}` : problemSentence(stream, problem);
+  const internal = cause instanceof ConnectorError ? cause.internal : undefined;
+  return new ConnectorError(message, 'config_error', internal, cause === undefined ? undefined : { cause });
+}
+
+/** A failure during read, turned into the diagnosis when it is a permission, licence or cloud answer; otherwise unchanged. */
+export function diagnoseFailure(caught: unknown, access: StreamAccess, roles: readonly string[]): unknown {
+  const problem = failureProblem(caught, access, roles);
+  return problem && problem.kind !== 'other' ? streamError(access.stream, problem, caught) : caught;
+}
+
+/** What check found for one stream: why it cannot be read (undefined = readable), and advice. */
+export interface CheckResult {
+  stream: string;
+  problem?: StreamProblem | undefined;
+  advice?: PermissionAdvice | undefined;
 }
 
 export interface CheckOutcome {
   succeeded: boolean;
-  /** For CONNECTION_STATUS; also set on success when a stream will fail for want of a licence. */
+  /** For CONNECTION_STATUS; absent when every stream can be read and nothing is advised. */
   message?: string;
+  /** One WARN line per stream that cannot be read and per piece of advice. */
+  warnings: string[];
 }
 
 /**
- * check's verdict from each stream's problem (undefined = readable).
+ * check's verdict. check follows least privilege: a security team grants only the permissions of
+ * the streams it wants, so check SUCCEEDS as soon as the credentials work and at least one stream
+ * can be read, and FAILS only when no stream can. A FAILED check blocks the whole connection in
+ * Airbyte, so failing it for a stream the administrator never meant to sync would force broader
+ * permissions than needed.
  *
- * A missing sign-in licence only warns: check SUCCEEDS, with a message saying that sign_ins will
- * fail and the other streams will work. A FAILED check blocks the whole connection in Airbyte,
- * and a tenant without Entra ID P1/P2 cannot fix that by granting anything (it is a purchase),
- * while it can deselect sign_ins and still sync users, service principals and assignments. A missing
- * permission, by contrast, FAILS check: an administrator fixes it in minutes, and the seed product
- * treats missing AuditLog.Read.All / Directory.Read.All consent as a failed integration.
- * At read time sign_ins then fails alone, with the same licence sentence, as a config_error.
+ * The message then lists the streams that will fail, each with its exact fix (the permission to
+ * grant and where, the licence to add, consent that is still propagating, a cloud that does not
+ * serve the data), the smallest set of permissions that fixes them all, advised permissions the
+ * token lacks, and the streams that work. Every unreadable stream and every piece of advice also gets
+ * its own WARN line: the sentence a sync of that stream fails with.
+ *
+ * A missing licence or a cloud that lacks the endpoint is handled like a missing permission: the
+ * stream is unreadable and the others decide. At read time a selected stream that cannot be read
+ * fails alone, with the same sentence, as a config_error, and the other streams complete.
  */
-export function checkOutcome(results: readonly { stream: string; problem?: StreamProblem | undefined }[]): CheckOutcome {
-  const failing = results.filter((r): r is { stream: string; problem: StreamProblem } => r.problem !== undefined);
-  if (failing.length === 0) return { succeeded: true };
+export function checkOutcome(results: readonly CheckResult[]): CheckOutcome {
+  const failing = results.filter((r): r is CheckResult & { problem: StreamProblem } => r.problem !== undefined);
   const working = results.filter((r) => r.problem === undefined).map((r) => r.stream);
-  const workingSentence =
-    working.length === 0
-      ? 'No stream can be read until this is fixed.'
-      : `${listing(working)} ${working.length === 1 ? 'works' : 'work'}.`;
-  const succeeded = failing.every((r) => r.problem.kind === 'licence');
+  // Advice matters while the stream is readable or only lacks permissions; a stream with no licence or
+  // no endpoint in this cloud gains nothing from it, and advised_missing already says it.
+  const advised = results.filter(
+    (r): r is CheckResult & { advice: PermissionAdvice } =>
+      r.advice !== undefined && (r.problem === undefined || r.problem.kind === 'permission' || r.problem.kind === 'no_roles'),
+  );
+  const adviceSentences = advised.map((r) => adviceSentence(r.stream, r.advice, r.problem === undefined));
+  const warnings = [...failing.map((r) => streamError(r.stream, r.problem).message), ...adviceSentences];
+  if (failing.length === 0 && advised.length === 0) return { succeeded: true, warnings };
+
+  const succeeded = working.length > 0;
   const failingNames = listing(failing.map((r) => r.stream));
+  const head = failing.length === 0 ? 'Connected.' : succeeded ? `Connected, but ${failingNames} will fail.` : `Check failed: ${failingNames} will fail.`;
   const parts = [
-    succeeded ? `Connected, but ${failingNames} will fail.` : `Check failed: ${failingNames} will fail.`,
+    head,
     ...failing.map((r) => problemSentence(r.stream, r.problem)),
     consentAdvice(failing.map((r) => r.problem)),
-    workingSentence,
+    ...adviceSentences,
+    failing.length > 0 && succeeded
+      ? 'In a sync, a selected stream that cannot be read fails on its own and the others complete; deselect the streams you do not need.'
+      : undefined,
+    succeeded ? `${listing(working)} ${working.length === 1 ? 'works' : 'work'}.` : 'No stream can be read until this is fixed.',
   ].filter((part): part is string => part !== undefined);
-  return { succeeded, message: parts.join(' ') };
+  return { succeeded, message: parts.join(' '), warnings };
 }

@@ -12,7 +12,8 @@ import type { PermissionRequirement } from './streams/types.js';
  * - Organization.Read.All: https://learn.microsoft.com/graph/api/organization-get#permissions
  * - GroupMember.Read.All: https://learn.microsoft.com/graph/api/group-list-members#permissions
  * AuditLog.Read.All has no broader substitute: Directory.Read.All does not open the sign-in logs
- * (https://learn.microsoft.com/graph/api/signin-list#permissions needs AuditLog.Read.All and Directory.Read.All).
+ * (https://learn.microsoft.com/graph/api/signin-list#permissions lists AuditLog.Read.All alone as least
+ * privileged, and a known issue there asks for Directory.Read.All besides it, never instead).
  */
 const IMPLIED_BY: Record<string, readonly string[]> = {
   'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -52,7 +53,7 @@ export function leastPrivileged(requirements: readonly string[][]): string[] {
 
 /**
  * The fewest permissions that meet every requirement: start from the least-privileged choices and
- * drop each one the others already imply (e.g. Directory.Read.All, which sign_ins needs anyway,
+ * drop each one the others already imply (e.g. Directory.Read.All, when it is asked for anyway,
  * covers User.Read.All). So the advice never asks for a permission that adds nothing.
  */
 export function smallestGrant(requirements: readonly string[][]): string[] {

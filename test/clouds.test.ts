@@ -1,4 +1,4 @@
-// National clouds: each cloud's login host, Graph root and token scope, in resolveEndpoints and on the wire to the emulator.
+// National clouds: each cloud's login host, Graph root and token scope, in resolveEndpoints and on the wire; sign-in logs where a cloud lacks them.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from './emulator/index.js';
 import { decodeJwt } from './emulator/jwt.js';
 import { fixture } from './emulator/state.js';
 import { runConnector } from './support/connector.js';
+import { assertExactRecords, fullCatalog, signInRange, STREAMS, streamOutcome, truthOf } from './support/ground-truth.js';
 import { repoRoot } from './support/paths.js';
 
 /** https://learn.microsoft.com/graph/deployments (also ../shared/reference/graph.md, "National clouds"). */
@@ -101,4 +102,94 @@ describe('each cloud on the wire (the emulator standing in through AZURE_AUTHORI
     assert.doesNotMatch(status.message!, /endpoints_resolution_error/);
     assert.equal(em.metrics().totalRequests, 0);
   });
+});
+
+describe('sign-in logs in national clouds: v1.0 lists them in the global cloud only (https://learn.microsoft.com/graph/api/signin-list)', () => {
+  const NATIONAL = ['us_government_l4', 'us_government_l5', 'china'] as const;
+  const SIZES = { users: 5, servicePrincipals: 3, groups: 2, bigGroupSizes: [], assignments: 5, signIns: 6 };
+  /** The emulator answers a national cloud's sign-in request with 400 BadRequest or with 404, as both are reported. */
+  const CODES = { 400: 'BadRequest', 404: 'Request_ResourceNotFound' } as const;
+  const emulators = new Map<400 | 404 | 'served', Emulator>();
+  before(async () => {
+    emulators.set(400, await startEmulator({ seed: 22, sizes: SIZES }));
+    emulators.set(404, await startEmulator({ seed: 22, sizes: SIZES, signInsNationalCloudStatus: 404 }));
+    emulators.set('served', await startEmulator({ seed: 22, sizes: SIZES, signInsInNationalClouds: true }));
+  });
+  after(async () => {
+    for (const emulator of emulators.values()) await emulator.stop();
+  });
+  beforeEach(() => {
+    for (const emulator of emulators.values()) emulator.resetMetrics();
+  });
+
+  async function run(emulator: Emulator, command: 'check' | 'read', cloud: Cloud) {
+    const config = emulator.config({ cloud });
+    const result = await runConnector([command], { env: emulator.env, config, ...(command === 'read' ? { catalog: fullCatalog() } : {}), timeoutMs: 60_000 });
+    for (const secret of [emulator.credentials.clientSecret, ...emulator.issuedTokens()]) {
+      assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), 'a secret or an access token leaked');
+    }
+    assert.equal(emulator.metrics().secretSeenByGraph, false);
+    return result;
+  }
+
+  const unavailable = (cloud: Cloud, status: 400 | 404) =>
+    new RegExp(
+      `^sign_ins cannot be read in the [^.]+ cloud \\(cloud: ${cloud}\\): sign-in logs are not available through Microsoft Graph v1\\.0 there\\. ` +
+        `Microsoft Graph in that cloud answered ${status} ${CODES[status]} \\(no such resource\\), and Microsoft lists this API in the global cloud only ` +
+        `\\(https://learn\\.microsoft\\.com/graph/api/signin-list\\)\\. This is not a connector defect: deselect sign_ins for this tenant\\.`,
+    );
+
+  for (const status of [400, 404] as const) {
+    for (const cloud of NATIONAL) {
+      test(`${cloud}, answered ${status}: check SUCCEEDED, sign_ins named unavailable in that cloud, the other streams work`, async () => {
+        const emulator = emulators.get(status)!;
+        const result = await run(emulator, 'check', cloud);
+        assert.equal(result.code, 0, result.stderr.slice(-500));
+        const connection = result.connectionStatus()!;
+        assert.equal(connection.status, 'SUCCEEDED');
+        assert.match(connection.message!, /^Connected, but sign_ins will fail\. /);
+        assert.match(connection.message!.slice('Connected, but sign_ins will fail. '.length), unavailable(cloud, status));
+        assert.match(connection.message!, /users, service_principals and app_role_assignments work\.$/);
+        assert.doesNotMatch(connection.message!, /defect in the connector|please report|is advised/i);
+        const warnings = result.logs('WARN').filter((w) => !w.startsWith('The environment overrides'));
+        assert.equal(warnings.length, 1, warnings.join('\n'));
+        assert.match(warnings[0]!, unavailable(cloud, status));
+        assert.equal(emulator.metrics().requests['GET /auditLogs/signIns'], 1, 'one probe, not retried');
+        assert.equal(emulator.metrics().lastTokenRequest!.scope, `${EXPECTED[cloud].graphRoot}/.default`);
+      });
+
+      test(`${cloud}, answered ${status}: read of every stream fails sign_ins alone (config_error); the others complete and equal the truth`, async () => {
+        const emulator = emulators.get(status)!;
+        const result = await run(emulator, 'read', cloud);
+        assert.equal(result.code, 1);
+        const outcome = streamOutcome(result, 'sign_ins');
+        assert.equal(outcome.kind, 'failed');
+        assert.equal((outcome as { failureType: string }).failureType, 'config_error');
+        assert.match((outcome as { message: string }).message, unavailable(cloud, status));
+        assert.deepEqual(result.statuses('sign_ins'), ['STARTED', 'INCOMPLETE']);
+        assert.equal(result.records('sign_ins').length, 0);
+        assert.equal(emulator.metrics().requests['GET /auditLogs/signIns'], 1, 'one request, not retried');
+        for (const stream of ['users', 'service_principals', 'app_role_assignments'] as const) {
+          assert.deepEqual(streamOutcome(result, stream), { kind: 'complete' }, stream);
+          assertExactRecords(stream, result.records(stream), truthOf(emulator, stream));
+        }
+      });
+    }
+  }
+
+  for (const cloud of NATIONAL) {
+    test(`${cloud} where Graph does serve sign-ins (signInsInNationalClouds): check passes clean and sign_ins reads normally`, async () => {
+      const emulator = emulators.get('served')!;
+      const checked = await run(emulator, 'check', cloud);
+      assert.deepEqual(checked.connectionStatus(), { status: 'SUCCEEDED' });
+      emulator.resetMetrics();
+      const result = await run(emulator, 'read', cloud);
+      assert.equal(result.code, 0, JSON.stringify(result.errors()));
+      for (const stream of STREAMS) {
+        assert.deepEqual(streamOutcome(result, stream), { kind: 'complete' }, stream);
+        assertExactRecords(stream, result.records(stream), truthOf(emulator, stream, stream === 'sign_ins' ? signInRange(result.messages) : undefined));
+      }
+      assert.ok(result.records('sign_ins').length > 0);
+    });
+  }
 });

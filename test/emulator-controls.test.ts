@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { startEmulator } from './emulator/index.js';
 import { startMiniEmulator } from './emulator/mini-tenant.js';
-import { graphSession } from './emulator/test-client.js';
+import { graphSession, httpGet, httpPost, tokenForm } from './emulator/test-client.js';
 
 describe('emulator controls', () => {
   it('answers 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant for sign-ins and signInActivity without premium', async () => {
@@ -59,6 +59,50 @@ describe('emulator controls', () => {
     } finally {
       await emulator.stop();
     }
+  });
+
+  it('serves v1.0 sign-ins to global tokens only, unless signInsInNationalClouds (the cloud is the token\'s audience)', async () => {
+    const scopes = {
+      global: 'https://graph.microsoft.com/.default',
+      us_government_l4: 'https://graph.microsoft.us/.default',
+      us_government_l5: 'https://dod-graph.microsoft.us/.default',
+      china: 'https://microsoftgraph.chinacloudapi.cn/.default',
+    };
+    const statusesFor = async (options: Parameters<typeof startMiniEmulator>[1]) => {
+      const emulator = await startMiniEmulator({}, options);
+      try {
+        const c = emulator.credentials;
+        const answers: Record<string, [number, string | undefined, string | undefined]> = {};
+        for (const [cloud, scope] of Object.entries(scopes)) {
+          const token = await httpPost(`${emulator.url}/${c.tenantId}/oauth2/v2.0/token`, tokenForm({ client_id: c.clientId, client_secret: c.clientSecret, scope }), {
+            'content-type': 'application/x-www-form-urlencoded',
+          });
+          assert.equal(token.status, 200, token.text);
+          const signIns = await httpGet(`${emulator.url}/v1.0/auditLogs/signIns?$top=1`, { authorization: `Bearer ${token.body.access_token}` });
+          const users = await httpGet(`${emulator.url}/v1.0/users?$top=1`, { authorization: `Bearer ${token.body.access_token}` });
+          assert.equal(users.status, 200, `${cloud}: the directory is served in every cloud`);
+          answers[cloud] = [signIns.status, signIns.body?.error?.code, signIns.body?.error?.message];
+        }
+        return answers;
+      } finally {
+        await emulator.stop();
+      }
+    };
+    const missing = "Resource not found for the segment 'signIns'.";
+    assert.deepEqual(await statusesFor({}), {
+      global: [200, undefined, undefined],
+      us_government_l4: [400, 'BadRequest', missing],
+      us_government_l5: [400, 'BadRequest', missing],
+      china: [400, 'BadRequest', missing],
+    });
+    assert.deepEqual(await statusesFor({ signInsNationalCloudStatus: 404 }), {
+      global: [200, undefined, undefined],
+      us_government_l4: [404, 'Request_ResourceNotFound', missing],
+      us_government_l5: [404, 'Request_ResourceNotFound', missing],
+      china: [404, 'Request_ResourceNotFound', missing],
+    });
+    const served = await statusesFor({ signInsInNationalClouds: true });
+    assert.deepEqual(Object.values(served).map(([status]) => status), [200, 200, 200, 200]);
   });
 
   it('adds latency per request and per record served', async () => {

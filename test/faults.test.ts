@@ -151,7 +151,7 @@ const CASES: FaultCase[] = [
   {
     name: 'permission 403: no GroupMember.Read.All',
     arrange: (e) => e.setPermissions(DEFAULT_PERMISSIONS.filter((p) => p !== 'GroupMember.Read.All' && p !== 'Directory.Read.All')),
-    // Directory.Read.All implies GroupMember.Read.All, so it goes too: sign_ins (which needs it) fails with it.
+    // Directory.Read.All implies GroupMember.Read.All, so it goes too: sign_ins fails with it (the emulator's Graph applies the known issue that needs it).
     expect: { app_role_assignments: { fail: 'config_error' }, sign_ins: { fail: 'config_error' } },
     verify: (_e, result) => assert.match(streamError(result, 'app_role_assignments'), /GroupMember\.Read\.All/),
   },

@@ -1,7 +1,6 @@
-// check: token, roles claim, then one cheap probe per stream endpoint; one CONNECTION_STATUS an administrator can act on.
+// check: token, roles claim, then one cheap probe per stream endpoint; per-stream WARNs and one CONNECTION_STATUS an administrator can act on.
 import type { Config } from '../config.js';
-import { checkOutcome, failureProblem, permissionProblem, type StreamProblem } from '../diagnosis.js';
-import { requiredPermissions } from '../permissions.js';
+import { advisedGaps, checkOutcome, failureProblem, permissionProblem, streamAccess, type CheckResult, type StreamProblem } from '../diagnosis.js';
 import { asConnectorError } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import { connectionStatus, logMessage, type MessageWriter } from '../protocol.js';
@@ -17,7 +16,9 @@ const probeKey = (probe: Probe) =>
 /**
  * Requests: one token, then each distinct probe once (streams that share an endpoint share its
  * probe), so check stays within a handful of calls however large the tenant is. Streams whose
- * permission is absent from the roles claim are not probed: the claim already says they will fail.
+ * required permission is absent from the roles claim are not probed: the claim already says they
+ * will fail. A missing advised permission only warns: the probe decides. SUCCEEDED when at least
+ * one stream can be read (see checkOutcome).
  */
 export async function check(writer: MessageWriter, config: Config, graph: GraphClient): Promise<number> {
   let roles: string[];
@@ -47,24 +48,25 @@ export async function check(writer: MessageWriter, config: Config, graph: GraphC
     return pending;
   };
 
-  const judge = async (def: StreamDef): Promise<StreamProblem | undefined> => {
-    const needed = requiredPermissions(def, config);
-    const claimed = permissionProblem(needed, roles);
-    if (claimed) return claimed;
-    // Consent can lag behind the claim, and the licence shows only in an answer: ask Graph itself.
+  const judge = async (def: StreamDef): Promise<CheckResult> => {
+    const access = streamAccess(def, config);
+    const advice = advisedGaps(access, roles);
+    const result = (problem?: StreamProblem): CheckResult => ({ stream: def.name, problem, advice });
+    const claimed = permissionProblem(access.required, roles);
+    if (claimed) return result(claimed);
+    // Consent can lag behind the claim, and the licence or a cloud without the endpoint shows only in an answer: ask Graph itself.
     for (const p of def.probes) {
       const failure = await probe(p);
       if (failure === undefined) continue;
-      const problem = failureProblem(failure, needed, roles);
+      const problem = failureProblem(failure, access, roles);
       if (!problem || (problem.kind === 'other' && problem.error.failureType === 'system_error')) throw failure;
-      return problem;
+      return result(problem);
     }
-    return undefined;
+    return result();
   };
 
-  const results = await Promise.all(STREAMS.map(async (def) => ({ stream: def.name, problem: await judge(def) })));
-  const outcome = checkOutcome(results);
-  if (outcome.succeeded && outcome.message) await writer.emit(logMessage('WARN', outcome.message));
+  const outcome = checkOutcome(await Promise.all(STREAMS.map(judge)));
+  for (const warning of outcome.warnings) await writer.emit(logMessage('WARN', warning));
   await writer.emit(connectionStatus(outcome.succeeded, outcome.message));
   return 0;
 }

@@ -4,8 +4,7 @@ import type { Config } from '../config.js';
 import { errorTraceBody } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
-import { diagnoseFailure, permissionProblem, streamError } from '../diagnosis.js';
-import { requiredPermissions } from '../permissions.js';
+import { diagnoseFailure, permissionProblem, streamAccess, streamError } from '../diagnosis.js';
 import {
   errorTrace,
   recordMessage,
@@ -32,10 +31,11 @@ async function readStream(
   const rawState = syncMode === 'incremental' ? input.states.get(name) : undefined;
   const state = rawState !== undefined && def.parseState ? def.parseState(rawState, input.config) : (rawState as object | undefined);
 
-  // The same diagnosis as check: a missing permission fails this stream fast, the others go on.
+  // The same diagnosis as check: a missing required permission fails this stream fast, the others go on.
+  // (A missing advised permission does not: Graph decides, and a 403 then names it.)
   const roles = await graph.grantedRoles();
-  const needed = requiredPermissions(def, input.config);
-  const problem = permissionProblem(needed, roles);
+  const access = streamAccess(def, input.config);
+  const problem = permissionProblem(access.required, roles);
   if (problem) throw streamError(name, problem);
 
   let sinceState = 0;
@@ -64,8 +64,8 @@ async function readStream(
       }
     }
   } catch (caught) {
-    // A licence or consent 403 becomes the sentence check would print; anything else passes unchanged.
-    throw diagnoseFailure(name, caught, needed, roles);
+    // A licence or permission 403, or a cloud without the endpoint, becomes the sentence check would print; anything else passes unchanged.
+    throw diagnoseFailure(caught, access, roles);
   } finally {
     graph.onRateLimited = undefined;
   }

@@ -107,10 +107,17 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
   // Full refresh only: Graph has no delta query for appRoleAssignedTo, and a row also changes when a group's
   // membership does (https://learn.microsoft.com/graph/delta-query-overview#supported-resources).
   supportedSyncModes: ['full_refresh'],
-  // Group members and the /users pass need the user properties, which GroupMember.Read.All alone
-  // does not return (https://learn.microsoft.com/graph/api/group-list-members#permissions).
+  // Least privilege, one permission per kind of request: Application.Read.All for the service principals and
+  // their appRoleAssignedTo (https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto#permissions),
+  // GroupMember.Read.All for the members of assigned groups (https://learn.microsoft.com/graph/api/group-list-members#permissions),
+  // and User.Read.All for the /users pass and the members' user properties, which GroupMember.Read.All alone
+  // does not return. Directory.Read.All would cover all three, but is broader than any of them.
   permissions: [['Application.Read.All'], ['GroupMember.Read.All', 'Directory.Read.All'], ['User.Read.All']],
-  probes: [{ path: '/servicePrincipals', query: { $top: 1, $select: 'id' } }],
+  // Shared with service_principals and users, so they cost no extra request; group members need a group id to probe.
+  probes: [
+    { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
+    { path: '/users', query: { $top: 1, $select: 'id' } },
+  ],
   async *read({ graph, log }) {
     const apps = await readApps(graph);
     const row = (assignment: Assignment, person: GraphPerson | null, via: Via | null) =>

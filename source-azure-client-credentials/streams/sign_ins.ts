@@ -76,10 +76,19 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   primaryKey: [['id']],
   supportedSyncModes: ['full_refresh', 'incremental'],
   cursorField: ['createdDateTime'],
-  // Microsoft asks for consent to both AuditLog.Read.All and Directory.Read.All for the sign-in list
-  // (https://learn.microsoft.com/graph/api/signin-list#permissions), and so does the product this
-  // connector reproduces: check and read ask for both rather than fail later.
-  permissions: [['AuditLog.Read.All'], ['Directory.Read.All']],
+  // The sign-in list's permissions table names AuditLog.Read.All alone as least privileged; a known-issue
+  // note on the same page says Directory.Read.All is needed too
+  // (https://learn.microsoft.com/graph/api/signin-list#permissions). Only the first is required: the
+  // second is advice, so an app granted AuditLog.Read.All alone is tried, and a 403 then names the fix.
+  permissions: [['AuditLog.Read.All']],
+  advisedPermissions: {
+    requirement: [['Directory.Read.All']],
+    reason:
+      "Microsoft's sign-in list page notes a known issue that requires Directory.Read.All next to AuditLog.Read.All (https://learn.microsoft.com/graph/api/signin-list#permissions)",
+  },
+  // The page's national-cloud table lists v1.0 GET /auditLogs/signIns in the global cloud only, and China
+  // tenants get "Resource not found for the segment 'signIns'" (https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3189).
+  availability: { clouds: ['global'], data: 'sign-in logs', page: 'https://learn.microsoft.com/graph/api/signin-list' },
   // signIns documents only $top, $skiptoken and $filter (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters): no $select.
   probes: [{ path: '/auditLogs/signIns', query: { $top: 1 }, bucket: 'reports' }],
   parseState: (raw) => parseSignInsState(raw),

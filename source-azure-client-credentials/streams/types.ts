@@ -1,5 +1,6 @@
 // What a stream is: a plain object with its name, keys, cursor, permissions and an async generator of output.
 import type { Config } from '../config.js';
+import type { Cloud } from '../endpoints.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
@@ -22,6 +23,31 @@ export interface ReadContext<S> {
  */
 export type PermissionRequirement = string[][];
 
+/**
+ * Permissions Microsoft's documentation asks for besides the least-privileged ones, without the
+ * connector requiring them (e.g. a known issue on an API page). check warns when the roles claim
+ * lacks them but still probes the stream; a 403 Authorization_RequestDenied is then diagnosed as
+ * "add these" instead of "consent may still be propagating".
+ */
+export interface AdvisedPermissions {
+  requirement: PermissionRequirement;
+  /** Why they are advised, as a clause that completes "advised because ...", with the page that says so. */
+  reason: string;
+}
+
+/**
+ * The clouds whose Microsoft Graph v1.0 serves a stream's endpoints, from the national-cloud table of
+ * its API page. Elsewhere the stream is still tried (the tables lag behind the service); an answer
+ * that the resource does not exist there makes the stream unavailable in that cloud, not broken.
+ */
+export interface CloudAvailability {
+  clouds: readonly Cloud[];
+  /** What the user would miss, for messages, e.g. "sign-in logs". */
+  data: string;
+  /** The API page whose table lists the clouds. */
+  page: string;
+}
+
 export interface Probe {
   path: string;
   query: Record<string, string | number>;
@@ -37,6 +63,10 @@ export interface StreamDef<R extends object = object, S extends object = object>
   /** Source-defined cursor; present only for streams that support incremental. */
   cursorField?: string[];
   permissions: PermissionRequirement;
+  /** Permissions Microsoft also asks for, which the stream does not strictly need (see AdvisedPermissions). */
+  advisedPermissions?: AdvisedPermissions;
+  /** Absent: available in every cloud. */
+  availability?: CloudAvailability;
   /** Permissions that some config options add (e.g. signInActivity on users needs AuditLog.Read.All). */
   optionPermissions?(config: Config): PermissionRequirement;
   /** The cheap requests check makes to confirm access, one per endpoint the stream reads ($top=1, $select=id). */

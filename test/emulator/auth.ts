@@ -10,14 +10,22 @@ import type { TokenRequestRecord } from './types.js';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
-/** Graph resource identifiers a token may be issued for (every cloud's root and Graph's app id). */
-const GRAPH_RESOURCES = [
-  'https://graph.microsoft.com',
-  'https://graph.microsoft.us',
-  'https://dod-graph.microsoft.us',
-  'https://microsoftgraph.chinacloudapi.cn',
-  '00000003-0000-0000-c000-000000000000',
-];
+/** The cloud whose Graph a token is for, as the connector's `cloud` option names them. */
+export type GraphCloud = 'global' | 'us_government_l4' | 'us_government_l5' | 'china';
+
+/**
+ * Graph resource identifiers a token may be issued for (every cloud's root and Graph's app id), and the
+ * cloud each belongs to (https://learn.microsoft.com/graph/deployments). The emulator serves every cloud
+ * from one origin, so a request's cloud is its token's audience.
+ */
+const CLOUD_OF_RESOURCE: Readonly<Record<string, GraphCloud>> = {
+  'https://graph.microsoft.com': 'global',
+  'https://graph.microsoft.us': 'us_government_l4',
+  'https://dod-graph.microsoft.us': 'us_government_l5',
+  'https://microsoftgraph.chinacloudapi.cn': 'china',
+  '00000003-0000-0000-c000-000000000000': 'global',
+};
+const GRAPH_RESOURCES = Object.keys(CLOUD_OF_RESOURCE);
 
 type TenantCheck = 'ok' | 'unknown' | 'malformed';
 
@@ -233,6 +241,8 @@ export function tokenEndpoint(state: EmulatorState, segment: string, form: URLSe
 
 export interface Caller {
   roles: Set<string>;
+  /** The cloud of the token's audience (a token for the emulator's own URL counts as global). */
+  cloud: GraphCloud;
 }
 
 /**
@@ -254,5 +264,5 @@ export function authenticate(state: EmulatorState, authorization: string | undef
   if (!GRAPH_RESOURCES.includes(String(payload.aud)) && payload.aud !== state.url) return unauthorized('Access token validation failure. Invalid audience.');
   if (payload.tid !== state.tenant.tenantId) return unauthorized('Access token validation failure. Invalid tenant.');
   if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds()) return unauthorized('Lifetime validation failed, the token is expired.');
-  return { roles: new Set(Array.isArray(payload.roles) ? payload.roles.map(String) : []) };
+  return { roles: new Set(Array.isArray(payload.roles) ? payload.roles.map(String) : []), cloud: CLOUD_OF_RESOURCE[String(payload.aud)] ?? 'global' };
 }

@@ -11,9 +11,9 @@ export type { MutationCounts } from './mutations.js';
 import type { DirectoryChange, EmulatorMetrics, EmulatorOptions, Fault, Tenant, TruthOptions } from './types.js';
 
 /**
- * Every application permission the connector asks for (the default consent). Directory.Read.All is there because the
- * sign-in list needs it next to AuditLog.Read.All (see signInsRequireDirectoryRead); note that it also implies the
- * read permissions of users, groups, applications and the organization.
+ * Every application permission the connector needs or advises (the default consent). Directory.Read.All is there
+ * because the sign-in list's known issue needs it next to AuditLog.Read.All (see signInsRequireDirectoryRead); note
+ * that it also implies the read permissions of users, groups, applications and the organization.
  */
 export const DEFAULT_PERMISSIONS = ['User.Read.All', 'Application.Read.All', 'GroupMember.Read.All', 'Organization.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'];
 
@@ -28,9 +28,19 @@ export interface ServerOptions extends EmulatorOptions {
   now?: Date;
   /**
    * Sign-ins require Directory.Read.All next to AuditLog.Read.All, as the signIn list page's documented known issue
-   * says and as the connector assumes (default true; false = only AuditLog.Read.All, as newer docs list).
+   * says (default true, the stricter reading; false = only AuditLog.Read.All, as the page's permissions table lists).
    */
   signInsRequireDirectoryRead?: boolean;
+  /**
+   * Serve v1.0 sign-ins to tokens for a national cloud's Graph (us_government_l4/l5, china). Default false: the
+   * signIn list page's national-cloud table lists the global cloud only, and the segment does not exist there.
+   */
+  signInsInNationalClouds?: boolean;
+  /**
+   * How a national cloud answers sign-ins when it does not serve them: 400 BadRequest "Resource not found for the
+   * segment 'signIns'" (default, as observed in China) or 404 (reported too; sent as Request_ResourceNotFound).
+   */
+  signInsNationalCloudStatus?: 400 | 404;
 }
 
 export interface Emulator {
@@ -87,6 +97,8 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     permissions: [...(options.permissions ?? DEFAULT_PERMISSIONS)],
     premium: options.premium ?? true,
     signInsRequireDirectoryRead: options.signInsRequireDirectoryRead ?? true,
+    signInsInNationalClouds: options.signInsInNationalClouds ?? false,
+    signInsNationalCloudStatus: options.signInsNationalCloudStatus ?? 400,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     signingKey: newSigningKey(),
     throttler: new Throttler(throttling, `Tenant_Application/Read/${credentials.clientId}/${tenant.tenantId}`),

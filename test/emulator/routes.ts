@@ -1,5 +1,5 @@
 // Graph v1.0 GET routing shared by direct requests and $batch items: permission, licence, faults, throttling, handler.
-import type { Caller } from './auth.js';
+import type { Caller, GraphCloud } from './auth.js';
 import {
   getOrganization,
   listAppRoleAssignedTo,
@@ -27,6 +27,8 @@ interface Route {
   /** RU base cost before the $select / $top / $expand adjustments. */
   cost: number;
   budget: Budget;
+  /** The clouds whose Graph has this endpoint (absent: every cloud), from the national-cloud table of its API page. */
+  clouds?: readonly GraphCloud[];
   handle: (req: GraphRequest, match: RegExpExecArray) => Reply;
 }
 
@@ -73,7 +75,16 @@ const ROUTES: Route[] = [
   // AuditLog.Read.All is required (Directory.Read.All never replaces it); by default Directory.Read.All is required
   // too, per the page's documented known issue (ServerOptions.signInsRequireDirectoryRead: false drops that).
   // https://learn.microsoft.com/graph/api/signin-list#permissions
-  { pattern: /^\/auditLogs\/signIns$/i, label: 'GET /auditLogs/signIns', anyOf: ['AuditLog.Read.All'], cost: 1, budget: 'reports', handle: listSignIns },
+  // The same page's national-cloud table lists the global cloud only (ServerOptions.signInsInNationalClouds: true serves them everywhere).
+  {
+    pattern: /^\/auditLogs\/signIns$/i,
+    label: 'GET /auditLogs/signIns',
+    anyOf: ['AuditLog.Read.All'],
+    cost: 1,
+    budget: 'reports',
+    clouds: ['global'],
+    handle: listSignIns,
+  },
 ];
 
 function deletedBeforeFanout(state: EmulatorState, kind: 'servicePrincipalIds' | 'groupIds'): Set<string> {
@@ -92,11 +103,23 @@ const premiumDenied = () =>
   graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
 const forbidden = () => graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
+/**
+ * A route the caller's cloud lacks is a segment that does not exist there: 400 BadRequest "Resource not found for
+ * the segment 'signIns'" as China tenants get (https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3189),
+ * or a 404 (ServerOptions.signInsNationalCloudStatus), reported too; the 404 uses the code Graph gives missing objects.
+ */
+function notInThisCloud(state: EmulatorState, path: string): Reply {
+  const segment = path.split('/').filter(Boolean).at(-1) ?? '';
+  return state.signInsNationalCloudStatus === 404
+    ? graphError(404, 'Request_ResourceNotFound', `Resource not found for the segment '${segment}'.`)
+    : graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+}
+
 const FAULT_CODES: Record<number, string> = { 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
 
 /**
  * Answers one Graph GET (relative to /v1.0). `labelPrefix` is '' for direct requests and 'batch ' for batch items.
- * Order: route, faults, permission, licence, throttling, handler (throttled and refused requests are still counted).
+ * Order: route, the caller's cloud, faults, permission, licence, throttling, handler (throttled and refused requests are still counted).
  */
 export function dispatchGet(state: EmulatorState, relative: string, caller: Caller, labelPrefix: string): Reply {
   const url = new URL(relative, 'https://graph.invalid/');
@@ -108,6 +131,7 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
     return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean)[0] ?? ''}'.`);
   }
   state.metrics.count(`${labelPrefix}${route.label}`);
+  if (route.clouds && !route.clouds.includes(caller.cloud) && !state.signInsInNationalClouds) return notInThisCloud(state, path);
   const fault = state.faults.answer(target);
   if (fault) {
     const retry: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};

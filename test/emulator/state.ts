@@ -44,6 +44,9 @@ export interface EmulatorState {
   premium: boolean;
   /** The documented known issue: sign-ins also need Directory.Read.All. */
   signInsRequireDirectoryRead: boolean;
+  /** Whether a national cloud's token reaches sign-ins (false: the segment does not exist there, answered with signInsNationalCloudStatus). */
+  signInsInNationalClouds: boolean;
+  signInsNationalCloudStatus: 400 | 404;
   tokenLifetimeSeconds: number;
   /** The emulator's token-signing key, made at start. */
   signingKey: { privateKey: KeyObject; publicKey: KeyObject; kid: string };
