@@ -158,3 +158,23 @@ describe('emulator delta modes: minimal changes, hidden restores; single objects
     assert.equal(emulator.metrics().requests['batch GET /servicePrincipals/{id}'], 1);
   });
 });
+
+describe('emulator delta clock', () => {
+  it('advanceDeltaClock ages every token issued so far past the 7-day lifetime; new tokens are fresh', async () => {
+    const emulator = await startEmulator({ seed: 5, sizes: { users: 20 } });
+    try {
+      const session = await graphSession(emulator);
+      const first = await round(session, '/v1.0/users/delta?$select=id');
+      emulator.advanceDeltaClock(6 * 86_400);
+      assert.equal((await session.get(first.deltaLink)).status, 200, 'six days old: still valid');
+      emulator.advanceDeltaClock(2 * 86_400);
+      const expired = await session.get(first.deltaLink);
+      assert.equal(expired.status, 410);
+      assert.equal(expired.body.error.code, 'resyncRequired');
+      const fresh = await round(session, '/v1.0/users/delta?$select=id');
+      assert.equal((await session.get(fresh.deltaLink)).status, 200);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

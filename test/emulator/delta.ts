@@ -28,6 +28,9 @@ interface DeltaToken {
   t: number;
 }
 
+/** The delta tokens' clock: the wall clock plus what tests advanced it by (aging every token issued so far). */
+const now = (state: GraphRequest['state']) => Date.now() + state.delta.clockOffsetMs;
+
 const lastSeq = (changes: DirectoryChange[]) => changes[changes.length - 1]?.seq ?? 0;
 
 /** An expired or unknown delta token: 410 Gone with a Location to restart, or 400 syncStateNotFound (configurable). */
@@ -50,18 +53,18 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     for (const option of ['$top', '$orderby', '$expand', '$filter', '$search']) {
       if (params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `${option} is not supported on ${resource}/delta by the emulator.`);
     }
-    current = { d: 'i', r: resource, s: readSelect(params) ?? null, seq: lastSeq(changes), e: state.delta.epoch, t: Date.now() };
+    current = { d: 'i', r: resource, s: readSelect(params) ?? null, seq: lastSeq(changes), e: state.delta.epoch, t: now(state) };
   } else {
     if (others.length) {
       return graphError(400, 'Request_BadRequest', 'Query options are only allowed on the first delta call; they are carried by the tokens. Call the nextLink or deltaLink verbatim.');
     }
     if (token === 'latest' && params.has('$deltatoken')) {
       // "From now on": no data, only a deltaLink.
-      const link = linkFor(req, { d: 'd', r: resource, s: null, seq: lastSeq(changes), e: state.delta.epoch, t: Date.now() });
+      const link = linkFor(req, { d: 'd', r: resource, s: null, seq: lastSeq(changes), e: state.delta.epoch, t: now(state) });
       return rawJsonReply(200, pageJson(context(req, resource, undefined), [], { delta: link }), {}, 0);
     }
     const decoded = decodeToken(token) as DeltaToken | undefined;
-    if (!decoded || decoded.e !== state.delta.epoch || decoded.r !== resource || Date.now() - decoded.t > state.delta.tokenLifetimeMs) {
+    if (!decoded || decoded.e !== state.delta.epoch || decoded.r !== resource || now(state) - decoded.t > state.delta.tokenLifetimeMs) {
       return expired(req, resource);
     }
     current = decoded;
@@ -75,7 +78,7 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     const records = serialize(state.directory, `${resource}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
     const done = start + items.length >= list.items.length;
     const links = done
-      ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: Date.now() }) }
+      ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: now(state) }) }
       : { next: linkFor(req, { ...current, a: items[items.length - 1]!.id }) };
     return rawJsonReply(200, pageJson(context(req, resource, select), records, links), {}, items.length);
   }
@@ -103,7 +106,7 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
   });
   const links =
     offset + page.length >= pending.length
-      ? { delta: linkFor(req, { d: 'd', r: resource, s: current.s, seq: upTo, e: state.delta.epoch, t: Date.now() }) }
+      ? { delta: linkFor(req, { d: 'd', r: resource, s: current.s, seq: upTo, e: state.delta.epoch, t: now(state) }) }
       : { next: linkFor(req, { d: 'c', r: resource, s: current.s, seq: upTo, from, o: offset + page.length, e: state.delta.epoch, t: current.t }) };
   return rawJsonReply(200, pageJson(context(req, resource, select), records, links), {}, page.length);
 }

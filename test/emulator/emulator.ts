@@ -61,6 +61,8 @@ export interface Emulator {
   setPermissions(permissions: string[]): void;
   setPremium(premium: boolean): void;
   mutate(counts: MutationCounts): DirectoryChange[];
+  /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
+  advanceDeltaClock(seconds: number): void;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       epoch: randomUUID().slice(0, 8),
       minimalChanges: options.deltaMinimalChanges ?? false,
       hidesRestores: options.deltaHidesRestores ?? false,
+      clockOffsetMs: 0,
     },
     random: seededRandom(seed),
   };
@@ -151,6 +154,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       // Indexes, filtered lists and serialized records all describe the old directory.
       state.directory = buildDirectory(tenant);
       return changes;
+    },
+    advanceDeltaClock: (seconds) => {
+      state.delta.clockOffsetMs += seconds * 1000;
     },
     stop: () => running.close(),
   };

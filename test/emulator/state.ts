@@ -54,9 +54,10 @@ export interface EmulatorState {
   latencyPerRecordMs: number;
   /**
    * Delta tokens older than tokenLifetimeMs, or from another emulator instance (epoch), are expired.
-   * minimalChanges: changed objects carry only id and the changed properties; hidesRestores: restores are not reported.
+   * minimalChanges: changed objects carry only id and the changed properties; hidesRestores: restores are not reported;
+   * clockOffsetMs: added to the wall clock for issuing and judging tokens (tests age tokens without waiting).
    */
-  delta: { tokenLifetimeMs: number; expiredStatus: 410 | 400; epoch: string; minimalChanges: boolean; hidesRestores: boolean };
+  delta: { tokenLifetimeMs: number; expiredStatus: 410 | 400; epoch: string; minimalChanges: boolean; hidesRestores: boolean; clockOffsetMs: number };
   /** Seeded random source (batch answer order). */
   random: () => number;
 }
