@@ -20,6 +20,7 @@ export type Config = SourceConfig &
       | 'max_concurrent_requests'
       | 'use_batch_requests'
       | 'reports_requests_per_10_seconds'
+      | 'delta_full_resync_days'
     >
   > & {
     /** domain_names as lower-case domains without a leading @; empty keeps every domain. */

@@ -1,138 +1,28 @@
 // Integration: incremental users and service_principals through delta queries, against the emulator with mutations between syncs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createAjv, type ValidateFunction } from '../source-azure-client-credentials/validation.js';
-import { startEmulator, type Emulator, type ServerOptions } from './emulator/index.js';
-import { runConnector, type Message, type RunResult } from './support/connector.js';
+import type { Emulator } from './emulator/index.js';
+import { runConnector } from './support/connector.js';
+import {
+  assertDestinationIsTruth,
+  assertRecordShapes,
+  byId,
+  CDC,
+  SIZES,
+  deltaRequests,
+  Destination,
+  harness,
+  STREAMS,
+  StateStore,
+  sync,
+  truth,
+  type Harness,
+  type Row,
+  type StreamName,
+} from './support/delta-harness.js';
 
-const STREAMS = ['users', 'service_principals'] as const;
-type StreamName = (typeof STREAMS)[number];
-type Row = Record<string, unknown>;
-const CDC = ['_ab_cdc_updated_at', '_ab_cdc_deleted_at'];
-/** Delta token lifetime in the expiry tests: long enough that a fresh link survives until the next sync. */
-const LIFETIME_S = 5;
-const SIZES = { users: 250, guestFraction: 0.2, servicePrincipals: 120, groups: 4, assignments: 40, signIns: 0, signInsBeyondRetention: 0 };
-
-interface Harness {
-  emulator: Emulator;
-  catalog: object;
-  validators: Map<string, ValidateFunction>;
-  overrides: Record<string, unknown>;
-  truthOptions: { includeGuests: boolean; domains: string[] };
-}
-
-async function harness(options: ServerOptions, overrides: Record<string, unknown> = {}, domainsOf: (e: Emulator) => string[] = () => []): Promise<Harness> {
-  const emulator = await startEmulator({ sizes: SIZES, ...options });
-  const domains = domainsOf(emulator);
-  if (domains.length) overrides = { ...overrides, domain_names: domains.join(',') };
-  const discovered = await runConnector(['discover'], { env: emulator.env, config: emulator.config() });
-  assert.equal(discovered.code, 0, discovered.stdout);
-  const streams = discovered.catalog().streams.filter((s: { name: string }) => (STREAMS as readonly string[]).includes(s.name));
-  const ajv = createAjv();
-  const validators = new Map<string, ValidateFunction>();
-  for (const stream of streams) {
-    assert.deepEqual(stream.supported_sync_modes, ['full_refresh', 'incremental']);
-    assert.equal(stream.source_defined_cursor, true);
-    assert.deepEqual(stream.default_cursor_field, ['_ab_cdc_updated_at']);
-    for (const field of CDC) assert.ok(stream.json_schema.properties[field], `${stream.name} declares ${field}`);
-    validators.set(stream.name, ajv.compile(stream.json_schema));
-  }
-  const catalog = {
-    streams: streams.map((stream: object) => ({ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['_ab_cdc_updated_at'], primary_key: [['id']] })),
-  };
-  return { emulator, catalog, validators, overrides, truthOptions: { includeGuests: overrides.include_guests === true, domains } };
-}
-
-/** What the next sync gets as --state: the last STATE of each stream so far. */
-class StateStore {
-  readonly last = new Map<string, Message>();
-  take(result: RunResult, upTo = result.messages.length): void {
-    for (const m of result.messages.slice(0, upTo)) if (m.type === 'STATE') this.last.set(m.state.stream.stream_descriptor.name, m.state);
-  }
-  input(): object[] {
-    return [...this.last.values()];
-  }
-  of(stream: StreamName): Row {
-    return this.last.get(stream)?.stream.stream_state;
-  }
-}
-
-/** An append + deduped destination: per id the record with the greatest cursor (ties: the later one), deletion records remove the id. */
-class Destination {
-  private readonly rows = new Map<string, Row>();
-  apply(records: Row[]): void {
-    for (const record of records) {
-      const id = String(record.id);
-      const held = this.rows.get(id);
-      if (held && String(held._ab_cdc_updated_at) > String(record._ab_cdc_updated_at)) continue;
-      this.rows.set(id, record);
-    }
-  }
-  /** The final table: live rows without the CDC columns, by id. */
-  table(): Row[] {
-    return [...this.rows.values()]
-      .filter((r) => r._ab_cdc_deleted_at === null)
-      .map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !CDC.includes(k))))
-      .sort(byId);
-  }
-}
-
-const byId = (a: Row, b: Row) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0);
-
-async function sync(h: Harness, states: StateStore, extra: Partial<Parameters<typeof runConnector>[1]> = {}): Promise<RunResult> {
-  const result = await runConnector(['read'], {
-    env: h.emulator.env,
-    config: h.emulator.config(h.overrides),
-    catalog: h.catalog,
-    state: states.input(),
-    timeoutMs: 60_000,
-    ...extra,
-  });
-  if (!result.signal) {
-    assert.equal(result.code, 0, `read failed: ${JSON.stringify(result.errors())}\n${result.stderr.slice(-2000)}`);
-    for (const stream of STREAMS) assert.equal(result.statuses(stream).at(-1), 'COMPLETE', stream);
-    states.take(result);
-  }
-  return result;
-}
-
-function truth(h: Harness, stream: StreamName): Row[] {
-  const rows = stream === 'users' ? h.emulator.truth.users(h.truthOptions) : h.emulator.truth.servicePrincipals();
-  return [...rows].sort(byId);
-}
-
-/** Every record valid; full records carry both CDC fields (deleted_at null), deletion records only the id besides them. */
-function assertRecordShapes(h: Harness, stream: StreamName, records: Row[]): void {
-  const validate = h.validators.get(stream)!;
-  const shape = Object.keys(truth(h, stream)[0]!).concat(CDC).sort();
-  const seen = new Map<string, string>();
-  for (const record of records) {
-    assert.ok(validate(record), `${stream} record ${JSON.stringify(record)} is invalid: ${JSON.stringify(validate.errors)}`);
-    assert.deepEqual(Object.keys(record).sort(), shape, `${stream}: an incremental record has the full-refresh shape plus the CDC fields`);
-    assert.match(String(record._ab_cdc_updated_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    if (record._ab_cdc_deleted_at !== null) {
-      assert.equal(record._ab_cdc_deleted_at, record._ab_cdc_updated_at);
-      for (const [k, v] of Object.entries(record)) if (k !== 'id' && !CDC.includes(k)) assert.equal(v, null, `${stream} deletion record: ${k} is null`);
-    }
-    // One version of an id per cursor value: dedup never has to guess.
-    const key = `${String(record.id)}|${String(record._ab_cdc_updated_at)}`;
-    assert.ok(!seen.has(key), `${stream}: two records of ${String(record.id)} with the same cursor`);
-    seen.set(key, '');
-  }
-}
-
-function assertDestinationIsTruth(h: Harness, destinations: Record<StreamName, Destination>, when: string): void {
-  for (const stream of STREAMS) {
-    const expected = truth(h, stream);
-    assert.ok(expected.length > 0, `${stream}: the tenant must have records`);
-    assert.deepStrictEqual(destinations[stream].table(), expected, `${stream} differs from the truth ${when}`);
-  }
-}
-
-const deltaRequests = (emulator: Emulator) => {
-  const r = emulator.metrics().requests;
-  return { users: r['GET /users/delta'] ?? 0, sps: r['GET /servicePrincipals/delta'] ?? 0, usersList: r['GET /users'] ?? 0, spList: r['GET /servicePrincipals'] ?? 0 };
-};
+/** How far the expiry tests move the emulator's delta clock: past Graph's 7-day token lifetime. */
+const EIGHT_DAYS_S = 8 * 86_400;
 
 const CONFIGS: { name: string; overrides: Record<string, unknown>; domains: (e: Emulator) => string[] }[] = [
   { name: 'include_guests false', overrides: { include_guests: false }, domains: () => [] },
@@ -167,7 +57,8 @@ for (const [index, config] of CONFIGS.entries()) {
           destinations[stream].apply(records);
           // The state is a link on the emulator's Graph root, never anything else.
           const state = states.of(stream);
-          assert.deepEqual(Object.keys(state).sort(), ['deltaLink', 'scope'], `${stream} state after a finished round`);
+          assert.deepEqual(Object.keys(state).sort(), ['deltaLink', 'fullRoundAt', 'scope'], `${stream} state after a finished round`);
+          assert.ok(Date.parse(String(state.fullRoundAt)) <= Date.now(), `${stream}: fullRoundAt is an instant in the past`);
           assert.ok(String(state.deltaLink).startsWith(`${h.emulator.url}/v1.0/`), String(state.deltaLink));
         }
         const requests = deltaRequests(h.emulator);
@@ -230,17 +121,18 @@ describe('incremental edge cases', () => {
     }
   });
 
-  // Concurrent: each has its own emulator, and each waits out a token lifetime.
+  // Concurrent: each has its own emulator, whose delta clock moves past the tokens' lifetime (no waiting, so a
+  // loaded machine cannot make the new link expire before the next sync).
   describe('expired delta links', { concurrency: true }, () => {
   for (const expiredStatus of [410, 400] as const) {
     test(`an expired delta link (${expiredStatus === 410 ? '410 Gone' : '400 syncStateNotFound'}) recovers with a WARN and a full resync`, async () => {
-      const h = await harness({ seed: 60 + expiredStatus, deltaTokenLifetimeSeconds: LIFETIME_S, deltaExpiredStatus: expiredStatus });
+      const h = await harness({ seed: 60 + expiredStatus, deltaExpiredStatus: expiredStatus });
       try {
         const states = new StateStore();
         const destinations = { users: new Destination(), service_principals: new Destination() };
         const first = await sync(h, states);
         for (const stream of STREAMS) destinations[stream].apply(first.records(stream));
-        await new Promise((resolve) => setTimeout(resolve, LIFETIME_S * 1000 + 500));
+        h.emulator.advanceDeltaClock(EIGHT_DAYS_S);
         // Creates and updates that keep everyone matching (department, mail): nothing the resync could miss.
         h.emulator.mutate({ creates: 3, updates: 2 });
         h.emulator.resetMetrics();
@@ -337,6 +229,9 @@ describe('incremental edge cases', () => {
       ['with a plain-http link', (e) => ({ deltaLink: e.url.replace('https:', 'http:') + '/v1.0/users/delta?$deltatoken=SECRETTOKEN' }), /not to the configured Microsoft Graph endpoint/],
       ['with another collection\'s link', (e) => ({ deltaLink: `${e.url}/v1.0/servicePrincipals/delta?$deltatoken=x` }), /not a users delta link/],
       ['with a bad round', (e) => ({ nextLink: `${e.url}/v1.0/users/delta?$skiptoken=x`, round: 'sideways' }), /"round" must be one of/],
+      ['with a fullRoundAt that is no date', (e) => ({ deltaLink: `${e.url}/v1.0/users/delta?$deltatoken=x`, fullRoundAt: 'last week' }), /"fullRoundAt" is not an ISO 8601 date-time/],
+      ['with a chainDeltaLink next to a deltaLink', (e) => ({ deltaLink: `${e.url}/v1.0/users/delta?$deltatoken=x`, chainDeltaLink: `${e.url}/v1.0/users/delta?$deltatoken=y` }), /"chainDeltaLink" belongs only next to the "nextLink" of a "resync" round/],
+      ['with a chainDeltaLink to another host', (e) => ({ nextLink: `${e.url}/v1.0/users/delta?$skiptoken=x`, round: 'resync', chainDeltaLink: 'https://graph.evil.example/v1.0/users/delta?$deltatoken=SECRETTOKEN' }), /points to https:\/\/graph\.evil\.example/],
     ];
     for (const [name, value, message] of cases) {
       test(`a users state ${name} is a config_error and sends nothing`, async () => {

@@ -25,6 +25,9 @@ function fakeGraph(roles: string[]): GraphClient {
     batchPages: () => {
       throw new Error('not used');
     },
+    batchGet: () => {
+      throw new Error('not used');
+    },
     grantedRoles: async () => roles,
     stats: () => ({ requests: 0, retries: 0, throttled: 0, waitMs: 0 }),
     close: () => {},

@@ -68,6 +68,10 @@ export type UseJSONBatching = boolean;
  * Advanced: Graph allows 5 requests per 10 seconds per app and tenant to the sign-in logs. Lower this when another tool shares the same app registration.
  */
 export type SignInLogRequestsPer10Seconds = number;
+/**
+ * Advanced: incremental users and service_principals read every object again (after the changes since the last sync) when their last full read is older than this many days, because Microsoft Graph's delta query may not report an object restored from the deleted items. A full read costs the requests of a first incremental sync. 0 never forces one (restored objects may then stay missing until the stream is refreshed).
+ */
+export type FullReReadOfIncrementalDirectoryStreamsDays = number;
 
 export interface SourceConfig {
   tenant_id: DirectoryTenantID;
@@ -82,6 +86,7 @@ export interface SourceConfig {
   max_concurrent_requests?: MaximumConcurrentRequests;
   use_batch_requests?: UseJSONBatching;
   reports_requests_per_10_seconds?: SignInLogRequestsPer10Seconds;
+  delta_full_resync_days?: FullReReadOfIncrementalDirectoryStreamsDays;
   [k: string]: unknown;
 }
 export interface ClientSecret {

@@ -39,8 +39,11 @@ interface Item {
   guard: LinkGuard;
 }
 
+/** A batched page with the item's raw body (for single-object GETs, whose body is the object, not a page). */
+export type BatchAnswer<T> = BatchPage<T> & { body?: unknown };
+
 interface Settled<T> {
-  pages: BatchPage<T>[];
+  pages: BatchAnswer<T>[];
   requeue: Item[];
 }
 
@@ -95,7 +98,7 @@ export function createBatcher(deps: BatchDeps) {
       const status = answer?.status ?? 503;
       if (status >= 200 && status < 300) {
         const page = toPage<T>(answer?.body);
-        settled.pages.push({ key: item.key, page, last: !page.nextLink });
+        settled.pages.push({ key: item.key, page, last: !page.nextLink, body: answer?.body });
         if (page.nextLink) settled.requeue.push(continuation(item, page.nextLink));
         continue;
       }
@@ -140,7 +143,7 @@ export function createBatcher(deps: BatchDeps) {
         deps.send<unknown>('GET', url, { headers: item.headers, bucket, cost: bucket === 'identity' ? estimateCost(url) : 1 }),
       );
       const page = toPage<T>(body);
-      return { pages: [{ key: item.key, page, last: !page.nextLink }], requeue: page.nextLink ? [continuation(item, page.nextLink)] : [] };
+      return { pages: [{ key: item.key, page, last: !page.nextLink, body }], requeue: page.nextLink ? [continuation(item, page.nextLink)] : [] };
     } catch (error) {
       if (error instanceof GraphRequestError && error.action === 'skip') return { pages: [{ key: item.key, error, last: true }], requeue: [] };
       throw error;
@@ -150,7 +153,7 @@ export function createBatcher(deps: BatchDeps) {
   return async function* batchPages<T>(
     requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
     bucket: Bucket,
-  ): AsyncGenerator<BatchPage<T>> {
+  ): AsyncGenerator<BatchAnswer<T>> {
     const source = (Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<BatchRequest>)[Symbol.iterator]()) as
       | AsyncIterator<BatchRequest>
       | Iterator<BatchRequest>;

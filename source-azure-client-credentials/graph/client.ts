@@ -10,7 +10,7 @@ import { estimateCost, IDENTITY_RU_PER_10S, Pacer, selectsSignInActivity, Semaph
 import { GraphUrls, LinkGuard, toPage } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { LoginNetwork, TokenSource } from './token.js';
-import type { BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, RequestOptions } from './types.js';
+import type { BatchObject, BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, RequestOptions } from './types.js';
 
 export interface GraphClientDeps {
   log: Logger;
@@ -128,6 +128,12 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
 
     batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: { bucket?: Bucket } = {}): AsyncIterable<BatchPage<T>> {
       return batcher<T>(requests, options.bucket ?? 'identity');
+    },
+
+    async *batchGet<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: { bucket?: Bucket } = {}): AsyncIterable<BatchObject<T>> {
+      for await (const answer of batcher<T>(requests, options.bucket ?? 'identity')) {
+        yield answer.error ? { key: answer.key, error: answer.error } : { key: answer.key, body: answer.body as T };
+      }
     },
 
     grantedRoles: () => tokens.roles(),

@@ -22,6 +22,14 @@ export class GraphRequestError extends ConnectorError implements GraphError {
   }
 }
 
+/**
+ * True when the policy table's row `rowId` decided `error`: callers branch on rows (the table is the one place
+ * that knows Graph's error codes), never on codes of their own.
+ */
+export function matchesRow(error: unknown, rowId: string): boolean {
+  return error instanceof GraphRequestError && error.row === rowId;
+}
+
 /** Classifies an outcome with the policy table and wraps it as a GraphRequestError. */
 export function graphError(outcome: Outcome, context: MessageContext, cause?: unknown): GraphRequestError {
   const decision = decide(outcome, context);

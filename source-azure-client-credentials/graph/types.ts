@@ -34,6 +34,9 @@ export type BatchPage<T> =
   | { key: string; page: GraphPage<T>; last: boolean; error?: undefined }
   | { key: string; error: GraphError; page?: undefined; last: true };
 
+/** The answer to one GET of `batchGet`: the object's body, or a failure the policy lets the caller skip (404: deleted). */
+export type BatchObject<T> = { key: string; body: T; error?: undefined } | { key: string; error: GraphError; body?: undefined };
+
 export interface GraphStats {
   requests: number;
   retries: number;
@@ -62,6 +65,12 @@ export interface GraphClient {
    * is yielded as `error`; any other failure is thrown.
    */
   batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: { bucket?: Bucket }): AsyncIterable<BatchPage<T>>;
+  /**
+   * Reads single objects (e.g. GET /users/{id}?$select=...) through the same $batch machinery as batchPages
+   * (20 per call, pacing, retries of failed items); answers come in any order. A failed item that the policy
+   * skips (404: deleted since) is yielded as `error`; any other failure is thrown.
+   */
+  batchGet<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: { bucket?: Bucket }): AsyncIterable<BatchObject<T>>;
   /** The `roles` claim of the current app-only token (application permissions with admin consent). */
   grantedRoles(): Promise<string[]>;
   /** Counters since the client was made (or since the last call with reset = true). */

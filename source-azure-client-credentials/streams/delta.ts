@@ -1,9 +1,11 @@
-// Incremental sync through Graph delta queries, shared by users and service_principals: rounds, checkpoints, deletion records, resyncs.
+// Incremental sync through Graph delta queries, shared by users and service_principals: rounds, checkpoints, deletion records, re-reads of partial objects, resyncs.
 // https://learn.microsoft.com/graph/delta-query-overview
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { resolveEndpoints } from '../endpoints.js';
 import { ConnectorError, configError } from '../errors.js';
+import { GraphRequestError, matchesRow } from '../graph/errors.js';
+import { encodeQuery } from '../graph/paging.js';
 import type { StreamOutput, ReadContext } from './types.js';
 
 /** The two columns Airbyte destinations read in append + deduped mode (CDC convention): cursor and delete marker. */
@@ -14,8 +16,8 @@ export interface CdcFields {
 
 /**
  * - initial: the first round from scratch: objects the stream does not keep are skipped (the destination has none).
- * - resync: a round from scratch over a destination that already has data (expired link, changed settings):
- *   objects the stream does not keep become deletion records.
+ * - resync: a round from scratch over a destination that already has data (expired link, changed settings,
+ *   delta_full_resync_days): objects the stream does not keep become deletion records.
  * - changes: a round from a deltaLink: only changed objects; those the stream no longer keeps become deletion records.
  */
 export type DeltaRound = 'initial' | 'resync' | 'changes';
@@ -31,6 +33,17 @@ export interface DeltaState {
   nextLink?: string;
   round?: DeltaRound;
   scope?: string;
+  /**
+   * When the last round from scratch of this chain of links started (ISO 8601): delta_full_resync_days counts
+   * from it. States written by 0.1.0 have none, which counts as due.
+   */
+  fullRoundAt?: string;
+  /**
+   * Only mid a forced full round (a `resync` nextLink): the chain's deltaLink, saved again when the round ends
+   * instead of the round's own, so that the next sync still reports every change (deletions above all) made
+   * since that link, including those made while the full round ran.
+   */
+  chainDeltaLink?: string;
 }
 
 export interface DeltaSource<G extends { id: string }, R extends object> {
@@ -49,7 +62,7 @@ export interface DeltaSource<G extends { id: string }, R extends object> {
 type Removed = { id: string; '@removed'?: { reason?: string } };
 
 const ROUNDS: readonly DeltaRound[] = ['initial', 'resync', 'changes'];
-const EXPIRED_CODES = /^(syncStateNotFound|resyncRequired|syncStateInvalid)$/i;
+const DAY_MS = 86_400_000;
 
 /** The fingerprint of what a delta link was made with: $select (baked into Graph's tokens) and the client-side filters. */
 export function deltaScope(source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'filters'>): string {
@@ -70,36 +83,53 @@ export function parseDeltaState(raw: unknown, config: Config, resource: DeltaSou
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad('it is not a JSON object');
   const state = raw as Record<string, unknown>;
   if (Object.keys(state).length === 0) return undefined;
-  const { deltaLink, nextLink, round, scope } = state;
+  const { deltaLink, nextLink, round, scope, fullRoundAt, chainDeltaLink } = state;
   if ((deltaLink === undefined) === (nextLink === undefined)) throw bad('it must hold exactly one of "deltaLink" or "nextLink"');
   const link = deltaLink ?? nextLink;
   if (typeof link !== 'string') throw bad('the link is not a string');
   if (round !== undefined && !ROUNDS.includes(round as DeltaRound)) throw bad(`"round" must be one of ${ROUNDS.join(', ')}`);
   if (scope !== undefined && typeof scope !== 'string') throw bad('"scope" is not a string');
+  if (fullRoundAt !== undefined && (typeof fullRoundAt !== 'string' || Number.isNaN(Date.parse(fullRoundAt)))) {
+    throw bad('"fullRoundAt" is not an ISO 8601 date-time');
+  }
+  if (chainDeltaLink !== undefined && (typeof chainDeltaLink !== 'string' || nextLink === undefined || round !== 'resync')) {
+    throw bad('"chainDeltaLink" belongs only next to the "nextLink" of a "resync" round, as a string');
+  }
   const { graphRoot } = resolveEndpoints(config.cloud, process.env);
-  let url: URL;
-  try {
-    url = new URL(link);
-  } catch {
-    throw bad('the link is not a URL');
-  }
-  if (url.origin.toLowerCase() !== new URL(graphRoot).origin.toLowerCase()) {
-    // Name the host, never the link: its query is a change-tracking token.
-    throw bad(`its link points to ${url.origin}, not to the configured Microsoft Graph endpoint ${graphRoot}, and the connector never sends its access token elsewhere (was the state copied from a connection to another cloud?)`);
-  }
   // Graph writes /users/delta() in its links; /microsoft.graph.delta is the fully qualified name.
   const path = new RegExp(`^/v1\\.0/${resource}/(microsoft\\.graph\\.)?delta(\\(\\))?$`, 'i');
-  if (!path.test(decodeURIComponent(url.pathname))) throw bad(`its link is not a ${resource} delta link (GET /v1.0/${resource}/delta)`);
+  const checkLink = (value: string) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw bad('the link is not a URL');
+    }
+    if (url.origin.toLowerCase() !== new URL(graphRoot).origin.toLowerCase()) {
+      // Name the host, never the link: its query is a change-tracking token.
+      throw bad(`its link points to ${url.origin}, not to the configured Microsoft Graph endpoint ${graphRoot}, and the connector never sends its access token elsewhere (was the state copied from a connection to another cloud?)`);
+    }
+    if (!path.test(decodeURIComponent(url.pathname))) throw bad(`its link is not a ${resource} delta link (GET /v1.0/${resource}/delta)`);
+  };
+  checkLink(link);
+  if (typeof chainDeltaLink === 'string') checkLink(chainDeltaLink);
   return {
     ...(typeof deltaLink === 'string' ? { deltaLink } : { nextLink: link, round: (round as DeltaRound | undefined) ?? 'changes' }),
     ...(typeof scope === 'string' ? { scope } : {}),
+    ...(typeof fullRoundAt === 'string' ? { fullRoundAt } : {}),
+    ...(typeof chainDeltaLink === 'string' ? { chainDeltaLink } : {}),
   };
 }
 
-/** Graph's answer to a delta link it no longer accepts: 410 Gone, or a 4xx with a resync code (https://learn.microsoft.com/graph/delta-query-overview#synchronization-reset). */
-export function isExpiredDeltaLink(error: unknown): boolean {
-  const e = error as { status?: unknown; code?: unknown } | undefined;
-  return e?.status === 410 || (typeof e?.code === 'string' && EXPIRED_CODES.test(e.code));
+/**
+ * Whether a failure of the first request of a link taken from the state means "start again from scratch".
+ * Microsoft documents no single answer for an expired or invalid directory delta token (410 Gone with a Location,
+ * 400 syncStateNotFound, other resync codes; https://learn.microsoft.com/graph/delta-query-overview#synchronization-reset),
+ * so any 400 or 410 to a saved link counts. A 400 anywhere else (a fresh round's first request, a later page)
+ * is not a stale link and keeps the error policy's message.
+ */
+export function isRefusedSavedLink(error: unknown): error is GraphRequestError {
+  return error instanceof GraphRequestError && (error.status === 400 || error.status === 410);
 }
 
 /**
@@ -121,18 +151,61 @@ function deletion<R extends object>(shape: R, id: string, at: string): R & CdcFi
   return { ...out, id, _ab_cdc_updated_at: at, _ab_cdc_deleted_at: at } as unknown as R & CdcFields;
 }
 
-/** One round from `link` (or from scratch), yielding records and a checkpoint after every page. */
+/** Where a round starts, and what its checkpoints carry besides its links. */
+interface RoundStart {
+  /** A link taken from the state (the round continues it), or undefined for a round from scratch. */
+  link?: string;
+  round: DeltaRound;
+  fullRoundAt?: string;
+  chainDeltaLink?: string;
+}
+
+/** The state of a finished round's last checkpoint. */
+type Finished = DeltaState & { deltaLink: string };
+
+/** Whether delta_full_resync_days asks for a round from scratch now (0: never; no fullRoundAt: a 0.1.0 state, due). */
+function fullRoundDue(fullRoundAt: string | undefined, days: number, now: number): boolean {
+  return days > 0 && (fullRoundAt === undefined || now - Date.parse(fullRoundAt) >= days * DAY_MS);
+}
+
+/**
+ * Re-reads objects in full (GET /{resource}/{id} with the stream's $select) through $batch, 20 per call.
+ * Returns each object's body, or undefined for an object Graph no longer finds (deleted since the delta page
+ * was made: the next delta round reports the removal, so nothing is emitted for it now).
+ */
+async function reread<G extends { id: string }>(
+  context: ReadContext<DeltaState>,
+  source: DeltaSource<G, object>,
+  ids: string[],
+): Promise<Map<string, G | undefined>> {
+  const query = encodeQuery({ $select: source.select.join(',') });
+  const requests = ids.map((id) => ({ key: id, path: `/${source.resource}/${encodeURIComponent(id)}${query}` }));
+  const objects = new Map<string, G | undefined>();
+  for await (const answer of context.graph.batchGet<G>(requests)) {
+    if (answer.error) {
+      context.log.debug(`${source.stream}: ${answer.key} changed but is gone now (${answer.error.status ?? ''} ${answer.error.code ?? ''}); the next delta round reports its removal.`);
+      objects.set(answer.key, undefined);
+    } else objects.set(answer.key, { ...answer.body, id: answer.key });
+  }
+  return objects;
+}
+
+/**
+ * One round from `start.link` (or from scratch), yielding records and a checkpoint after every page; returns the
+ * state of its last checkpoint. `progress.answered` turns true once Graph answered the round's first request.
+ */
 async function* deltaRound<G extends { id: string }, R extends object>(
   context: ReadContext<DeltaState>,
   source: DeltaSource<G, R>,
-  start: { link?: string; round: DeltaRound },
+  start: RoundStart,
   scope: string,
   clock: () => string,
   shape: R,
-): AsyncIterable<StreamOutput<R & CdcFields>> {
-  // Full objects: no `Prefer: return=minimal`, so an updated object comes with every selected property and a
-  // record never carries nulls that stand for "unchanged" (which would wipe the destination's values).
-  // https://learn.microsoft.com/graph/delta-query-overview#optional-request-header
+  progress: { answered: boolean },
+): AsyncGenerator<StreamOutput<R & CdcFields>, Finished> {
+  // No `Prefer: return=minimal` is sent; even so, a changed object may come without some selected properties
+  // (service principals promise only "at least the changed properties"; a property never set is left out):
+  // see the re-read below. https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
   // Query options are allowed on the first call only; later links carry them in their tokens.
   const pages = start.link
     ? context.graph.pages<G & Removed>(start.link)
@@ -140,23 +213,47 @@ async function* deltaRound<G extends { id: string }, R extends object>(
   // In a fresh initial round nothing was emitted yet, so an object that no longer matches needs no deletion.
   // A round resumed from a saved link may have emitted it before the crash: then it must be deleted.
   const dropUnkept = start.round !== 'initial' || start.link !== undefined;
+  const extra = start.fullRoundAt !== undefined ? { fullRoundAt: start.fullRoundAt } : {};
   for await (const page of pages) {
-    const at = clock();
+    progress.answered = true;
     // "The same object may be returned more than once": the last occurrence in a page is its latest state.
-    const latest = new Map<string, (R & CdcFields) | undefined>();
+    const latest = new Map<string, G & Removed>();
     for (const object of page.value) {
       latest.delete(object.id);
-      if (object['@removed']) latest.set(object.id, deletion(shape, object.id, at));
-      else {
-        const record = source.toRecord(object);
-        if (record) latest.set(object.id, { ...record, _ab_cdc_updated_at: at, _ab_cdc_deleted_at: null });
-        else latest.set(object.id, dropUnkept ? deletion(shape, object.id, at) : undefined);
-      }
+      latest.set(object.id, object);
     }
-    for (const data of latest.values()) if (data) yield { kind: 'record', data };
-    if (page.nextLink) yield { kind: 'checkpoint', state: { nextLink: page.nextLink, round: start.round, scope } satisfies DeltaState };
-    else if (page.deltaLink) yield { kind: 'checkpoint', state: { deltaLink: page.deltaLink, scope } satisfies DeltaState };
-    else {
+    // A changes round's entry may lack selected properties that did not change: a missing property must never
+    // become null in the destination, so such objects are read again in full before they are emitted. A round
+    // from scratch returns whole objects, where a missing property is one never set, so null is right there:
+    // "If the property has never been set before, it isn't included in the response"
+    // (https://learn.microsoft.com/graph/api/user-delta#response).
+    const partial =
+      start.round === 'changes'
+        ? [...latest.values()].filter((o) => !o['@removed'] && source.select.some((field) => !(field in o))).map((o) => o.id)
+        : [];
+    const full = partial.length > 0 ? await reread(context, source, partial) : undefined;
+    const at = clock();
+    for (const [id, entry] of latest) {
+      if (entry['@removed']) {
+        yield { kind: 'record', data: deletion(shape, id, at) };
+        continue;
+      }
+      const object = full?.has(id) ? full.get(id) : entry;
+      // Gone since the page was made: nothing now, the removal comes with the next round.
+      if (object === undefined) continue;
+      const record = source.toRecord(object);
+      if (record) yield { kind: 'record', data: { ...record, _ab_cdc_updated_at: at, _ab_cdc_deleted_at: null } };
+      else if (dropUnkept) yield { kind: 'record', data: deletion(shape, id, at) };
+    }
+    if (page.nextLink) {
+      const chain = start.chainDeltaLink !== undefined ? { chainDeltaLink: start.chainDeltaLink } : {};
+      yield { kind: 'checkpoint', state: { nextLink: page.nextLink, round: start.round, scope, ...extra, ...chain } satisfies DeltaState };
+    } else if (page.deltaLink) {
+      // A forced full round keeps the chain's link: it reports every change since, also those made during this round.
+      const finished: Finished = { deltaLink: start.chainDeltaLink ?? page.deltaLink, scope, ...extra };
+      yield { kind: 'checkpoint', state: finished };
+      return finished;
+    } else {
       throw new ConnectorError(
         `Microsoft Graph ended a ${source.resource} delta round without a deltaLink, so the connector has no link to resume from. Run the sync again; if it repeats, report it with this message.`,
         'transient_error',
@@ -164,11 +261,17 @@ async function* deltaRound<G extends { id: string }, R extends object>(
       );
     }
   }
+  throw new ConnectorError(
+    `Microsoft Graph ended a ${source.resource} delta round without any page, so the connector has no link to resume from. Run the sync again; if it repeats, report it with this message.`,
+    'transient_error',
+    `GET /${source.resource}/delta: no page`,
+  );
 }
 
 /**
  * An incremental read: a round from the saved link (or from scratch), restarted from scratch once with a WARN
- * when Graph no longer accepts the link, or when the stream's fields or filters changed since it was made.
+ * when Graph refuses the saved link, or when the stream's fields or filters changed since it was made; then,
+ * when delta_full_resync_days says so, a round from scratch that re-emits every present object.
  * `shape` is any record of the stream (its keys shape deletion records).
  */
 export async function* readDelta<G extends { id: string }, R extends object>(
@@ -176,32 +279,57 @@ export async function* readDelta<G extends { id: string }, R extends object>(
   source: DeltaSource<G, R>,
   shape: R,
 ): AsyncIterable<StreamOutput<R & CdcFields>> {
-  const { state, log } = context;
+  const { state, log, config } = context;
   const scope = deltaScope(source);
   const clock = pageClock();
-  let start: { link?: string; round: DeltaRound };
-  if (!state) start = { round: 'initial' };
+  const now = Date.now();
+  const fromScratch = (round: 'initial' | 'resync', chainDeltaLink?: string): RoundStart => ({
+    round,
+    fullRoundAt: new Date().toISOString(),
+    ...(chainDeltaLink !== undefined ? { chainDeltaLink } : {}),
+  });
+  let start: RoundStart;
+  if (!state) start = fromScratch('initial');
   else if (state.scope !== undefined && state.scope !== scope) {
     log.warn(
       `The saved delta link of ${source.stream} was made with other fields or filters (include_guests or domain_names changed, or a connector upgrade changed the fields), so it cannot be continued. Reading every ${source.stream} record again (a full resync); records that no longer match the settings are emitted as deleted.`,
     );
-    start = { round: 'resync' };
-  } else start = state.deltaLink ? { link: state.deltaLink, round: 'changes' } : { link: state.nextLink, round: state.round ?? 'changes' };
+    start = fromScratch('resync');
+  } else if (state.deltaLink) start = { link: state.deltaLink, round: 'changes', fullRoundAt: state.fullRoundAt };
+  else start = { link: state.nextLink, round: state.round ?? 'changes', fullRoundAt: state.fullRoundAt, chainDeltaLink: state.chainDeltaLink };
 
-  for (let resynced = false; ; resynced = true) {
-    try {
-      yield* deltaRound(context, source, start, scope, clock, shape);
-      return;
-    } catch (error) {
-      // A fresh round that expires again is not a stale state: let the error policy's message stand.
-      if (resynced || !isExpiredDeltaLink(error)) throw error;
-      const why = error as { status?: number; code?: string };
-      log.warn(
-        `Microsoft Graph no longer accepts the saved delta link of ${source.stream} (${why.status ?? ''} ${why.code ?? ''}`.trimEnd() +
-          `): change-tracking links expire after about 7 days without a sync. Reading every ${source.stream} record again (a full resync); the sync goes on. ` +
-          `Records already in the destination are updated in place, but objects deleted while the link was expired cannot be reported by Graph: to drop them, refresh this stream's data in Airbyte.`,
-      );
-      start = { round: start.round === 'initial' ? 'initial' : 'resync' };
-    }
+  let finished: Finished;
+  const progress = { answered: false };
+  try {
+    finished = yield* deltaRound(context, source, start, scope, clock, shape, progress);
+  } catch (error) {
+    // Only the first request of a link from the state can mean "expired"; a fresh round's failure, or one
+    // on a later page, keeps the error policy's message (and so does a failure of the resync below).
+    if (start.link === undefined || progress.answered || !isRefusedSavedLink(error)) throw error;
+    const documented = matchesRow(error, 'http-410-resync');
+    log.warn(
+      `Microsoft Graph no longer accepts the saved delta link of ${source.stream} (${`${error.status ?? ''} ${error.code ?? ''}`.trim()}): ` +
+        (documented
+          ? 'change-tracking links expire after about 7 days without a sync. '
+          : 'Microsoft documents no single answer for an expired change-tracking link (they expire after about 7 days without a sync), so any 400 or 410 to a saved link is treated as one. ') +
+        `Reading every ${source.stream} record again (a full resync); the sync goes on. ` +
+        `Records already in the destination are updated in place, but objects deleted while the link was expired cannot be reported by Graph: to drop them, refresh this stream's data in Airbyte.`,
+    );
+    // A forced full round that is restarted keeps its chain link (it still reports the deletions since).
+    start = fromScratch('resync', start.chainDeltaLink);
+    finished = yield* deltaRound(context, source, start, scope, clock, shape, { answered: false });
+  }
+
+  // Restored objects may not show up in a delta with $select: a periodic round from scratch re-emits every object
+  // present, after the changes round above reported the deletions since the last sync.
+  // https://learn.microsoft.com/graph/delta-query-overview ("Known limitations": restored objects and $select)
+  const days = config.delta_full_resync_days;
+  if (start.round === 'changes' && fullRoundDue(finished.fullRoundAt, days, now)) {
+    log.info(
+      `${source.stream}: the last full read of every object ${finished.fullRoundAt ? `started at ${finished.fullRoundAt}` : 'is not recorded in the state (written by an earlier version)'}, ` +
+        `more than delta_full_resync_days (${days}) ago: reading every ${source.stream} record again, because Microsoft Graph's delta query may not report objects restored from the deleted items. ` +
+        'This costs the requests of a full refresh; set delta_full_resync_days to 0 to turn it off.',
+    );
+    yield* deltaRound(context, source, fromScratch('resync', finished.deltaLink), scope, clock, shape, { answered: false });
   }
 }

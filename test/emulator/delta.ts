@@ -1,12 +1,13 @@
 // Delta queries for users and servicePrincipals: a full first round, then only the changes recorded in
-// tenant.changeLog since the deltaLink's sequence number. https://learn.microsoft.com/graph/delta-query-overview
+// tenant.changeLog since the deltaLink's sequence number (optionally minimal entries, hidden restores).
+// https://learn.microsoft.com/graph/delta-query-overview
 import type { GraphRequest } from './collections.js';
 import { PAGE } from './collections.js';
 import { changeLogOf, indexAfter } from './directory.js';
 import { decodeToken, encodeToken, jsonBytes, pageJson, readSelect } from './paging.js';
 import { ODATA_TYPE, project, projection, serialize } from './project.js';
 import { graphError, rawJsonReply, type Reply } from './reply.js';
-import type { DirectoryChange } from './types.js';
+import type { DirectoryChange, GraphObject } from './types.js';
 
 type Resource = 'users' | 'servicePrincipals';
 const ENTITY = { users: 'user', servicePrincipals: 'servicePrincipal' } as const;
@@ -26,6 +27,9 @@ interface DeltaToken {
   e: string;
   t: number;
 }
+
+/** The delta tokens' clock: the wall clock plus what tests advanced it by (aging every token issued so far). */
+const now = (state: GraphRequest['state']) => Date.now() + state.delta.clockOffsetMs;
 
 const lastSeq = (changes: DirectoryChange[]) => changes[changes.length - 1]?.seq ?? 0;
 
@@ -49,18 +53,18 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     for (const option of ['$top', '$orderby', '$expand', '$filter', '$search']) {
       if (params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `${option} is not supported on ${resource}/delta by the emulator.`);
     }
-    current = { d: 'i', r: resource, s: readSelect(params) ?? null, seq: lastSeq(changes), e: state.delta.epoch, t: Date.now() };
+    current = { d: 'i', r: resource, s: readSelect(params) ?? null, seq: lastSeq(changes), e: state.delta.epoch, t: now(state) };
   } else {
     if (others.length) {
       return graphError(400, 'Request_BadRequest', 'Query options are only allowed on the first delta call; they are carried by the tokens. Call the nextLink or deltaLink verbatim.');
     }
     if (token === 'latest' && params.has('$deltatoken')) {
       // "From now on": no data, only a deltaLink.
-      const link = linkFor(req, { d: 'd', r: resource, s: null, seq: lastSeq(changes), e: state.delta.epoch, t: Date.now() });
+      const link = linkFor(req, { d: 'd', r: resource, s: null, seq: lastSeq(changes), e: state.delta.epoch, t: now(state) });
       return rawJsonReply(200, pageJson(context(req, resource, undefined), [], { delta: link }), {}, 0);
     }
     const decoded = decodeToken(token) as DeltaToken | undefined;
-    if (!decoded || decoded.e !== state.delta.epoch || decoded.r !== resource || Date.now() - decoded.t > state.delta.tokenLifetimeMs) {
+    if (!decoded || decoded.e !== state.delta.epoch || decoded.r !== resource || now(state) - decoded.t > state.delta.tokenLifetimeMs) {
       return expired(req, resource);
     }
     current = decoded;
@@ -74,33 +78,50 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     const records = serialize(state.directory, `${resource}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
     const done = start + items.length >= list.items.length;
     const links = done
-      ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: Date.now() }) }
+      ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: now(state) }) }
       : { next: linkFor(req, { ...current, a: items[items.length - 1]!.id }) };
     return rawJsonReply(200, pageJson(context(req, resource, select), records, links), {}, items.length);
   }
   // A changes round: from a deltaLink (d) or continuing one (c). Changes are collapsed per object (last wins).
   const from = current.d === 'd' ? current.seq : current.from!;
   const upTo = current.d === 'd' ? lastSeq(changes) : current.seq;
-  const latest = new Map<string, DirectoryChange>();
+  const byObject = new Map<string, DirectoryChange[]>();
   for (const change of changes) {
     if (change.resource !== resource || change.seq <= from || change.seq > upTo) continue;
-    latest.delete(change.id);
-    latest.set(change.id, change);
+    const list = byObject.get(change.id) ?? [];
+    byObject.delete(change.id);
+    byObject.set(change.id, [...list, change]);
   }
-  const pending = [...latest.values()];
+  const { minimalChanges, hidesRestores } = state.delta;
+  // Hidden restores are left out before paging, so every page of the round sees the same list.
+  const pending = [...byObject.values()].filter((list) => !(hidesRestores && list[list.length - 1]!.how === 'restored'));
   const offset = current.d === 'c' ? current.o ?? 0 : 0;
   const page = pending.slice(offset, offset + PAGE.directoryDefault);
-  const records = page.map((change) => {
+  const records = page.map((list) => {
+    const change = list[list.length - 1]!;
     const entry = state.directory.byId.get(change.id);
-    if (change.kind === 'updated' && entry) return jsonBytes(project(entry.object, fields));
+    if (change.kind === 'updated' && entry) return jsonBytes(project(entry.object, changedFields(list, entry.object, fields, minimalChanges, hidesRestores)));
     const reason = change.kind === 'changed' ? 'changed' : 'deleted';
     return jsonBytes({ '@odata.type': ODATA_TYPE[ENTITY[resource]], id: change.id, '@removed': { reason } });
   });
   const links =
     offset + page.length >= pending.length
-      ? { delta: linkFor(req, { d: 'd', r: resource, s: current.s, seq: upTo, e: state.delta.epoch, t: Date.now() }) }
+      ? { delta: linkFor(req, { d: 'd', r: resource, s: current.s, seq: upTo, e: state.delta.epoch, t: now(state) }) }
       : { next: linkFor(req, { d: 'c', r: resource, s: current.s, seq: upTo, from, o: offset + page.length, e: state.delta.epoch, t: current.t }) };
   return rawJsonReply(200, pageJson(context(req, resource, select), records, links), {}, page.length);
+}
+
+/**
+ * The properties a changes round serves for an updated object: every selected one, or (minimal mode) id and the
+ * selected ones that changed in the round's window, unless the object is new to the client (created, or restored
+ * when restores are reported), which comes whole.
+ */
+function changedFields(list: DirectoryChange[], object: GraphObject, fields: string[] | undefined, minimal: boolean, hidesRestores: boolean): string[] | undefined {
+  if (!minimal) return fields;
+  const whole = list.some((c) => c.how === 'created' || (c.how === 'restored' && !hidesRestores));
+  if (whole) return fields;
+  const changed = new Set(list.flatMap((c) => (c.kind === 'updated' && (c.how ?? 'modified') === 'modified' ? (c.properties ?? []) : [])));
+  return (fields ?? Object.keys(object)).filter((f) => f === 'id' || changed.has(f));
 }
 
 const context = (req: GraphRequest, resource: Resource, select: string[] | undefined) =>

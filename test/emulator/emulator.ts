@@ -24,6 +24,14 @@ export interface ServerOptions extends EmulatorOptions {
   deltaExpiredStatus?: 410 | 400;
   /** Delta token lifetime (default 7 days, as for directory objects). */
   deltaTokenLifetimeSeconds?: number;
+  /**
+   * A changed object in a changes round (from a deltaLink) carries only id and the properties that changed, as
+   * users and groups do with `Prefer: return=minimal` and as service principals may always do ("at least the
+   * changed properties"); created objects (and restored ones) come whole. Default false: every selected property.
+   */
+  deltaMinimalChanges?: boolean;
+  /** A restored object does not show up in changes rounds (Microsoft warns a restore may be missing from a $select delta). Default false. */
+  deltaHidesRestores?: boolean;
   /** The generator's "now" (default: the real now), so that a seeded tenant's dates are reproducible. */
   now?: Date;
   /**
@@ -63,6 +71,8 @@ export interface Emulator {
   setPermissions(permissions: string[]): void;
   setPremium(premium: boolean): void;
   mutate(counts: MutationCounts): DirectoryChange[];
+  /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
+  advanceDeltaClock(seconds: number): void;
   stop(): Promise<void>;
 }
 
@@ -110,6 +120,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       tokenLifetimeMs: (options.deltaTokenLifetimeSeconds ?? 7 * 86_400) * 1000,
       expiredStatus: options.deltaExpiredStatus ?? 410,
       epoch: randomUUID().slice(0, 8),
+      minimalChanges: options.deltaMinimalChanges ?? false,
+      hidesRestores: options.deltaHidesRestores ?? false,
+      clockOffsetMs: 0,
     },
     random: seededRandom(seed),
   };
@@ -153,6 +166,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       // Indexes, filtered lists and serialized records all describe the old directory.
       state.directory = buildDirectory(tenant);
       return changes;
+    },
+    advanceDeltaClock: (seconds) => {
+      state.delta.clockOffsetMs += seconds * 1000;
     },
     stop: () => running.close(),
   };

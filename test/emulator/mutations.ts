@@ -77,6 +77,12 @@ function updateServicePrincipal(sp: GraphObject, how: (typeof SP_UPDATES)[number
   }
 }
 
+/** The properties whose value differs between two versions of an object (what a minimal delta entry carries). */
+function changedProperties(before: GraphObject, after: GraphObject): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+}
+
 /** Removes `id` from the directory: its group memberships and the assignments it holds or (as a resource) has. */
 function detach(tenant: Tenant, id: string): Pick<DeletedItem, 'groupIds' | 'assignments' | 'assignedTo'> {
   const groupIds: string[] = [];
@@ -140,8 +146,8 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
   const nowMs = tenant.now.getTime() + 60_000 * (log.length + 1);
   const ctx = contextOf(tenant, nowMs);
   const appended: DirectoryChange[] = [];
-  const record = (resource: Resource, id: string, kind: DirectoryChange['kind']) => {
-    const change: DirectoryChange = { seq: (log[log.length - 1]?.seq ?? 0) + 1, resource, id, kind };
+  const record = (resource: Resource, id: string, kind: DirectoryChange['kind'], how?: Pick<DirectoryChange, 'how' | 'properties'>) => {
+    const change: DirectoryChange = { seq: (log[log.length - 1]?.seq ?? 0) + 1, resource, id, kind, ...how };
     log.push(change);
     appended.push(change);
   };
@@ -156,12 +162,12 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       const created = resource === 'users' ? createMember(rng, ctx, `.n${seq}`) : createServicePrincipal(rng, ctx, seq);
       list.push(created);
       taken.add(created.id);
-      record(resource, created.id, 'updated');
+      record(resource, created.id, 'updated', { how: 'created' });
     }
     pickDistinct(rng, list, counts.updates ?? 0, taken).forEach((o, k) => {
       const updated = resource === 'users' ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant) : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
       replaceIn(list, updated);
-      record(resource, o.id, 'updated');
+      record(resource, o.id, 'updated', { how: 'modified', properties: changedProperties(o, updated) });
     });
     const remove = (o: GraphObject) => list.splice(list.findIndex((x) => x.id === o.id), 1);
     for (const o of pickDistinct(rng, list, counts.softDeletes ?? 0, taken)) {
@@ -180,7 +186,7 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       if (item.resource !== resource) continue;
       bin.delete(id);
       restore(tenant, item);
-      record(resource, id, 'updated');
+      record(resource, id, 'updated', { how: 'restored' });
       restores--;
     }
   }

@@ -11,6 +11,7 @@ import {
   type GraphRequest,
 } from './collections.js';
 import { delta } from './delta.js';
+import { getObject } from './objects.js';
 import { graphError, tooManyRequests, type Reply } from './reply.js';
 import type { EmulatorState } from './state.js';
 import { ruCost, type Budget } from './throttling.js';
@@ -39,6 +40,7 @@ const APPLICATIONS = ['Application.Read.All', 'Application.ReadWrite.All', ...DI
 const ROUTES: Route[] = [
   { pattern: /^\/users$/i, label: 'GET /users', anyOf: USERS, cost: 2, budget: 'directory', handle: listUsers },
   { pattern: /^\/users\/delta(?:\(\))?$/i, label: 'GET /users/delta', anyOf: USERS, cost: 1, budget: 'directory', handle: (r) => delta(r, 'users') },
+  { pattern: /^\/users\/([^/()]+)$/i, label: 'GET /users/{id}', anyOf: USERS, cost: 1, budget: 'directory', handle: (r, m) => getObject(r, m[1]!, 'user') },
   { pattern: /^\/servicePrincipals$/i, label: 'GET /servicePrincipals', anyOf: APPLICATIONS, cost: 1, budget: 'directory', handle: listServicePrincipals },
   {
     pattern: /^\/servicePrincipals\/delta(?:\(\))?$/i,
@@ -47,6 +49,14 @@ const ROUTES: Route[] = [
     cost: 1,
     budget: 'directory',
     handle: (r) => delta(r, 'servicePrincipals'),
+  },
+  {
+    pattern: /^\/servicePrincipals\/([^/()]+)$/i,
+    label: 'GET /servicePrincipals/{id}',
+    anyOf: APPLICATIONS,
+    cost: 1,
+    budget: 'directory',
+    handle: (r, m) => getObject(r, m[1]!, 'servicePrincipal'),
   },
   {
     pattern: /^\/servicePrincipals\/([^/]+)\/appRoleAssignedTo$/i,
@@ -139,6 +149,7 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
       state.metrics.throttled += 1;
       return tooManyRequests({ 'retry-after': String(fault.retryAfterSeconds ?? 1) });
     }
+    if (fault.code) return graphError(fault.status, fault.code, `The request was refused with ${fault.code} (injected fault).`, retry);
     return graphError(fault.status, FAULT_CODES[fault.status] ?? 'InternalServerError', 'The service is temporarily unavailable (injected fault).', retry);
   }
   if (!route.anyOf.some((p) => caller.roles.has(p))) return forbidden();

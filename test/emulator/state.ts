@@ -55,8 +55,12 @@ export interface EmulatorState {
   metrics: MetricsRecorder;
   latencyMs: number;
   latencyPerRecordMs: number;
-  /** Delta tokens older than tokenLifetimeMs, or from another emulator instance (epoch), are expired. */
-  delta: { tokenLifetimeMs: number; expiredStatus: 410 | 400; epoch: string };
+  /**
+   * Delta tokens older than tokenLifetimeMs, or from another emulator instance (epoch), are expired.
+   * minimalChanges: changed objects carry only id and the changed properties; hidesRestores: restores are not reported;
+   * clockOffsetMs: added to the wall clock for issuing and judging tokens (tests age tokens without waiting).
+   */
+  delta: { tokenLifetimeMs: number; expiredStatus: 410 | 400; epoch: string; minimalChanges: boolean; hidesRestores: boolean; clockOffsetMs: number };
   /** Seeded random source (batch answer order). */
   random: () => number;
 }

@@ -92,7 +92,8 @@ export interface TruthOptions {
 
 /** Faults the server can inject, each on a path pattern (a RegExp source matched against the request path + query). */
 export type Fault =
-  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; path?: string; retryAfterSeconds?: number }
+  /** An error answer; `code` replaces the status's usual Graph code (4xx let tests refuse e.g. a saved delta link, or find an object gone). */
+  | { kind: 'status'; status: 400 | 404 | 410 | 500 | 502 | 503 | 504; code?: string; times: number; path?: string; retryAfterSeconds?: number }
   | { kind: 'throttle'; times: number; path?: string; retryAfterSeconds?: number }
   | { kind: 'reset'; times: number; path?: string }
   | { kind: 'truncate'; times: number; path?: string }
@@ -163,4 +164,8 @@ export interface DirectoryChange {
   id: string;
   /** 'updated' (created, changed or restored: serve the full current object), or a removal reason. */
   kind: 'updated' | 'changed' | 'deleted';
+  /** For 'updated': how the object came to change (absent in logs written before it existed: treated as 'modified'). */
+  how?: 'created' | 'modified' | 'restored';
+  /** For a 'modified' change: the properties whose value changed (what a minimal delta entry carries besides id). */
+  properties?: string[];
 }

@@ -64,6 +64,7 @@ export function invalidConfigs(): Mutation[] {
     ...each('max_concurrent_requests', [0, 17, 'four', 2.5]),
     ...each('use_batch_requests', ['true', 1]),
     ...each('reports_requests_per_10_seconds', [0, 6, '5']),
+    ...each('delta_full_resync_days', [-1, 366, 1.5, '7', null]),
     // Malformed GUIDs and tenant domains.
     ...each('client_id', [
       '',
