@@ -18,17 +18,23 @@ export type Outcome =
   | { kind: 'http'; status: number; code?: string }
   /** No usable answer: a socket/TLS error code, a timeout, or a body that is not complete JSON. */
   | { kind: 'network'; code?: string; host: 'graph' | 'login' }
-  /**
-   * The proxy from HTTPS_PROXY did not open the tunnel to `host`: it answered CONNECT with `status`, or
-   * the connection to the proxy failed with `code`. `proxy` is its origin, never its credentials.
-   */
-  | { kind: 'proxy'; proxy: string; variable: string; status?: number; code?: string; host: 'graph' | 'login' }
+  /** The proxy (HTTPS_PROXY) did not open the tunnel. */
+  | ProxyOutcome
   /** The token request failed: AADSTS number and OAuth error from the login host, or msal's own error code. */
   | { kind: 'token'; aadsts?: number; error?: string; msalCode?: string }
   /** Graph handed back a nextLink it had already given. */
   | { kind: 'nextlink_loop' }
   /** A link to follow (a nextLink, or a deltaLink from the saved state) is not on the Graph root. */
   | { kind: 'foreign_link' };
+
+/**
+ * The proxy from HTTPS_PROXY did not open the tunnel to `host`: it answered CONNECT with `status`, or
+ * the connection to the proxy failed with `code`. `proxy` is its origin, never its credentials.
+ */
+export type ProxyOutcome = { kind: 'proxy'; proxy: string; variable: string; status?: number; code?: string; host: 'graph' | 'login' };
+
+/** A proxy failure's code for messages and logs: the CONNECT status, else the socket error code. */
+export const proxyCode = (o: ProxyOutcome): string | undefined => (o.status !== undefined ? String(o.status) : o.code);
 
 /** Facts a message may name; never a secret or a token (tenant_id is marked secret in the spec, so messages name the field, not its value). */
 export interface MessageContext {
@@ -78,7 +84,7 @@ export const CERTIFICATES_PATH = `${SECRETS_PATH} > Certificates`;
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_BODY_PARSE_FAILURE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 const LOGIN_RETRYABLE = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_BODY_PARSE_FAILURE']);
 const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ERR_TLS/;
-/** Failures reaching the proxy that another attempt cannot fix: nothing listens there, or the name does not resolve. */
+/** Failures reaching the proxy itself that are not retried: nothing listens there, its name does not resolve, no route to it. */
 const PROXY_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 /** HTTP statuses worth another attempt: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors */
 export const RETRYABLE_STATUSES = [429, 500, 502, 503, 504] as const;
@@ -447,7 +453,7 @@ export function decide(outcome: Outcome, context: MessageContext = {}): Decision
     facts.code ??= outcome.code;
   } else if (outcome.kind === 'network') facts.code ??= outcome.code;
   else if (outcome.kind === 'proxy') {
-    facts.code ??= outcome.status !== undefined ? String(outcome.status) : outcome.code;
+    facts.code ??= proxyCode(outcome);
     facts.proxy ??= outcome.proxy;
     facts.proxyVariable ??= outcome.variable;
     facts.proxyTarget ??= outcome.host;

@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import tls, { rootCertificates } from 'node:tls';
 import got, { type Got, type Options, type RequestError, type Response } from 'got';
 import type { Logger } from '../logger.js';
-import { decide, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, type MessageContext, type Outcome } from './errorPolicy.js';
+import { decide, proxyCode, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, type MessageContext, type Outcome } from './errorPolicy.js';
 import { graphError, graphErrorBody, GraphRequestError, networkCode } from './errors.js';
 import { selectsSignInActivity, type Pacer } from './pacing.js';
-import { Agents, proxyFailureOf } from './proxy.js';
+import { Agents, proxyOutcomeOf } from './proxy.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { TokenSource } from './token.js';
 import type { Bucket, GraphStats } from './types.js';
@@ -110,8 +110,8 @@ export interface SendOptions {
 
 /** The outcome the policy table classifies, from a got error. */
 export function outcomeOf(error: RequestError, host: 'graph' | 'login' = 'graph'): Outcome {
-  const proxy = proxyFailureOf(error);
-  if (proxy) return { kind: 'proxy', proxy: proxy.proxy.display, variable: proxy.proxy.variable, status: proxy.status, code: proxy.code, host };
+  const proxy = proxyOutcomeOf(error, host);
+  if (proxy) return proxy;
   if (error.name === 'HTTPError' && error.response) {
     return { kind: 'http', status: error.response.statusCode, code: graphErrorBody(error.response.body).code };
   }
@@ -298,7 +298,7 @@ export function createGraphSender(deps: GraphHttpDeps) {
       const error = caught as RequestError;
       const outcome = outcomeOf(error);
       const body = error.response ? graphErrorBody(error.response.body) : {};
-      const code = outcome.kind === 'http' || outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? (outcome.status?.toString() ?? outcome.code) : undefined;
+      const code = outcome.kind === 'http' || outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : undefined;
       if (outcome.kind === 'network' || outcome.kind === 'proxy') log.debug(`${state.label} failed (${code ?? error.name}) after ${state.attempts} attempt(s)`);
       throw graphError(
         outcome,

@@ -6,6 +6,7 @@ import { HttpsProxyAgent, type ProxyAgentRequestOptions } from 'hpagent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { configError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
+import type { ProxyOutcome } from './errorPolicy.js';
 
 /** A proxy as messages and logs may show it: origin with the port, never the user name or password. */
 export interface ProxyInfo {
@@ -34,9 +35,11 @@ export class ProxyConnectError extends Error {
   }
 }
 
-/** The ProxyConnectError behind a got or msal error, if the request failed at the proxy. */
-export function proxyFailureOf(error: unknown): ProxyConnectError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof ProxyConnectError) return e;
+/** The outcome for the policy table when a request to `host` failed at the proxy (a ProxyConnectError behind the got error). */
+export function proxyOutcomeOf(error: unknown, host: 'graph' | 'login'): ProxyOutcome | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ProxyConnectError) return { kind: 'proxy', proxy: e.proxy.display, variable: e.proxy.variable, status: e.status, code: e.code, host };
+  }
   return undefined;
 }
 

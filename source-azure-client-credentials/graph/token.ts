@@ -9,15 +9,15 @@ import {
 import type { Got } from 'got';
 import type { CertificateCredential } from '../credentials.js';
 import { registerSecret } from '../secrets.js';
-import type { MessageContext, Outcome } from './errorPolicy.js';
+import { proxyCode, type MessageContext, type Outcome, type ProxyOutcome } from './errorPolicy.js';
 import { firstSentence, graphError, GraphRequestError, networkCode } from './errors.js';
-import { proxyFailureOf } from './proxy.js';
+import { proxyOutcomeOf } from './proxy.js';
 
 /** What the login host last answered badly during one token acquisition, to explain msal's generic errors. */
 type LoginFailure =
   | { kind: 'network'; code?: string }
   | { kind: 'http'; status: number; aadsts?: number; error?: string }
-  | Extract<Outcome, { kind: 'proxy' }>;
+  | ProxyOutcome;
 
 /**
  * msal's network module backed by got: the same CA, keep-alive agent, timeouts and retries as
@@ -50,10 +50,7 @@ export class LoginNetwork implements INetworkModule {
       });
     } catch (error) {
       // The proxy (HTTPS_PROXY) did not open the tunnel: msal's own error would only say the request failed.
-      const proxy = proxyFailureOf(error);
-      this.lastFailure = proxy
-        ? { kind: 'proxy', proxy: proxy.proxy.display, variable: proxy.proxy.variable, status: proxy.status, code: proxy.code, host: 'login' }
-        : { kind: 'network', code: networkCode(error) };
+      this.lastFailure = proxyOutcomeOf(error, 'login') ?? { kind: 'network', code: networkCode(error) };
       throw error;
     }
     let body: unknown = {};
@@ -115,14 +112,7 @@ export function tokenFailure(error: unknown, lastFailure: LoginFailure | undefin
     outcome,
     {
       ...context,
-      code:
-        outcome.kind === 'network'
-          ? outcome.code
-          : outcome.kind === 'proxy'
-            ? (outcome.status?.toString() ?? outcome.code)
-            : aadsts
-              ? `AADSTS${aadsts}`
-              : (oauthError ?? e.errorCode),
+      code: outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : aadsts ? `AADSTS${aadsts}` : (oauthError ?? e.errorCode),
       detail: description ? firstSentence(description) : e.errorCode,
     },
     error,
