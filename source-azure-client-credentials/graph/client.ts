@@ -9,6 +9,7 @@ import { certificateAuthorities, createGraphSender, createLoginHttp, createTrans
 import { estimateCost, IDENTITY_RU_PER_10S, Pacer, selectsSignInActivity, Semaphore } from './pacing.js';
 import { GraphUrls, LinkGuard, toPage } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { HTTPS_PROXY_VARIABLES, httpProxyOnlyWarning, type Agents } from './proxy.js';
 import { LoginNetwork, TokenSource } from './token.js';
 import type { BatchObject, BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, RequestOptions } from './types.js';
 
@@ -17,7 +18,8 @@ export interface GraphClientDeps {
   /**
    * Environment read at construction (default process.env): AZURE_AUTHORITY_HOST / AZURE_GRAPH_ENDPOINT
    * (endpoints.ts), AZURE_GRAPH_TIME_SCALE (test-only divisor of Graph's throttling windows) and
-   * NODE_EXTRA_CA_CERTS (trusted by got explicitly, so an in-process test can pass its own).
+   * NODE_EXTRA_CA_CERTS (trusted by got explicitly, so an in-process test can pass its own), and
+   * HTTPS_PROXY / ALL_PROXY / NO_PROXY (proxy.ts; Airbyte passes them to the container when the operator sets them).
    */
   env?: NodeJS.ProcessEnv;
   /** Test knobs; production uses the defaults. */
@@ -66,7 +68,9 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     ca: certificateAuthorities(env),
     timeouts: { ...DEFAULT_TIMEOUTS, ...deps.timeouts },
     userAgent: USER_AGENT,
+    env,
   });
+  describeRoutes(agent, endpoints, env, log);
   const tokens = new TokenSource({
     clientId: config.client_id,
     ...('clientSecret' in credential ? { clientSecret: credential.clientSecret } : { clientCertificate: credential.clientCertificate }),
@@ -165,6 +169,24 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     onRateLimited,
   });
   return client;
+}
+
+/**
+ * Chooses the route (proxy or direct) of both hosts now, so that an unusable proxy variable fails before
+ * any request, and says once which way each host goes (the proxy as origin only, never its credentials).
+ */
+function describeRoutes(agents: Agents, endpoints: { authorityHost: string; graphRoot: string }, env: NodeJS.ProcessEnv, log: Logger): void {
+  const warning = httpProxyOnlyWarning(env);
+  if (warning) log.warn(warning);
+  const hosts = [endpoints.authorityHost, endpoints.graphRoot].filter((host, i, all) => all.indexOf(host) === i);
+  const routes = hosts.map((host) => ({ host: new URL(host).host, proxy: agents.route(host).proxy }));
+  if (routes.every((r) => !r.proxy)) {
+    if (HTTPS_PROXY_VARIABLES.some((name) => env[name])) log.info(`Connecting directly to ${routes.map((r) => r.host).join(' and ')} (NO_PROXY).`);
+    return;
+  }
+  log.info(
+    `Connecting ${routes.map((r) => (r.proxy ? `to ${r.host} through the proxy ${r.proxy.display} (${r.proxy.variable})` : `directly to ${r.host} (NO_PROXY)`)).join(', and ')}.`,
+  );
 }
 
 function costOf(bucket: Bucket, url: string): number {

@@ -18,12 +18,23 @@ export type Outcome =
   | { kind: 'http'; status: number; code?: string }
   /** No usable answer: a socket/TLS error code, a timeout, or a body that is not complete JSON. */
   | { kind: 'network'; code?: string; host: 'graph' | 'login' }
+  /** The proxy (HTTPS_PROXY) did not open the tunnel. */
+  | ProxyOutcome
   /** The token request failed: AADSTS number and OAuth error from the login host, or msal's own error code. */
   | { kind: 'token'; aadsts?: number; error?: string; msalCode?: string }
   /** Graph handed back a nextLink it had already given. */
   | { kind: 'nextlink_loop' }
   /** A link to follow (a nextLink, or a deltaLink from the saved state) is not on the Graph root. */
   | { kind: 'foreign_link' };
+
+/**
+ * The proxy from HTTPS_PROXY did not open the tunnel to `host`: it answered CONNECT with `status`, or
+ * the connection to the proxy failed with `code`. `proxy` is its origin, never its credentials.
+ */
+export type ProxyOutcome = { kind: 'proxy'; proxy: string; variable: string; status?: number; code?: string; host: 'graph' | 'login' };
+
+/** A proxy failure's code for messages and logs: the CONNECT status, else the socket error code. */
+export const proxyCode = (o: ProxyOutcome): string | undefined => (o.status !== undefined ? String(o.status) : o.code);
 
 /** Facts a message may name; never a secret or a token (tenant_id is marked secret in the spec, so messages name the field, not its value). */
 export interface MessageContext {
@@ -45,6 +56,12 @@ export interface MessageContext {
   certificateThumbprint?: string;
   attempts?: number;
   waitedMs?: number;
+  /** The proxy a failed connection went through: origin with port, never user name or password. */
+  proxy?: string;
+  /** The environment variable that named the proxy (e.g. HTTPS_PROXY). */
+  proxyVariable?: string;
+  /** Which host the proxy was asked to connect to. */
+  proxyTarget?: 'graph' | 'login';
 }
 
 export interface PolicyRow {
@@ -67,6 +84,8 @@ export const CERTIFICATES_PATH = `${SECRETS_PATH} > Certificates`;
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_BODY_PARSE_FAILURE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 const LOGIN_RETRYABLE = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_BODY_PARSE_FAILURE']);
 const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ERR_TLS/;
+/** Failures reaching the proxy itself that are not retried: nothing listens there, its name does not resolve, no route to it. */
+const PROXY_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 /** HTTP statuses worth another attempt: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors */
 export const RETRYABLE_STATUSES = [429, 500, 502, 503, 504] as const;
 /** Socket and body failures worth another attempt (got's error codes). */
@@ -81,6 +100,20 @@ const tries = (c: MessageContext) =>
   c.attempts && c.attempts > 1 ? ` after ${c.attempts} attempts over ${Math.round((c.waitedMs ?? 0) / 1000)} s` : '';
 const req = (c: MessageContext) => c.request ?? 'a Graph request';
 const why = (c: MessageContext) => (c.code ? `${c.status} ${c.code}` : `HTTP ${c.status}`);
+const hostOf = (origin: string | undefined) => {
+  try {
+    return origin ? new URL(origin).host : undefined;
+  } catch {
+    return origin;
+  }
+};
+/** The Microsoft host a proxied connection was meant for (e.g. login.microsoftonline.com; a port only when not 443). */
+const proxyTarget = (c: MessageContext) =>
+  (c.proxyTarget === 'login' ? hostOf(c.authorityHost) : hostOf(c.graphRoot)) ?? (c.proxyTarget === 'login' ? 'the Microsoft login host' : 'Microsoft Graph');
+const viaProxy = (c: MessageContext) =>
+  `The connection to Microsoft (${proxyTarget(c)}) goes through this proxy, named by ${c.proxyVariable ?? 'HTTPS_PROXY'}, and failed there before reaching Microsoft.`;
+const proxyAdvice = (c: MessageContext) =>
+  `Check ${c.proxyVariable ?? 'HTTPS_PROXY'} and NO_PROXY, and ask the proxy's administrator to allow CONNECT to the login and Graph hosts of your cloud (listed in the connector's metadata.yaml allowedHosts, e.g. ${proxyTarget(c)}).`;
 
 /** Ordered: the first row that matches decides. Specific codes come before their status's catch-all. */
 export const ERROR_POLICY: readonly PolicyRow[] = [
@@ -284,6 +317,65 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
     message: (c) =>
       `Microsoft Entra ID refused to issue a token for client_id ${c.clientId ?? ''} in the tenant given as tenant_id (${c.code ?? 'unknown error'}${c.detail ? `: ${c.detail}` : ''}). Check tenant_id, client_id and the ${c.authType === 'certificate' ? 'certificate' : 'client secret'}.`,
   },
+  // --- Proxy (HTTPS_PROXY): the tunnel to Microsoft was not opened -------------------------
+  {
+    id: 'proxy-407-credentials',
+    // Wrong or missing proxy credentials: the operator must change HTTPS_PROXY; retrying cannot help.
+    matches: (o) => o.kind === 'proxy' && o.status === 407,
+    action: 'fail',
+    failureType: 'config_error',
+    message: (c) =>
+      `The proxy ${c.proxy ?? ''} refused to open a connection to ${proxyTarget(c)} without valid proxy credentials (407 Proxy Authentication Required). ${viaProxy(c)} Put the proxy's user name and password in ${c.proxyVariable ?? 'HTTPS_PROXY'} (http://user:password@host:port, special characters URL-encoded), or list ${proxyTarget(c)} in NO_PROXY if the connector may connect directly.`,
+  },
+  {
+    id: 'proxy-connect-5xx',
+    // The proxy could not reach Microsoft itself (502/503/504 to CONNECT): as transient as Graph's own
+    // 5xx, so retried with the same policy (the login host's requests stop after 4 attempts).
+    matches: (o) => o.kind === 'proxy' && o.status !== undefined && o.status >= 500,
+    action: 'retry',
+    failureType: 'transient_error',
+    message: (c) =>
+      `The proxy ${c.proxy ?? ''} could not open a connection to ${proxyTarget(c)} (it answered CONNECT with ${c.code ?? 'a server error'})${tries(c)}. ${viaProxy(c)} The proxy may be unable to reach Microsoft. ${proxyAdvice(c)} The sync can be retried.`,
+  },
+  {
+    id: 'proxy-connect-refused',
+    // A refusal (403 and any other answer but 200) is the proxy's policy, e.g. a host missing from its
+    // allow-list: it does not change within seconds, so it is not retried; Airbyte retries the sync later.
+    matches: (o) => o.kind === 'proxy' && o.status !== undefined,
+    action: 'fail',
+    failureType: 'transient_error',
+    message: (c) =>
+      `The proxy ${c.proxy ?? ''} refused to open a connection to ${proxyTarget(c)} (it answered CONNECT with ${c.code ?? 'a refusal'}). ${viaProxy(c)} ${proxyAdvice(c)}`,
+  },
+  {
+    id: 'proxy-tls',
+    // An https:// proxy whose certificate is not trusted: a setting to change, not a moment to wait for.
+    matches: (o) => o.kind === 'proxy' && TLS.test(o.code ?? ''),
+    action: 'fail',
+    failureType: 'config_error',
+    message: (c) =>
+      `The TLS certificate of the proxy ${c.proxy ?? ''} could not be verified (${c.code}). ${viaProxy(c)} Add the CA certificate of the proxy through NODE_EXTRA_CA_CERTS, or use an http:// proxy URL in ${c.proxyVariable ?? 'HTTPS_PROXY'} if the proxy accepts plain connections.`,
+  },
+  {
+    id: 'proxy-unreachable',
+    // Nothing listens at the proxy's address, or its name does not resolve: a wrong HTTPS_PROXY or a
+    // proxy that is down. Not retried (as for the login host): it would only delay this message.
+    matches: (o) => o.kind === 'proxy' && PROXY_UNREACHABLE.has(o.code ?? ''),
+    action: 'fail',
+    failureType: 'transient_error',
+    message: (c) =>
+      `Could not connect to the proxy ${c.proxy ?? ''} (${c.code}). ${viaProxy(c)} Check that ${c.proxyVariable ?? 'HTTPS_PROXY'} names a running proxy that the connector can reach, or list ${proxyTarget(c)} in NO_PROXY if the connector may connect directly. The sync can be retried.`,
+  },
+  {
+    id: 'proxy-cut-retryable',
+    // The proxy closed, reset or never answered the CONNECT: often a passing overload or restart,
+    // retried with the usual policy (a proxy that drops every CONNECT fails after the attempts run out).
+    matches: (o) => o.kind === 'proxy',
+    action: 'retry',
+    failureType: 'transient_error',
+    message: (c) =>
+      `The proxy ${c.proxy ?? ''} closed or did not answer the request to open a connection to ${proxyTarget(c)} (${c.code ?? 'connection closed'})${tries(c)}. ${viaProxy(c)} ${proxyAdvice(c)} The sync can be retried.`,
+  },
   // --- Network ------------------------------------------------------------------------------
   {
     id: 'network-tls',
@@ -360,6 +452,12 @@ export function decide(outcome: Outcome, context: MessageContext = {}): Decision
     facts.status ??= outcome.status;
     facts.code ??= outcome.code;
   } else if (outcome.kind === 'network') facts.code ??= outcome.code;
+  else if (outcome.kind === 'proxy') {
+    facts.code ??= proxyCode(outcome);
+    facts.proxy ??= outcome.proxy;
+    facts.proxyVariable ??= outcome.variable;
+    facts.proxyTarget ??= outcome.host;
+  }
   else if (outcome.kind === 'token') facts.code ??= outcome.aadsts ? `AADSTS${outcome.aadsts}` : (outcome.error ?? outcome.msalCode);
   return { row: row.id, action: row.action, failureType: row.failureType, message: row.message(facts) };
 }

@@ -1,13 +1,13 @@
 // HTTP for Graph and the login host: got with explicit timeouts, a keep-alive agent, the policy-driven retries, pacing, token and DEBUG log per request.
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import tls, { rootCertificates } from 'node:tls';
 import got, { type Got, type Options, type RequestError, type Response } from 'got';
 import type { Logger } from '../logger.js';
-import { decide, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, type MessageContext, type Outcome } from './errorPolicy.js';
+import { decide, proxyCode, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, type MessageContext, type Outcome } from './errorPolicy.js';
 import { graphError, graphErrorBody, GraphRequestError, networkCode } from './errors.js';
 import { selectsSignInActivity, type Pacer } from './pacing.js';
+import { Agents, proxyOutcomeOf } from './proxy.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { TokenSource } from './token.js';
 import type { Bucket, GraphStats } from './types.js';
@@ -38,24 +38,32 @@ export function certificateAuthorities(env: NodeJS.ProcessEnv): string[] | undef
   }
 }
 
-/** The shared transport: one keep-alive agent, explicit timeouts, the CA list. No retries here. */
-export function createTransport(options: { ca?: string[]; timeouts: Timeouts; userAgent: string }): { http: Got; agent: https.Agent } {
+/**
+ * The shared transport: keep-alive agents (direct, or through the proxy HTTPS_PROXY / NO_PROXY in `env`
+ * chosen per target origin), explicit timeouts, the CA list. No retries and no redirects here.
+ */
+export function createTransport(options: { ca?: string[]; timeouts: Timeouts; userAgent: string; env?: NodeJS.ProcessEnv }): { http: Got; agent: Agents } {
   // The CA list goes into one secure context made once: passed per request (or as the agent's `ca`),
   // Node would join the whole list into the agent's pool key and build TLS state on every request.
-  const agent = new https.Agent({
-    keepAlive: true,
-    maxSockets: 32,
+  // The same context verifies an https:// proxy.
+  const agent = new Agents({
+    env: options.env ?? process.env,
     ...(options.ca ? { secureContext: tls.createSecureContext({ ca: options.ca }) } : {}),
+    connectTimeoutMs: options.timeouts.connect,
+    maxSockets: 32,
   });
   const { connect, response, idle } = options.timeouts;
   const http = got.extend({
-    agent: { https: agent },
     // No endpoint the connector calls redirects; following one would carry the bearer token (or the
     // token request's secret) to whatever host the Location names.
     followRedirect: false,
     timeout: { lookup: connect, connect, secureConnect: connect, send: response, response, socket: idle },
     headers: { 'user-agent': options.userAgent },
     retry: { limit: 0 },
+    hooks: {
+      // Every attempt (Graph, $batch, msal's metadata and token requests) takes the agent of its target's route.
+      beforeRequest: [(request) => void (request.agent = { https: agent.agentFor(request.url!) })],
+    },
   });
   return { http, agent };
 }
@@ -102,6 +110,8 @@ export interface SendOptions {
 
 /** The outcome the policy table classifies, from a got error. */
 export function outcomeOf(error: RequestError, host: 'graph' | 'login' = 'graph'): Outcome {
+  const proxy = proxyOutcomeOf(error, host);
+  if (proxy) return proxy;
   if (error.name === 'HTTPError' && error.response) {
     return { kind: 'http', status: error.response.statusCode, code: graphErrorBody(error.response.body).code };
   }
@@ -288,14 +298,15 @@ export function createGraphSender(deps: GraphHttpDeps) {
       const error = caught as RequestError;
       const outcome = outcomeOf(error);
       const body = error.response ? graphErrorBody(error.response.body) : {};
-      if (outcome.kind === 'network') log.debug(`${state.label} failed (${outcome.code ?? error.name}) after ${state.attempts} attempt(s)`);
+      const code = outcome.kind === 'http' || outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : undefined;
+      if (outcome.kind === 'network' || outcome.kind === 'proxy') log.debug(`${state.label} failed (${code ?? error.name}) after ${state.attempts} attempt(s)`);
       throw graphError(
         outcome,
         {
           ...deps.context,
           request: state.label,
           status: outcome.kind === 'http' ? outcome.status : undefined,
-          code: outcome.kind === 'http' ? outcome.code : outcome.kind === 'network' ? outcome.code : undefined,
+          code,
           detail: [body.detail, body.requestId ? `request-id ${body.requestId}` : undefined].filter(Boolean).join('; ') || undefined,
           attempts: state.attempts,
           waitedMs: state.waitedMs,

@@ -9,11 +9,15 @@ import {
 import type { Got } from 'got';
 import type { CertificateCredential } from '../credentials.js';
 import { registerSecret } from '../secrets.js';
-import type { MessageContext, Outcome } from './errorPolicy.js';
+import { proxyCode, type MessageContext, type Outcome, type ProxyOutcome } from './errorPolicy.js';
 import { firstSentence, graphError, GraphRequestError, networkCode } from './errors.js';
+import { proxyOutcomeOf } from './proxy.js';
 
 /** What the login host last answered badly during one token acquisition, to explain msal's generic errors. */
-type LoginFailure = { kind: 'network'; code?: string } | { kind: 'http'; status: number; aadsts?: number; error?: string };
+type LoginFailure =
+  | { kind: 'network'; code?: string }
+  | { kind: 'http'; status: number; aadsts?: number; error?: string }
+  | ProxyOutcome;
 
 /**
  * msal's network module backed by got: the same CA, keep-alive agent, timeouts and retries as
@@ -45,7 +49,8 @@ export class LoginNetwork implements INetworkModule {
         ...(timeout ? { timeout: { request: timeout } } : {}),
       });
     } catch (error) {
-      this.lastFailure = { kind: 'network', code: networkCode(error) };
+      // The proxy (HTTPS_PROXY) did not open the tunnel: msal's own error would only say the request failed.
+      this.lastFailure = proxyOutcomeOf(error, 'login') ?? { kind: 'network', code: networkCode(error) };
       throw error;
     }
     let body: unknown = {};
@@ -100,13 +105,14 @@ export function tokenFailure(error: unknown, lastFailure: LoginFailure | undefin
   const description = /Description: (AADSTS\d+: [^\r\n]*?)(?: - Correlation ID|\r|\n|$)/.exec(e.errorMessage ?? '')?.[1];
   let outcome: Outcome;
   if (aadsts || oauthError) outcome = { kind: 'token', aadsts, error: oauthError, msalCode: e.errorCode };
+  else if (lastFailure?.kind === 'proxy') outcome = lastFailure;
   else if (lastFailure?.kind === 'network') outcome = { kind: 'network', code: lastFailure.code, host: 'login' };
   else outcome = { kind: 'token', msalCode: e.errorCode };
   return graphError(
     outcome,
     {
       ...context,
-      code: outcome.kind === 'network' ? outcome.code : aadsts ? `AADSTS${aadsts}` : (oauthError ?? e.errorCode),
+      code: outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : aadsts ? `AADSTS${aadsts}` : (oauthError ?? e.errorCode),
       detail: description ? firstSentence(description) : e.errorCode,
     },
     error,

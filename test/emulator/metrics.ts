@@ -12,6 +12,8 @@ export class MetricsRecorder {
   tokensIssued = 0;
   secretSeenByGraph = false;
   lastTokenRequest: TokenRequestRecord | undefined;
+  /** Requests per remote (client) port, every request counted, so tests can tell which connection each came on (e.g. a proxy's). */
+  remotePorts: Record<string, number> = {};
   /** Every access token issued, so tests can check none is ever printed (kept across reset(): a token outlives it). */
   readonly accessTokens: string[] = [];
 
@@ -28,6 +30,12 @@ export class MetricsRecorder {
     this.tokensIssued = 0;
     this.secretSeenByGraph = false;
     this.lastTokenRequest = undefined;
+    this.remotePorts = {};
+  }
+
+  peer(port: number | undefined) {
+    const key = String(port ?? 'unknown');
+    this.remotePorts[key] = (this.remotePorts[key] ?? 0) + 1;
   }
 }
 
@@ -110,6 +118,7 @@ export function snapshot(recorder: MetricsRecorder, floorMs: Record<string, numb
     resourceUnits: recorder.resourceUnits,
     tokensIssued: recorder.tokensIssued,
     secretSeenByGraph: recorder.secretSeenByGraph,
+    remotePorts: { ...recorder.remotePorts },
     ...(recorder.lastTokenRequest ? { lastTokenRequest: structuredClone(recorder.lastTokenRequest) } : {}),
     floorMs,
   };

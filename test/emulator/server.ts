@@ -148,6 +148,7 @@ export async function listen(state: EmulatorState, port = 0): Promise<RunningSer
 
 async function handle(state: EmulatorState, req: IncomingMessage, res: ServerResponse) {
   const requestId = randomUUID();
+  state.metrics.peer(req.socket.remotePort);
   try {
     const body = await readBody(req);
     const target = req.url ?? '/';

@@ -129,6 +129,8 @@ export interface EmulatorMetrics {
   tokensIssued: number;
   /** True if the client secret ever reached a Graph (non-token) endpoint in a header, URL or body. */
   secretSeenByGraph: boolean;
+  /** Requests received per remote (client) port, every request counted (faults included). */
+  remotePorts: Record<string, number>;
   /** The last request to the token endpoint since the last reset (answered or refused), so tests can check host, scope and credential. */
   lastTokenRequest?: TokenRequestRecord;
   /** Lower bound on a full sync's wall time (ms) per stream under the current model. */
