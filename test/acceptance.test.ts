@@ -33,7 +33,8 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** A sync never reads sign-ins newer than now minus this lag. */
 const END_LAG_MS = END_LAG_MINUTES * MINUTE;
-const LOOKBACK_MINUTES = 10;
+/** sign_in_lookback_minutes is left unset: the default. */
+const LOOKBACK_MINUTES = 60;
 
 let emulator: Emulator;
 let config: Record<string, unknown>;
@@ -148,7 +149,7 @@ before(async () => {
   });
   // A start_date well inside retention makes the range of a first sign_ins read exact.
   startDate = new Date(Date.parse(isoSecond(emulator.tenant.now.getTime() - 20 * DAY)));
-  config = emulator.config({ start_date: isoSecond(startDate.getTime()), sign_in_lookback_minutes: LOOKBACK_MINUTES });
+  config = emulator.config({ start_date: isoSecond(startDate.getTime()) });
   discovered = await run(['discover'], { config });
   streams = discovered.catalog()?.streams ?? [];
 });
