@@ -109,7 +109,7 @@ async function send(res: ServerResponse, reply: Reply, fault: TransportFault | u
   }
   headers['content-length'] = String(body.length);
   res.writeHead(reply.status, headers);
-  if (fault?.kind === 'stall') {
+  if (fault?.kind === 'stall' && !fault.beforeHeaders) {
     res.write(body.subarray(0, Math.floor(body.length / 2)));
     await sleep(fault.stallMs);
     if (!res.destroyed) res.end(body.subarray(Math.floor(body.length / 2)));
@@ -157,7 +157,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       return;
     }
     const reply = await route(state, req, body);
-    const delay = state.latencyMs + (reply.records ?? 0) * state.latencyPerRecordMs;
+    const delay = state.latencyMs + (reply.records ?? 0) * state.latencyPerRecordMs + (fault?.kind === 'stall' && fault.beforeHeaders ? fault.stallMs : 0);
     if (delay > 0) await sleep(delay);
     await send(res, reply, fault, requestId, req.headers['client-request-id'] as string | undefined);
   } catch (error) {
