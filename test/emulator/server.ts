@@ -76,12 +76,21 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
   }
   if (carriesSecret(state, req, body)) state.metrics.secretSeenByGraph = true;
   const relative = `${path.slice('/v1.0'.length)}${url.search}`;
+  const reply = graph(state, method, relative, req, body);
+  state.metrics.logRequest(method, relative, 'direct', reply.status);
+  return reply;
+}
+
+/** A request under /v1.0 (`relative` is the rest, with its query): authentication, $batch, then the GET routes. */
+function graph(state: EmulatorState, method: string, relative: string, req: IncomingMessage, body: string): Reply {
+  const path = relative.replace(/\?.*$/, '');
+  const count = (label: string) => state.metrics.count(label);
   const caller = authenticate(state, req.headers.authorization);
   if (isReply(caller)) {
-    count(`${method} ${path.slice(5)} (unauthenticated)`);
+    count(`${method} ${path} (unauthenticated)`);
     return caller;
   }
-  if (/^\/\$batch$/i.test(path.slice(5))) {
+  if (/^\/\$batch$/i.test(path)) {
     count('POST /$batch');
     if (method !== 'POST') return graphError(405, 'MethodNotAllowed', '$batch only accepts POST.');
     return handleBatch(state, body, caller);
