@@ -354,7 +354,11 @@ describe('incremental (CAT TestIncremental)', () => {
         assert.ok(got.size >= after.size, 'at least as many records as were emitted after the state');
         const since = Date.parse(state.createdDateTime) - LOOKBACK_MINUTES * MINUTE;
         assert.ok(reread.records('sign_ins').every((r) => created(r) >= since), 'nothing older than the cursor minus the lookback');
-        assert.notDeepEqual(reread.records('sign_ins'), full.records('sign_ins'), 'records differ from the first read');
+        // A state whose lookback reaches back to start_date (the first window is as long as the default lookback)
+        // legitimately re-reads the first read whole; CAT itself no longer asserts a difference here (it gave "fake
+        // failures such as start date equal to the checkpoint"). Any later state must give fewer records.
+        if (since > startDate.getTime()) assert.notDeepEqual(reread.records('sign_ins'), full.records('sign_ins'), 'records differ from the first read');
+        else assert.deepEqual(new Set(reread.records('sign_ins').map((r) => r.id)), new Set(full.records('sign_ins').map((r) => r.id)));
       }),
     );
   });
