@@ -15,7 +15,7 @@ const dbFile = join(demoDir, 'entra.duckdb');
 const stateFile = join(demoDir, 'state.json');
 const reportFile = join(demoDir, 'run.json');
 /** sign_in_lookback_minutes (the connector's default): how far before the saved cursor a later run starts. */
-const LOOKBACK_MINUTES = 10;
+const LOOKBACK_MINUTES = 60;
 
 class DemoError extends Error {}
 
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     phase('emulator');
     const startDate = isoSecond(emulator.tenant.now.getTime() - DEMO_SIGN_IN_DAYS * 86_400_000);
     const configFile = join(work, 'config.json');
-    writeFileSync(configFile, JSON.stringify(emulator.config({ start_date: startDate, sign_in_lookback_minutes: LOOKBACK_MINUTES })), { mode: 0o600 });
+    writeFileSync(configFile, JSON.stringify(emulator.config({ start_date: startDate })), { mode: 0o600 });
 
     const check = await collect(['check', '--config', configFile], emulator.env);
     const status = check.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus;

@@ -33,7 +33,8 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** A sync never reads sign-ins newer than now minus this lag. */
 const END_LAG_MS = END_LAG_MINUTES * MINUTE;
-const LOOKBACK_MINUTES = 10;
+/** sign_in_lookback_minutes is left unset: the default. */
+const LOOKBACK_MINUTES = 60;
 
 let emulator: Emulator;
 let config: Record<string, unknown>;
@@ -148,7 +149,7 @@ before(async () => {
   });
   // A start_date well inside retention makes the range of a first sign_ins read exact.
   startDate = new Date(Date.parse(isoSecond(emulator.tenant.now.getTime() - 20 * DAY)));
-  config = emulator.config({ start_date: isoSecond(startDate.getTime()), sign_in_lookback_minutes: LOOKBACK_MINUTES });
+  config = emulator.config({ start_date: isoSecond(startDate.getTime()) });
   discovered = await run(['discover'], { config });
   streams = discovered.catalog()?.streams ?? [];
 });
@@ -353,7 +354,11 @@ describe('incremental (CAT TestIncremental)', () => {
         assert.ok(got.size >= after.size, 'at least as many records as were emitted after the state');
         const since = Date.parse(state.createdDateTime) - LOOKBACK_MINUTES * MINUTE;
         assert.ok(reread.records('sign_ins').every((r) => created(r) >= since), 'nothing older than the cursor minus the lookback');
-        assert.notDeepEqual(reread.records('sign_ins'), full.records('sign_ins'), 'records differ from the first read');
+        // A state whose lookback reaches back to start_date (the first window is as long as the default lookback)
+        // legitimately re-reads the first read whole; CAT itself no longer asserts a difference here (it gave "fake
+        // failures such as start date equal to the checkpoint"). Any later state must give fewer records.
+        if (since > startDate.getTime()) assert.notDeepEqual(reread.records('sign_ins'), full.records('sign_ins'), 'records differ from the first read');
+        else assert.deepEqual(new Set(reread.records('sign_ins').map((r) => r.id)), new Set(full.records('sign_ins').map((r) => r.id)));
       }),
     );
   });

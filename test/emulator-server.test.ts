@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Emulator } from './emulator/emulator.js';
 import { startMiniEmulator } from './emulator/mini-tenant.js';
-import { allPages, fetchToken, httpGet } from './emulator/test-client.js';
+import { allPages, fetchToken, httpGet, httpPost } from './emulator/test-client.js';
 import type { Tenant } from './emulator/types.js';
 
 
@@ -42,20 +42,107 @@ describe('emulator Graph collections', () => {
     ]);
   });
 
-  it('ignores unknown $select properties and returns null for unset known ones', async () => {
-    const { status, body } = await get('/v1.0/users?$select=id,notAProperty,employeeHireDate&$top=1');
+  it('returns null for a known but unset $select property, and matches names case-insensitively', async () => {
+    const { status, body } = await get('/v1.0/users?$select=id,employeeHireDate,DisplayName&$top=1');
     assert.equal(status, 200);
-    assert.deepEqual(Object.keys(body.value[0]), ['id', 'employeeHireDate']);
+    assert.deepEqual(Object.keys(body.value[0]), ['id', 'employeeHireDate', 'displayName']);
     assert.equal(body.value[0].employeeHireDate, null);
   });
 
-  it('refuses $top above the maximum (999, 500 with signInActivity) with 400', async () => {
-    assert.equal((await get('/v1.0/users?$top=1000')).status, 400);
-    assert.equal((await get('/v1.0/users?$select=id,signInActivity&$top=999')).status, 400);
-    assert.equal((await get('/v1.0/users?$select=id,signInActivity&$top=500')).status, 200);
-    const signIns = await get('/v1.0/auditLogs/signIns?$top=1001');
-    assert.equal(signIns.status, 400);
-    assert.equal(signIns.body.error.code, 'BadRequest');
+  it('refuses an unknown $select property with 400 Request_BadRequest naming the property and the type, as Graph does', async () => {
+    const [resource] = [...tenant.assignments.keys()];
+    const cases: Array<[string, string]> = [
+      ['/v1.0/users?$select=id,notAProperty&$top=1', 'user'],
+      ['/v1.0/users/delta?$select=id,notAProperty', 'user'],
+      ['/v1.0/servicePrincipals?$select=id,notAProperty', 'servicePrincipal'],
+      ['/v1.0/servicePrincipals/delta?$select=notAProperty', 'servicePrincipal'],
+      [`/v1.0/servicePrincipals/${resource}/appRoleAssignedTo?$select=id,notAProperty`, 'appRoleAssignment'],
+      ['/v1.0/organization?$select=id,notAProperty', 'organization'],
+      [`/v1.0/groups/${tenant.groups[1]!.id}/members?$select=id,notAProperty`, 'directoryObject'],
+      // A property of another type is unknown too: servicePrincipals have no userPrincipalName.
+      ['/v1.0/servicePrincipals?$select=id,userPrincipalName', 'servicePrincipal'],
+    ];
+    for (const [path, type] of cases) {
+      const answer = await get(path);
+      assert.equal(answer.status, 400, path);
+      assert.equal(answer.body.error.code, 'Request_BadRequest', path);
+      const name = path.includes('userPrincipalName') ? 'userPrincipalName' : 'notAProperty';
+      assert.equal(answer.body.error.message, `Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`, path);
+    }
+    // Group members can be of any directoryObject type: a name is valid when one of them has it.
+    const members = await get(`/v1.0/groups/${tenant.groups[1]!.id}/members?$select=id,employeeHireDate,operatingSystem,mailNickname`);
+    assert.equal(members.status, 200);
+    assert.equal(members.body.value.length, 5);
+  });
+
+  it('refuses $top above the documented maximum with 400 on every route; delta takes no $top at all', async () => {
+    const [resource] = [...tenant.assignments.keys()];
+    const group = tenant.groups[0]!.id;
+    const limits: Array<[string, number]> = [
+      ['/v1.0/users?$select=id', 999],
+      ['/v1.0/users?$select=id,signInActivity', 500],
+      ['/v1.0/servicePrincipals?$select=id', 999],
+      [`/v1.0/servicePrincipals/${resource}/appRoleAssignedTo?$select=id`, 999],
+      [`/v1.0/groups/${group}/members?$select=id`, 999],
+      ['/v1.0/auditLogs/signIns?$filter=' + encodeURIComponent(`createdDateTime ge ${tenant.signIns[10]!.createdDateTime}`), 1000],
+    ];
+    for (const [path, max] of limits) {
+      assert.equal((await get(`${path}&$top=${max}`)).status, 200, `${path} $top=${max}`);
+      const over = await get(`${path}&$top=${max + 1}`);
+      assert.equal(over.status, 400, `${path} $top=${max + 1}`);
+      assert.equal(over.body.error.code, path.includes('signIns') ? 'BadRequest' : 'Request_BadRequest');
+    }
+    // https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters: no $top for users;
+    // the servicePrincipal delta page documents only $select and $filter.
+    for (const path of ['/v1.0/users/delta?$top=5', '/v1.0/servicePrincipals/delta?$select=id&$top=5']) {
+      const answer = await get(path);
+      assert.equal(answer.status, 400, path);
+      assert.equal(answer.body.error.code, 'Request_UnsupportedQuery', path);
+    }
+  });
+
+  it('serves sign-ins with only $top, $skiptoken and $filter; any other option is a 400 as Graph gives', async () => {
+    const filter = encodeURIComponent(`createdDateTime ge ${tenant.signIns[30]!.createdDateTime}`);
+    assert.equal((await get(`/v1.0/auditLogs/signIns?$filter=${filter}&$top=10`)).status, 200);
+    const options: Array<[string, string]> = [
+      ['$select=id', 'Select'],
+      ['$orderby=createdDateTime', 'OrderBy'],
+      ['$count=true', 'Count'],
+      ['$expand=x', 'Expand'],
+      ['$search="x"', 'Search'],
+      ['$skip=10', 'Skip'],
+    ];
+    for (const [option, name] of options) {
+      const answer = await get(`/v1.0/auditLogs/signIns?$top=10&${option}`);
+      assert.equal(answer.status, 400, option);
+      assert.equal(answer.body.error.code, 'BadRequest', option);
+      assert.match(answer.body.error.message, new RegExp(`^Query option '${name}' is not allowed\\.`), option);
+    }
+    // Other endpoints refuse options their pages do not document: users take no $skip.
+    assert.equal((await get('/v1.0/users?$skip=10')).body.error?.code, 'Request_UnsupportedQuery');
+  });
+
+  it('logs every Graph request and batch item: method, path, query options, status', async () => {
+    emulator.resetMetrics();
+    const [resource] = [...tenant.assignments.keys()];
+    await get('/v1.0/users?$select=id,mail&$top=5');
+    await get('/v1.0/auditLogs/signIns?$select=id');
+    const session = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const batch = { requests: [{ id: '1', method: 'GET', url: `/servicePrincipals/${resource}/appRoleAssignedTo?$top=999` }, { id: '2', method: 'GET', url: '/organization?$select=id' }] };
+    await httpPost(`${emulator.url}/v1.0/$batch`, JSON.stringify(batch), session);
+    const log = emulator.requestLog();
+    assert.deepEqual(log.slice(0, 2), [
+      { method: 'GET', path: '/users', query: [['$select', 'id,mail'], ['$top', '5']], via: 'direct', status: 200 },
+      { method: 'GET', path: '/auditLogs/signIns', query: [['$select', 'id']], via: 'direct', status: 400 },
+    ]);
+    const items = log.filter((e) => e.via === 'batch').sort((a, b) => a.path.localeCompare(b.path));
+    assert.deepEqual(items, [
+      { method: 'GET', path: '/organization', query: [['$select', 'id']], via: 'batch', status: 200 },
+      { method: 'GET', path: `/servicePrincipals/${resource}/appRoleAssignedTo`, query: [['$top', '999']], via: 'batch', status: 200 },
+    ]);
+    assert.deepEqual(log.at(-1), { method: 'POST', path: '/$batch', query: [], via: 'direct', status: 200 });
+    emulator.resetMetrics();
+    assert.deepEqual(emulator.requestLog(), []);
   });
 
   it('rejects a skiptoken that was edited or moved to another query', async () => {

@@ -104,6 +104,55 @@ describe('Graph client against the emulator', () => {
     assert.equal(count('GET /organization'), 2);
   });
 
+  for (const beforeHeaders of [false, true]) {
+    const where = beforeHeaders ? 'before its headers' : 'mid-body';
+    test(`reports requests wait longer than identity requests for a slow answer (stall ${where})`, async () => {
+      // Test-sized timeouts: identity gives up after 300 ms of silence, reports after 2 s.
+      const graph = s.client({}, { timeouts: { response: 300, idle: 300, reportsResponse: 2_000 } });
+      const stall = { kind: 'stall', times: 1, stallMs: 800, beforeHeaders } as const;
+      s.emulator.setFaults([{ ...stall, path: '/auditLogs/signIns' }]);
+      const started = Date.now();
+      const page = await graph.get<{ value: unknown[] }>('/auditLogs/signIns', { query: { $top: 5 }, bucket: 'reports' });
+      assert.equal(page.value.length, 5);
+      assert.ok(Date.now() - started >= 800, 'the answer was waited for');
+      assert.equal(count('GET /auditLogs/signIns'), 1, 'no retry');
+      assert.deepEqual({ requests: graph.stats().requests, retries: graph.stats().retries }, { requests: 1, retries: 0 });
+      // The same silence on an identity request is a timeout, retried.
+      s.emulator.setFaults([{ ...stall, path: '/organization' }]);
+      await graph.get('/organization');
+      assert.equal(count('GET /organization'), 2);
+      // Longer than the reports timeout: retried too.
+      s.emulator.setFaults([{ ...stall, stallMs: 2_600, path: '/auditLogs/signIns' }]);
+      const again = Date.now();
+      await graph.get('/auditLogs/signIns', { query: { $top: 5 }, bucket: 'reports' });
+      assert.ok(Date.now() - again < 2_500, 'did not wait for the stall past the reports timeout');
+      assert.equal(count('GET /auditLogs/signIns'), 3);
+    });
+  }
+
+  test('pages() requests the next page ahead, unless readAhead says no for that page', async () => {
+    const first = async (readAhead?: () => boolean) => {
+      s.emulator.resetMetrics();
+      for await (const _page of s.graph.pages('/users', { query: { $top: 10, $select: 'id' }, ...(readAhead ? { readAhead } : {}) })) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return count('GET /users');
+    };
+    assert.equal(await first(), 2, 'by default the second page was requested while the first was consumed');
+    assert.equal(await first(() => true), 2);
+    assert.equal(await first(() => false), 1, 'a caller that stops after a page it said no for costs no further request');
+    // readAhead false still delivers every page, each requested when the caller asks for it.
+    s.emulator.resetMetrics();
+    const asked: number[] = [];
+    const readAhead = (page: GraphPage<{ id: string }>) => {
+      asked.push(page.value.length);
+      return false;
+    };
+    const pages = await collect(s.graph.pages<{ id: string }>('/users', { query: { $top: 10, $select: 'id' }, readAhead }));
+    assert.equal(pages.flatMap((p) => p.value).length, s.emulator.tenant.users.length);
+    assert.equal(count('GET /users'), pages.length);
+    assert.equal(asked.length, pages.length - 1, 'asked once per page with a nextLink');
+  });
+
   test('a failure that outlasts the wait budget becomes a transient_error naming the request', async () => {
     const graph = s.client({}, { retry: { baseMs: 50, backoffCapMs: 100, budgetMs: 400, maxAttempts: 50 } });
     s.emulator.setFaults([{ kind: 'status', status: 503, times: 1_000, path: '/organization' }]);

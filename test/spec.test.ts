@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { validateConfig } from '../source-azure-client-credentials/config.js';
 import { repoRoot } from './support/paths.js';
 
 type Schema = Record<string, any>;
@@ -81,4 +82,11 @@ test('the README configuration reference lists exactly the spec fields with thei
     const shownDefault = field.default === undefined ? '' : `\`${JSON.stringify(field.default)}\``;
     assert.equal(defaultCell, shownDefault, `${name}: default column`);
   }
+});
+
+test('sign_in_lookback_minutes defaults to 60 (late sign-ins have no documented upper bound) within 0-1440', () => {
+  const field = spec.properties.sign_in_lookback_minutes;
+  assert.deepEqual([field.default, field.minimum, field.maximum], [60, 0, 1440]);
+  const minimal = { tenant_id: '00000000-0000-4000-8000-000000000001', client_id: '00000000-0000-4000-8000-000000000002', credentials: { auth_type: 'client_secret', client_secret: 'x' } };
+  assert.equal(validateConfig(minimal).sign_in_lookback_minutes, 60, 'the validated config applies the default');
 });

@@ -45,7 +45,7 @@ export type DomainNames = string;
  */
 export type SignInsStartDate = string;
 /**
- * Each incremental sync of sign_ins starts this many minutes before the saved cursor, to pick up sign-ins that Microsoft published late (about 2 minutes at the 95th percentile and 5 at the 99th). Re-read sign-ins are de-duplicated by id.
+ * Each incremental sync of sign_ins starts this many minutes before the saved cursor, to pick up sign-ins that Microsoft published late (usually within minutes, but Microsoft gives no upper bound). Re-read sign-ins are de-duplicated by id. The re-read costs about one sign-in log request per 1,000 sign-ins in the lookback, at least one per sync; raise it if sign-ins arrive later than that in your tenant.
  */
 export type SignInsLookbackWindowMinutes = number;
 /**

@@ -11,7 +11,7 @@ import { GraphUrls, LinkGuard, toPage } from './paging.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { HTTPS_PROXY_VARIABLES, httpProxyOnlyWarning, type Agents } from './proxy.js';
 import { LoginNetwork, TokenSource } from './token.js';
-import type { BatchObject, BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, RequestOptions } from './types.js';
+import type { BatchObject, BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, PagesOptions, RequestOptions } from './types.js';
 
 export interface GraphClientDeps {
   log: Logger;
@@ -64,12 +64,8 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       ? { authType: 'client_secret', secretLooksLikeId: GUID.test(credential.clientSecret.trim()) }
       : { authType: 'certificate', certificateThumbprint: credential.thumbprint }),
   };
-  const { http: transport, agent } = createTransport({
-    ca: certificateAuthorities(env),
-    timeouts: { ...DEFAULT_TIMEOUTS, ...deps.timeouts },
-    userAgent: USER_AGENT,
-    env,
-  });
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const { http: transport, agent } = createTransport({ ca: certificateAuthorities(env), timeouts, userAgent: USER_AGENT, env });
   describeRoutes(agent, endpoints, env, log);
   const tokens = new TokenSource({
     clientId: config.client_id,
@@ -97,7 +93,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       return body;
     },
 
-    async *pages<T>(pathOrLink: string, options: RequestOptions = {}): AsyncIterable<GraphPage<T>> {
+    async *pages<T>(pathOrLink: string, options: PagesOptions<T> = {}): AsyncIterable<GraphPage<T>> {
       const bucket = options.bucket ?? 'identity';
       const first = urls.resolve(pathOrLink, options.query);
       const guard = new LinkGuard({ ...context, request: displayRequest('GET', first) });
@@ -113,16 +109,22 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
         return pending;
       };
       // One page ahead: the next request is in flight (paced like any other) while the caller works
-      // through the current page, so record processing and network latency overlap.
+      // through the current page, so record processing and network latency overlap. A caller that
+      // knows it will stop after a page says so through readAhead: the next page is then requested
+      // only if the caller comes back for it.
       let next: Promise<GraphPage<T>> | undefined = fetchPage(first);
       while (next) {
         const page = await next;
         next = undefined;
+        let deferred: string | undefined;
         if (page.nextLink) {
           guard.check(page.nextLink);
-          next = fetchPage(urls.resolve(page.nextLink));
+          const link = urls.resolve(page.nextLink);
+          if (options.readAhead?.(page) ?? true) next = fetchPage(link);
+          else deferred = link;
         }
         yield page;
+        if (deferred) next = fetchPage(deferred);
       }
     },
 
@@ -154,7 +156,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
   };
 
   const onRateLimited = () => client.onRateLimited;
-  const send = createGraphSender({ transport, tokens, pacer, policy, log, stats, context, onRateLimited });
+  const send = createGraphSender({ transport, tokens, pacer, policy, log, stats, context, onRateLimited, timeouts });
   const batcher = createBatcher({
     send,
     urls,

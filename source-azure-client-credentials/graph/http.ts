@@ -19,9 +19,22 @@ export interface Timeouts {
   response: number;
   /** Longest silence on the socket, i.e. an idle body (ms). */
   idle: number;
+  /**
+   * Reports requests (sign-in logs) instead of `response`, and as their longest silence: Microsoft
+   * assembles audit-log pages far more slowly than directory pages, and a request cut short costs a
+   * retry from the 5-per-10-s budget (ms).
+   */
+  reportsResponse: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connect: 10_000, response: 60_000, idle: 30_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { connect: 10_000, response: 60_000, idle: 30_000, reportsResponse: 120_000 };
+
+/** got timeouts that replace the transport's for a request of `bucket` (none for identity requests). */
+export function bucketTimeouts(bucket: Bucket, timeouts: Timeouts): Partial<Record<'response' | 'socket', number>> | undefined {
+  if (bucket !== 'reports') return undefined;
+  // got's socket (idle) timer runs while the answer is awaited too: it must not end the wait first.
+  return { response: timeouts.reportsResponse, socket: Math.max(timeouts.idle, timeouts.reportsResponse) };
+}
 
 /**
  * CA certificates to trust: Node's roots plus the PEM named by NODE_EXTRA_CA_CERTS in `env`.
@@ -97,6 +110,8 @@ export interface GraphHttpDeps {
   stats: GraphStats;
   context: MessageContext;
   onRateLimited: () => ((until: number) => void) | undefined;
+  /** The transport's timeouts, for the per-bucket ones (bucketTimeouts). */
+  timeouts: Timeouts;
 }
 
 export interface SendOptions {
@@ -281,9 +296,11 @@ export function createGraphSender(deps: GraphHttpDeps) {
       startedAt: performance.now(),
     };
     try {
+      const timeout = bucketTimeouts(options.bucket, deps.timeouts);
       const response = await http<T>(url, {
         method,
         headers: options.headers,
+        ...(timeout ? { timeout } : {}),
         ...(options.json !== undefined ? { json: options.json } : {}),
         context: { graph: state },
       });

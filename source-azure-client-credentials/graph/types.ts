@@ -13,6 +13,17 @@ export interface RequestOptions {
   bucket?: Bucket;
 }
 
+/** Options of pages(): those of any request, and whether the next page is read ahead. */
+export interface PagesOptions<T> extends RequestOptions {
+  /**
+   * Asked for each page that has a nextLink, before its records reach the caller: true (the default)
+   * requests the next page at once, so that it downloads while the caller works through this one;
+   * false waits until the caller asks for it, so a caller that will stop after this page spends no
+   * request on a page it would discard.
+   */
+  readAhead?: (page: GraphPage<T>) => boolean;
+}
+
 export interface GraphPage<T> {
   value: T[];
   /** @odata.nextLink, absolute, exactly as Graph returned it. */
@@ -55,7 +66,7 @@ export interface GraphClient {
   /** One GET (path relative to the version root, e.g. /organization). */
   get<T>(path: string, options?: RequestOptions): Promise<T>;
   /** Every page from path (or from an absolute nextLink/deltaLink to resume), following nextLink to the end. */
-  pages<T>(pathOrLink: string, options?: RequestOptions): AsyncIterable<GraphPage<T>>;
+  pages<T>(pathOrLink: string, options?: PagesOptions<T>): AsyncIterable<GraphPage<T>>;
   /** The records of every page, in order. */
   list<T>(path: string, options?: RequestOptions): AsyncIterable<T>;
   /**

@@ -1,7 +1,7 @@
 // The sign_ins stream: interactive sign-ins read in ascending createdDateTime windows, checkpointed after each window.
 // https://learn.microsoft.com/graph/api/signin-list
 import type { SignInsRecord } from '../generated/sign_ins.js';
-import type { GraphClient } from '../graph/types.js';
+import type { GraphClient, GraphPage } from '../graph/types.js';
 import { joinNonEmpty } from './derive.js';
 import { formatInstant, parseInstant, TICKS_PER_SECOND } from './instants.js';
 import { parseSignInsState, stateCursor, type SignInsState } from './signInState.js';
@@ -22,10 +22,27 @@ interface WindowProgress {
   records: number;
   /** Oldest createdDateTime seen so far (results come newest first). */
   oldest?: bigint;
+  /** The last record's createdDateTime, to check the newest-first order across pages. */
+  last?: bigint;
   /** False once a record came out of newest-first order or had no readable createdDateTime: no split then. */
   ordered: boolean;
   /** True when the window was stopped early to be split. */
   stopped: boolean;
+}
+
+/** The window's progress once `signIns` (the next page) are read: records it keeps, oldest instant, order. Pure. */
+function advance(progress: WindowProgress, signIns: GraphSignIn[], to: bigint): WindowProgress {
+  const next = { ...progress };
+  for (const signIn of signIns) {
+    const created = parseInstant(signIn.createdDateTime);
+    if (created === undefined || (next.last !== undefined && created > next.last)) next.ordered = false;
+    if (created !== undefined) {
+      next.last = created;
+      if (next.oldest === undefined || created < next.oldest) next.oldest = created;
+    }
+    if (beforeWindowEnd(created, to)) next.records++;
+  }
+  return next;
 }
 
 /**
@@ -39,24 +56,24 @@ async function* readWindow(
   mayStop: (records: number, oldest: bigint) => boolean,
   progress: WindowProgress,
 ): AsyncGenerator<StreamOutput<SignInsRecord>> {
-  let previous: bigint | undefined;
+  const stopsAfter = (page: GraphPage<GraphSignIn>, after: WindowProgress) =>
+    page.nextLink !== undefined && after.ordered && after.oldest !== undefined && mayStop(after.records, after.oldest);
   const pages = graph.pages<GraphSignIn>('/auditLogs/signIns', {
     query: { $filter: windowFilter(window.from, window.to), $top: PAGE_SIZE },
     bucket: 'reports',
+    // The same decision as below, made before the page's records are out: a page the window will
+    // stop after needs no read-ahead, which would spend a reports request (2 s of the 5-per-10-s
+    // budget) on a page the split reads again anyway.
+    readAhead: (page) => !stopsAfter(page, advance(progress, page.value, window.to)),
   });
   for await (const page of pages) {
+    const after = advance(progress, page.value, window.to);
     for (const signIn of page.value) {
-      const created = parseInstant(signIn.createdDateTime);
-      if (created === undefined || (previous !== undefined && created > previous)) progress.ordered = false;
-      if (created !== undefined) {
-        previous = created;
-        if (progress.oldest === undefined || created < progress.oldest) progress.oldest = created;
-      }
-      if (!beforeWindowEnd(created, window.to)) continue;
-      progress.records++;
+      if (!beforeWindowEnd(parseInstant(signIn.createdDateTime), window.to)) continue;
       yield { kind: 'record', data: { ...signIn, loginLocation: loginLocation(signIn) } };
     }
-    if (page.nextLink && progress.ordered && progress.oldest !== undefined && mayStop(progress.records, progress.oldest)) {
+    Object.assign(progress, after);
+    if (stopsAfter(page, after)) {
       progress.stopped = true;
       return; // leaving the loop closes the pager: no further page is requested
     }

@@ -61,6 +61,7 @@ export function handleBatch(state: EmulatorState, body: string, caller: Caller):
     } else if (item.method.toUpperCase() !== 'GET') reply = graphError(405, 'MethodNotAllowed', 'The emulator supports only GET inside $batch.');
     else if (/^[a-z]+:/i.test(item.url)) reply = bad('Batch request urls must be relative to the version root, e.g. /users?$top=999.');
     else reply = dispatchGet(state, item.url.startsWith('/') ? item.url : `/${item.url}`, caller, 'batch ');
+    state.metrics.logRequest(item.method, item.url, 'batch', reply.status);
     done.set(item.id, reply);
     return reply;
   };

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildDirectory } from './directory.js';
 import { Faults } from './faults.js';
-import { floors, MetricsRecorder, snapshot } from './metrics.js';
+import { floors, MetricsRecorder, snapshot, type RequestLogEntry } from './metrics.js';
 import type { MutationCounts } from './mutations.js';
 import { listen } from './server.js';
 import { appCredentials, clientCertificateInfo, fixture, guidFrom, newSigningKey, seededRandom, type AppCredentials, type EmulatorState } from './state.js';
@@ -64,6 +64,8 @@ export interface Emulator {
     signIns(from: Date, to: Date): Record<string, unknown>[];
   };
   metrics(): EmulatorMetrics;
+  /** Every Graph request and $batch item since the last resetMetrics(), in arrival order (method, path, query, status). */
+  requestLog(): RequestLogEntry[];
   resetMetrics(): void;
   /** Every access token the token endpoint issued so far (for leak checks). */
   issuedTokens(): string[];
@@ -151,6 +153,10 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
         state.metrics,
         floors({ tenant, directory: state.directory, throttling, latencyMs: state.latencyMs, latencyPerRecordMs: state.latencyPerRecordMs }),
       ),
+    requestLog: () => {
+      if (state.metrics.requestLogDropped > 0) throw new Error(`The request log is full: ${state.metrics.requestLogDropped} requests were not logged. Call resetMetrics() more often.`);
+      return state.metrics.requestLog.map((entry) => ({ ...entry, query: entry.query.map(([k, v]) => [k, v] as [string, string]) }));
+    },
     resetMetrics: () => state.metrics.reset(),
     issuedTokens: () => [...state.metrics.accessTokens],
     setFaults: (list) => faults.set(list),

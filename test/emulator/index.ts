@@ -5,6 +5,7 @@ import { generateTenant } from './tenant.js';
 import { truthAppRoleAssignments, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
 
 export type { Emulator, ServerOptions, MutationCounts } from './emulator.js';
+export type { RequestLogEntry } from './metrics.js';
 export { DEFAULT_PERMISSIONS } from './emulator.js';
 export { DEFAULT_SIZES } from './tenant.js';
 

@@ -4,8 +4,26 @@ import type { ThrottleSettings } from './throttling.js';
 import { ruCost } from './throttling.js';
 import type { EmulatorMetrics, Tenant, TokenRequestRecord } from './types.js';
 
+/** One Graph request as it arrived: a whole request, or one item of a $batch. */
+export interface RequestLogEntry {
+  method: string;
+  /** The path after /v1.0, ids included, e.g. /groups/8f1c.../members. */
+  path: string;
+  /** The query options in their order, names as sent and values decoded, e.g. [['$select', 'id,mail'], ['$top', '999']]. */
+  query: [string, string][];
+  /** 'direct' for a request of its own, 'batch' for an item of a POST /$batch. */
+  via: 'direct' | 'batch';
+  status: number;
+}
+
+/** The request log keeps the first this many entries after a reset (a long emulator session must not grow without end). */
+export const REQUEST_LOG_LIMIT = 200_000;
+
 export class MetricsRecorder {
   requests: Record<string, number> = {};
+  /** Every Graph request and batch item since the last reset, up to REQUEST_LOG_LIMIT (requestLogDropped counts the rest). */
+  requestLog: RequestLogEntry[] = [];
+  requestLogDropped = 0;
   totalRequests = 0;
   throttled = 0;
   resourceUnits = 0;
@@ -22,8 +40,26 @@ export class MetricsRecorder {
     this.totalRequests += 1;
   }
 
+  /** Records a Graph request or batch item: `relative` is its path after /v1.0 with its query. */
+  logRequest(method: string, relative: string, via: RequestLogEntry['via'], status: number) {
+    if (this.requestLog.length >= REQUEST_LOG_LIMIT) {
+      this.requestLogDropped += 1;
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(relative.startsWith('/') ? relative : `/${relative}`, 'https://graph.invalid/');
+    } catch {
+      this.requestLog.push({ method, path: relative, query: [], via, status });
+      return;
+    }
+    this.requestLog.push({ method: method.toUpperCase(), path: url.pathname, query: [...url.searchParams], via, status });
+  }
+
   reset() {
     this.requests = {};
+    this.requestLog = [];
+    this.requestLogDropped = 0;
     this.totalRequests = 0;
     this.throttled = 0;
     this.resourceUnits = 0;

@@ -19,7 +19,8 @@ export const ODATA_TYPE: Record<ObjectKind, string> = {
 /** The properties a request returns for an entity: the selected known ones, or the entity's default set (undefined = all). */
 export function projection(entity: string, select: string[] | undefined): string[] | undefined {
   if (select) {
-    // Unknown properties are ignored (the emulator's choice; real Graph answers 400 for some of them).
+    // Unknown names never get here (query.ts answers 400, as Graph does); a name another member type has
+    // (a group's members are of several types) is left out for this entity.
     const canonical = CANONICAL.get(entity);
     return [...new Set(select.map((s) => canonical?.get(s.toLowerCase())).filter((n): n is string => n !== undefined))];
   }

@@ -12,6 +12,7 @@ import {
 } from './collections.js';
 import { delta } from './delta.js';
 import { getObject } from './objects.js';
+import { queryProblem, selectable, selectableAnyOf, type QueryRules } from './query.js';
 import { graphError, tooManyRequests, type Reply } from './reply.js';
 import type { EmulatorState } from './state.js';
 import { ruCost, type Budget } from './throttling.js';
@@ -30,6 +31,8 @@ interface Route {
   budget: Budget;
   /** The clouds whose Graph has this endpoint (absent: every cloud), from the national-cloud table of its API page. */
   clouds?: readonly GraphCloud[];
+  /** Graph's checks of the query before the handler: documented options, $select names (query.ts). */
+  query: QueryRules;
   handle: (req: GraphRequest, match: RegExpExecArray) => Reply;
 }
 
@@ -37,17 +40,62 @@ const DIRECTORY_READ = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 const USERS = ['User.Read.All', 'User.ReadWrite.All', ...DIRECTORY_READ];
 const APPLICATIONS = ['Application.Read.All', 'Application.ReadWrite.All', ...DIRECTORY_READ];
 
+/** The options every directory list documents (https://learn.microsoft.com/graph/api/user-list#optional-query-parameters, .../serviceprincipal-list); no $skip. */
+const DIRECTORY_LIST = ['$select', '$filter', '$top', '$count', '$search', '$orderby', '$expand', '$skiptoken'];
+/**
+ * Delta: $select and $filter (id eq only) on the first call, then the tokens (https://learn.microsoft.com/graph/api/user-delta#query-parameters,
+ * https://learn.microsoft.com/graph/api/serviceprincipal-delta#query-parameters). $top is not supported: the overview says so for users
+ * (https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters), and the servicePrincipal page documents no $top.
+ */
+const DELTA = ['$select', '$filter', '$skiptoken', '$deltatoken'];
+/** A group's members may be users, groups, devices, service principals and contacts. */
+const MEMBER_TYPES = ['user', 'group', 'device', 'servicePrincipal', 'orgContact'];
+
 const ROUTES: Route[] = [
-  { pattern: /^\/users$/i, label: 'GET /users', anyOf: USERS, cost: 2, budget: 'directory', handle: listUsers },
-  { pattern: /^\/users\/delta(?:\(\))?$/i, label: 'GET /users/delta', anyOf: USERS, cost: 1, budget: 'directory', handle: (r) => delta(r, 'users') },
-  { pattern: /^\/users\/([^/()]+)$/i, label: 'GET /users/{id}', anyOf: USERS, cost: 1, budget: 'directory', handle: (r, m) => getObject(r, m[1]!, 'user') },
-  { pattern: /^\/servicePrincipals$/i, label: 'GET /servicePrincipals', anyOf: APPLICATIONS, cost: 1, budget: 'directory', handle: listServicePrincipals },
+  {
+    pattern: /^\/users$/i,
+    label: 'GET /users',
+    anyOf: USERS,
+    cost: 2,
+    budget: 'directory',
+    query: { service: 'directory', options: DIRECTORY_LIST, select: selectable('user') },
+    handle: listUsers,
+  },
+  {
+    pattern: /^\/users\/delta(?:\(\))?$/i,
+    label: 'GET /users/delta',
+    anyOf: USERS,
+    cost: 1,
+    budget: 'directory',
+    query: { service: 'directory', options: DELTA, select: selectable('user') },
+    handle: (r) => delta(r, 'users'),
+  },
+  {
+    pattern: /^\/users\/([^/()]+)$/i,
+    label: 'GET /users/{id}',
+    anyOf: USERS,
+    cost: 1,
+    budget: 'directory',
+    // https://learn.microsoft.com/graph/api/user-get#optional-query-parameters ($select and $expand; the emulator serves $select)
+    query: { service: 'directory', options: ['$select'], select: selectable('user') },
+    handle: (r, m) => getObject(r, m[1]!, 'user'),
+  },
+  {
+    pattern: /^\/servicePrincipals$/i,
+    label: 'GET /servicePrincipals',
+    anyOf: APPLICATIONS,
+    cost: 1,
+    budget: 'directory',
+    query: { service: 'directory', options: DIRECTORY_LIST, select: selectable('servicePrincipal') },
+    handle: listServicePrincipals,
+  },
   {
     pattern: /^\/servicePrincipals\/delta(?:\(\))?$/i,
     label: 'GET /servicePrincipals/delta',
     anyOf: APPLICATIONS,
     cost: 1,
     budget: 'directory',
+    query: { service: 'directory', options: DELTA, select: selectable('servicePrincipal') },
     handle: (r) => delta(r, 'servicePrincipals'),
   },
   {
@@ -56,6 +104,8 @@ const ROUTES: Route[] = [
     anyOf: APPLICATIONS,
     cost: 1,
     budget: 'directory',
+    // https://learn.microsoft.com/graph/api/serviceprincipal-get#optional-query-parameters ($select and $expand; the emulator serves $select)
+    query: { service: 'directory', options: ['$select'], select: selectable('servicePrincipal') },
     handle: (r, m) => getObject(r, m[1]!, 'servicePrincipal'),
   },
   {
@@ -64,6 +114,8 @@ const ROUTES: Route[] = [
     anyOf: ['Application.Read.All', 'AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All', ...DIRECTORY_READ],
     cost: 1,
     budget: 'directory',
+    // The page documents "the OData query parameters" without a list (https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto).
+    query: { service: 'directory', select: selectable('appRoleAssignment') },
     handle: (r, m) => listAppRoleAssignedTo(r, m[1]!, deletedBeforeFanout(r.state, 'servicePrincipalIds')),
   },
   {
@@ -72,6 +124,12 @@ const ROUTES: Route[] = [
     anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', ...DIRECTORY_READ],
     cost: 3,
     budget: 'directory',
+    // https://learn.microsoft.com/graph/api/group-list-members#optional-query-parameters
+    query: {
+      service: 'directory',
+      options: ['$filter', '$count', '$select', '$search', '$top', '$expand', '$skiptoken'],
+      select: selectableAnyOf('directoryObject', MEMBER_TYPES),
+    },
     handle: (r, m) => listGroupMembers(r, m[1]!, deletedBeforeFanout(r.state, 'groupIds')),
   },
   {
@@ -80,6 +138,8 @@ const ROUTES: Route[] = [
     anyOf: ['Organization.Read.All', 'Organization.ReadWrite.All', ...DIRECTORY_READ],
     cost: 1,
     budget: 'directory',
+    // The page documents "the OData query parameters" without a list (https://learn.microsoft.com/graph/api/organization-list).
+    query: { service: 'directory', select: selectable('organization') },
     handle: getOrganization,
   },
   // AuditLog.Read.All is required (Directory.Read.All never replaces it); by default Directory.Read.All is required
@@ -93,6 +153,8 @@ const ROUTES: Route[] = [
     cost: 1,
     budget: 'reports',
     clouds: ['global'],
+    // Only $top, $skiptoken and $filter (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters): no $select.
+    query: { service: 'reports', options: ['$top', '$skiptoken', '$filter'] },
     handle: listSignIns,
   },
 ];
@@ -155,6 +217,8 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
   if (!route.anyOf.some((p) => caller.roles.has(p))) return forbidden();
   if (route.budget === 'reports' && state.signInsRequireDirectoryRead && !DIRECTORY_READ.some((p) => caller.roles.has(p))) return forbidden();
   const params = url.searchParams;
+  const refused = queryProblem(route.query, params);
+  if (refused) return refused;
   let budget = route.budget;
   if (route.label === 'GET /users' && selectsSignInActivity(params)) {
     // signInActivity needs a P1/P2 licence and AuditLog.Read.All besides the users permission.

@@ -76,12 +76,21 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
   }
   if (carriesSecret(state, req, body)) state.metrics.secretSeenByGraph = true;
   const relative = `${path.slice('/v1.0'.length)}${url.search}`;
+  const reply = graph(state, method, relative, req, body);
+  state.metrics.logRequest(method, relative, 'direct', reply.status);
+  return reply;
+}
+
+/** A request under /v1.0 (`relative` is the rest, with its query): authentication, $batch, then the GET routes. */
+function graph(state: EmulatorState, method: string, relative: string, req: IncomingMessage, body: string): Reply {
+  const path = relative.replace(/\?.*$/, '');
+  const count = (label: string) => state.metrics.count(label);
   const caller = authenticate(state, req.headers.authorization);
   if (isReply(caller)) {
-    count(`${method} ${path.slice(5)} (unauthenticated)`);
+    count(`${method} ${path} (unauthenticated)`);
     return caller;
   }
-  if (/^\/\$batch$/i.test(path.slice(5))) {
+  if (/^\/\$batch$/i.test(path)) {
     count('POST /$batch');
     if (method !== 'POST') return graphError(405, 'MethodNotAllowed', '$batch only accepts POST.');
     return handleBatch(state, body, caller);
@@ -109,7 +118,7 @@ async function send(res: ServerResponse, reply: Reply, fault: TransportFault | u
   }
   headers['content-length'] = String(body.length);
   res.writeHead(reply.status, headers);
-  if (fault?.kind === 'stall') {
+  if (fault?.kind === 'stall' && !fault.beforeHeaders) {
     res.write(body.subarray(0, Math.floor(body.length / 2)));
     await sleep(fault.stallMs);
     if (!res.destroyed) res.end(body.subarray(Math.floor(body.length / 2)));
@@ -158,7 +167,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       return;
     }
     const reply = await route(state, req, body);
-    const delay = state.latencyMs + (reply.records ?? 0) * state.latencyPerRecordMs;
+    const delay = state.latencyMs + (reply.records ?? 0) * state.latencyPerRecordMs + (fault?.kind === 'stall' && fault.beforeHeaders ? fault.stallMs : 0);
     if (delay > 0) await sleep(delay);
     await send(res, reply, fault, requestId, req.headers['client-request-id'] as string | undefined);
   } catch (error) {

@@ -94,6 +94,8 @@ export interface SignInPlan {
   count: number;
   beyondRetention: number;
   retentionDays: number;
+  /** Extra sign-ins within `minutes`, the newest `hoursAgo` before now. */
+  burst?: { count: number; minutes: number; hoursAgo: number };
 }
 
 export interface GeneratedSignIns {
@@ -136,9 +138,24 @@ function instants(rng: Random, count: number, span: number): { offsets: Float64A
   return { offsets, whole };
 }
 
+/** Two instant lists (offsets ascending) merged into one, ascending; `later` is shifted by `shift` ticks first. */
+function merged(a: ReturnType<typeof instants>, b: ReturnType<typeof instants>, shift: number): ReturnType<typeof instants> {
+  const count = a.offsets.length + b.offsets.length;
+  const offsets = new Float64Array(count);
+  const whole = new Uint8Array(count);
+  for (let i = 0, j = 0, k = 0; k < count; k++) {
+    const takeA = j >= b.offsets.length || (i < a.offsets.length && a.offsets[i]! <= b.offsets[j]! + shift);
+    offsets[k] = takeA ? a.offsets[i]! : b.offsets[j]! + shift;
+    whole[k] = takeA ? a.whole[i++]! : b.whole[j++]!;
+  }
+  return { offsets, whole };
+}
+
 export function generateSignIns(rng: Random, ctx: DirectoryContext, users: GraphObject[], sps: GraphObject[], kinds: Uint8Array, plan: SignInPlan): GeneratedSignIns {
   const n = users.length;
-  const total = n && sps.length ? plan.count + plan.beyondRetention : 0;
+  const burst = plan.burst?.count ?? 0;
+  const inRetention = plan.count + burst;
+  const total = n && sps.length ? inRetention + plan.beyondRetention : 0;
   const signIns: GraphObject[] = new Array(total);
   const userIndex = new Int32Array(total);
   if (total === 0) return { signIns: [], userIndex };
@@ -160,7 +177,12 @@ export function generateSignIns(rng: Random, ctx: DirectoryContext, users: Graph
 
   const newestMs = ctx.nowMs - 30_000; // sign-ins show up with some delay
   const oldestMs = ctx.nowMs - plan.retentionDays * DAY_MS + 2 * 3_600_000;
-  const { offsets, whole } = instants(rng, plan.count, Math.max(0, newestMs - oldestMs) * 10_000);
+  let { offsets, whole } = instants(rng, plan.count, Math.max(0, newestMs - oldestMs) * 10_000);
+  if (burst > 0) {
+    // Drawn after the steady sign-ins, so a tenant without a burst is the same as before bursts existed.
+    const storm = instants(rng, burst, plan.burst!.minutes * 60 * TICKS_PER_SECOND);
+    ({ offsets, whole } = merged({ offsets, whole }, storm, Math.max(0, plan.burst!.hoursAgo * 3_600_000 - 30_000) * 10_000));
+  }
   const newestSecond = Math.floor(newestMs / 1000);
   const build = (i: number, createdDateTime: string): void => {
     // Skewed towards a minority of heavy users, spread over the list by a coprime stride.
@@ -209,7 +231,7 @@ export function generateSignIns(rng: Random, ctx: DirectoryContext, users: Graph
       appliedConditionalAccessPolicies: applied,
     };
   };
-  for (let i = 0; i < plan.count; i++) {
+  for (let i = 0; i < inRetention; i++) {
     const offset = offsets[i]!;
     if (i > 0 && offset === offsets[i - 1]) {
       build(i, signIns[i - 1]!.createdDateTime as string); // a tie: exactly the same string
@@ -224,7 +246,7 @@ export function generateSignIns(rng: Random, ctx: DirectoryContext, users: Graph
   const beyondNewest = ctx.nowMs - (plan.retentionDays + 1) * DAY_MS;
   for (let i = 0; i < plan.beyondRetention; i++) {
     const ms = beyondNewest - ((i + rng.next()) / Math.max(1, plan.beyondRetention)) * 45 * DAY_MS;
-    build(plan.count + i, isoTicks(ms, rng.int(TICKS_PER_SECOND)));
+    build(inRetention + i, isoTicks(ms, rng.int(TICKS_PER_SECOND)));
   }
   return { signIns, userIndex };
 }

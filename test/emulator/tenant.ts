@@ -19,6 +19,7 @@ export const DEFAULT_SIZES: Readonly<Required<TenantSizes>> = Object.freeze({
   groupAssignmentFraction: 0.25,
   signIns: 300,
   signInsBeyondRetention: 20,
+  signInBurst: { count: 0, minutes: 10, hoursAgo: 48 },
   retentionDays: 30,
 });
 
@@ -85,7 +86,7 @@ export function contextOf(tenant: Tenant, nowMs = tenant.now.getTime()): Directo
  * Objects are in Graph's v1.0 shape; treat them as read-only (nested sign-in objects are shared and frozen),
  * and change the tenant only through mutations.ts. Counts are exact: `groups` includes the big groups (each capped
  * at the number of users), `assignments` is the total of appRoleAssignedTo entries, and `signIns` fall inside
- * retention with `signInsBeyondRetention` more before it.
+ * retention with `signInsBeyondRetention` more before it (and `signInBurst.count` more inside it).
  */
 export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, now: Date = new Date()): Tenant {
   const s = { ...DEFAULT_SIZES, ...sizes } as Required<TenantSizes>;
@@ -114,7 +115,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     target: s.assignments,
     groupFraction: s.groupAssignmentFraction,
   });
-  const plan = { count: s.signIns, beyondRetention: s.signInsBeyondRetention, retentionDays: s.retentionDays };
+  const plan = { count: s.signIns, beyondRetention: s.signInsBeyondRetention, retentionDays: s.retentionDays, burst: s.signInBurst };
   const signIns = generateSignIns(rng('signIns'), ctx, users, servicePrincipals, kinds, plan);
   fillSignInActivity(rng('signInActivity'), ctx, users, signIns, s.retentionDays);
   return {

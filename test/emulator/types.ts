@@ -22,6 +22,11 @@ export interface TenantSizes {
   signIns: number;
   /** Extra sign-ins older than retention, which Graph no longer serves. Default 20. */
   signInsBeyondRetention?: number;
+  /**
+   * Extra sign-ins packed into `minutes`, ending `hoursAgo` before now (a sign-in storm the window planner
+   * cannot foresee, so sign_ins must split its window). Default: none (count 0).
+   */
+  signInBurst?: { count: number; minutes: number; hoursAgo: number };
   /** Days the tenant keeps sign-in logs (30 with P1/P2). */
   retentionDays?: number;
 }
@@ -97,7 +102,8 @@ export type Fault =
   | { kind: 'throttle'; times: number; path?: string; retryAfterSeconds?: number }
   | { kind: 'reset'; times: number; path?: string }
   | { kind: 'truncate'; times: number; path?: string }
-  | { kind: 'stall'; times: number; path?: string; stallMs: number }
+  /** Sends half the body, waits stallMs, sends the rest; with beforeHeaders, waits stallMs before answering at all (a slow server). */
+  | { kind: 'stall'; times: number; path?: string; stallMs: number; beforeHeaders?: boolean }
   | { kind: 'loop'; path?: string }
   | { kind: 'delete-before-fanout'; servicePrincipalIds?: string[]; groupIds?: string[] };
 

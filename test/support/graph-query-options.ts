@@ -1,0 +1,165 @@
+// The query options Microsoft documents for each Graph v1.0 endpoint the connector calls ($select types, $top maxima): what the request-log test holds every request to.
+// A stream that calls a new endpoint adds its row here, with the page that documents it.
+import { ENTITY_PROPERTIES } from '../emulator/properties.js';
+
+export interface DocumentedEndpoint {
+  /** e.g. 'GET /users' */
+  label: string;
+  method: 'GET' | 'POST';
+  /** The path after /v1.0 (case-insensitive: Graph's own nextLinks change the case of some paths). */
+  pattern: RegExp;
+  /** The documented query options, lower-case with `$`, paging tokens included. */
+  options: readonly string[];
+  /** Entity types whose properties $select may name (a name must exist on one of them); absent: no $select. */
+  selectTypes?: readonly string[];
+  /** The documented largest $top for this request's query; absent: $top is not documented here. */
+  maxTop?: (query: ReadonlyMap<string, string>) => number;
+  /** Delta: the first call carries the options, a $skiptoken / $deltatoken call nothing else (the tokens encode them). */
+  tokensAlone?: boolean;
+  /** Microsoft's page for the options (and the maximum). */
+  source: string;
+}
+
+const DIRECTORY_LIST = ['$count', '$expand', '$filter', '$orderby', '$search', '$select', '$top', '$skiptoken'];
+const DELTA = ['$select', '$filter', '$skiptoken', '$deltatoken'];
+const selectsSignInActivity = (query: ReadonlyMap<string, string>) =>
+  (query.get('$select') ?? '').split(',').some((name) => name.trim() === 'signInActivity');
+
+export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
+  {
+    label: 'GET /users',
+    method: 'GET',
+    pattern: /^\/users$/i,
+    options: DIRECTORY_LIST,
+    selectTypes: ['user'],
+    // 999, and 500 with signInActivity (https://learn.microsoft.com/graph/api/resources/signinactivity).
+    maxTop: (query) => (selectsSignInActivity(query) ? 500 : 999),
+    source: 'https://learn.microsoft.com/graph/api/user-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /users/delta',
+    method: 'GET',
+    pattern: /^\/users\/delta(\(\))?$/i,
+    // No $top, $orderby or $expand for users: https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters
+    options: DELTA,
+    selectTypes: ['user'],
+    tokensAlone: true,
+    source: 'https://learn.microsoft.com/graph/api/user-delta#query-parameters',
+  },
+  {
+    label: 'GET /servicePrincipals',
+    method: 'GET',
+    pattern: /^\/servicePrincipals$/i,
+    options: DIRECTORY_LIST,
+    selectTypes: ['servicePrincipal'],
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/serviceprincipal-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /servicePrincipals/delta',
+    method: 'GET',
+    pattern: /^\/servicePrincipals\/delta(\(\))?$/i,
+    options: DELTA,
+    selectTypes: ['servicePrincipal'],
+    tokensAlone: true,
+    source: 'https://learn.microsoft.com/graph/api/serviceprincipal-delta#query-parameters',
+  },
+  {
+    // Re-reads of changed objects that a delta page returned without every selected property (streams/delta.ts).
+    label: 'GET /users/{id}',
+    method: 'GET',
+    pattern: /^\/users\/(?!delta(\(\))?$)[^/()]+$/i,
+    options: ['$select', '$expand'],
+    selectTypes: ['user'],
+    source: 'https://learn.microsoft.com/graph/api/user-get#optional-query-parameters',
+  },
+  {
+    label: 'GET /servicePrincipals/{id}',
+    method: 'GET',
+    pattern: /^\/servicePrincipals\/(?!delta(\(\))?$)[^/()]+$/i,
+    options: ['$select', '$expand'],
+    selectTypes: ['servicePrincipal'],
+    source: 'https://learn.microsoft.com/graph/api/serviceprincipal-get#optional-query-parameters',
+  },
+  {
+    label: 'GET /servicePrincipals/{id}/appRoleAssignedTo',
+    method: 'GET',
+    pattern: /^\/servicePrincipals\/[^/]+\/appRoleAssignedTo$/i,
+    // The page documents "the OData query parameters" without a list: those of a directory relationship.
+    options: ['$count', '$expand', '$filter', '$orderby', '$select', '$top', '$skiptoken'],
+    selectTypes: ['appRoleAssignment'],
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto#optional-query-parameters',
+  },
+  {
+    label: 'GET /groups/{id}/members',
+    method: 'GET',
+    pattern: /^\/groups\/[^/]+\/members$/i,
+    options: ['$count', '$expand', '$filter', '$search', '$select', '$top', '$skiptoken'],
+    // Members are directoryObjects of any of these types.
+    selectTypes: ['user', 'group', 'device', 'servicePrincipal', 'orgContact'],
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/group-list-members#optional-query-parameters',
+  },
+  {
+    label: 'GET /organization',
+    method: 'GET',
+    pattern: /^\/organization$/i,
+    // One object: $select is all the connector may need (https://learn.microsoft.com/graph/api/organization-get).
+    options: ['$select'],
+    selectTypes: ['organization'],
+    source: 'https://learn.microsoft.com/graph/api/organization-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /auditLogs/signIns',
+    method: 'GET',
+    pattern: /^\/auditLogs\/signIns$/i,
+    options: ['$filter', '$top', '$skiptoken'],
+    maxTop: () => 1000,
+    source: 'https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters',
+  },
+  {
+    label: 'POST /$batch',
+    method: 'POST',
+    pattern: /^\/\$batch$/i,
+    options: [],
+    source: 'https://learn.microsoft.com/graph/json-batching',
+  },
+];
+
+/** The documented endpoint a request is for, or undefined. */
+export function documentedEndpoint(method: string, path: string): DocumentedEndpoint | undefined {
+  return DOCUMENTED_ENDPOINTS.find((e) => e.method === method.toUpperCase() && e.pattern.test(path));
+}
+
+/** Everything about one request's query that Microsoft does not document for its endpoint (empty when it is valid v1.0). */
+export function queryViolations(request: { method: string; path: string; query: readonly (readonly [string, string])[] }): string[] {
+  const endpoint = documentedEndpoint(request.method, request.path);
+  if (!endpoint) return [`${request.method} ${request.path} is not an endpoint in the documented table`];
+  const problems: string[] = [];
+  const query = new Map<string, string>();
+  for (const [name, value] of request.query) {
+    if (query.has(name)) problems.push(`${name} appears twice`);
+    query.set(name, value);
+    if (!name.startsWith('$')) problems.push(`${name} is not an OData query option`);
+    else if (!endpoint.options.includes(name)) problems.push(`${name} is not documented for ${endpoint.label} (${endpoint.source})`);
+  }
+  if (endpoint.tokensAlone && (query.has('$skiptoken') || query.has('$deltatoken')) && query.size > 1) {
+    problems.push(`a delta token request carries other options: ${[...query.keys()].join(', ')}`);
+  }
+  const select = query.get('$select');
+  if (select !== undefined) {
+    for (const name of select.split(',')) {
+      if (!endpoint.selectTypes?.some((type) => ENTITY_PROPERTIES[type]?.has(name))) {
+        problems.push(`$select=${name}: no such property on ${endpoint.selectTypes?.join(' or ') ?? endpoint.label}`);
+      }
+    }
+  }
+  const top = query.get('$top');
+  if (top !== undefined) {
+    const max = endpoint.maxTop?.(query);
+    if (max === undefined) problems.push(`$top is not documented for ${endpoint.label}`);
+    else if (!/^\d+$/.test(top) || Number(top) < 1 || Number(top) > max) problems.push(`$top=${top} is outside 1-${max} for ${endpoint.label}`);
+  }
+  return problems;
+}
