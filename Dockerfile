@@ -1,7 +1,7 @@
 # The connector image: built from source in one stage, shipped with production dependencies only in the next.
 # Layout: /airbyte/integration_code holds exactly what `npm pack` puts in the package ("files" in
 # package.json: dist/source-azure-client-credentials and schemas) plus node_modules from the lockfile.
-# test/image.test.ts stages the same layout without Docker and runs the ENTRYPOINT below against the emulator.
+# test/packaging/image.test.ts stages the same layout without Docker and runs the ENTRYPOINT below against the emulator.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /build

@@ -1,5 +1,5 @@
 // The bench's handle on the emulator child (bench-emulator.ts): fork, wait until ready, ask over IPC, stop.
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerOptions } from '../test/emulator/index.js';
@@ -25,7 +25,10 @@ export class EmulatorChild {
 
   /** Generates the tenant in a child process (a 10x tenant needs a few GB of heap) and waits for it to listen. */
   static start(options: ServerOptions): Promise<EmulatorChild> {
-    const child = fork(script, [JSON.stringify(options)], { execArgv: ['--max-old-space-size=16384'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [JSON.stringify(options)], {
+      execArgv: ['--max-old-space-size=16384'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the emulator child exited with code ${code} before it was ready`)));

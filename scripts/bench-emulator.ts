@@ -3,7 +3,7 @@
 // receives (method, URL, body) so the cpu scenario's baseline replays exactly the requests the connector made.
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
-import { startEmulator, type ServerOptions } from '../test/emulator/index.js';
+import { type ServerOptions, startEmulator } from '../test/emulator/index.js';
 
 /** One Graph request as received (token and discovery requests are not recorded). */
 export interface RecordedRequest {
@@ -91,7 +91,13 @@ async function main() {
     config: emulator.config(),
     credentials: emulator.credentials,
     generateMs,
-    counts: { users: t.users.length, servicePrincipals: t.servicePrincipals.length, groups: t.groups.length, signIns: t.signIns.length, assignments },
+    counts: {
+      users: t.users.length,
+      servicePrincipals: t.servicePrincipals.length,
+      groups: t.groups.length,
+      signIns: t.signIns.length,
+      assignments,
+    },
   };
   process.send!(ready);
 }

@@ -50,7 +50,12 @@ function vmHwmKb(pid: number): number {
 }
 
 /** Runs `node args...` under /usr/bin/time (when present); stdout goes to `onStdout`. */
-export function measureNode(args: string[], env: NodeJS.ProcessEnv, onStdout: (chunk: Buffer) => void, nodeOptions: string[] = []): Promise<ChildMeasure> {
+export function measureNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onStdout: (chunk: Buffer) => void,
+  nodeOptions: string[] = [],
+): Promise<ChildMeasure> {
   const dir = mkdtempSync(join(tmpdir(), 'azcc-bench-'));
   const timeFile = join(dir, 'time.txt');
   const useTime = existsSync(TIME);
@@ -79,7 +84,13 @@ export function measureNode(args: string[], env: NodeJS.ProcessEnv, onStdout: (c
         cpuMs = Math.round(((user ?? 0) + (sys ?? 0)) * 1000);
       }
       rmSync(dir, { recursive: true, force: true });
-      resolve({ exitCode: code, processWallMs, peakRssMb: Math.round(peakRssMb * 10) / 10, ...(cpuMs !== undefined ? { cpuMs } : {}), stderrTail: stderr });
+      resolve({
+        exitCode: code,
+        processWallMs,
+        peakRssMb: Math.round(peakRssMb * 10) / 10,
+        ...(cpuMs !== undefined ? { cpuMs } : {}),
+        stderrTail: stderr,
+      });
     });
   });
 }
@@ -95,7 +106,7 @@ export interface ConnectorRun extends ChildMeasure {
   rateLimitedNotices: number;
 }
 
-/** NODE_OPTIONS of the image (Dockerfile ENV; test/image.test.ts checks the two agree). */
+/** NODE_OPTIONS of the image (Dockerfile ENV; test/packaging/image.test.ts checks the two agree). */
 export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=4';
 
 /** Runs `read` of one stream with the built entrypoint; stdout is piped here and counted line by line. */
@@ -107,19 +118,27 @@ export async function runConnector(entrypoint: string, stream: string, config: o
   writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
   const catalog = {
     streams: [
-      { stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' },
+      {
+        stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      },
     ],
   };
   writeFileSync(catalogPath, JSON.stringify(catalog));
   const lines = new LineCounter();
   try {
     // The image runs the connector with NODE_OPTIONS from the Dockerfile; measure it the same way.
-    const measure = await measureNode([entrypoint, 'read', '--config', configPath, '--catalog', catalogPath], { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS }, (chunk) =>
-      lines.push(chunk),
+    const measure = await measureNode(
+      [entrypoint, 'read', '--config', configPath, '--catalog', catalogPath],
+      { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS },
+      (chunk) => lines.push(chunk),
     );
     const traces = lines.others.filter((m) => m.type === 'TRACE');
     const statusAt = (status: string) =>
-      traces.find((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.status === status)?.trace.emitted_at as number | undefined;
+      traces.find((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.status === status)?.trace.emitted_at as
+        | number
+        | undefined;
     const startedAt = statusAt('STARTED');
     const endedAt = statusAt('COMPLETE') ?? statusAt('INCOMPLETE');
     const statuses = traces.filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => m.trace.stream_status.status as string);
@@ -134,9 +153,17 @@ export async function runConnector(entrypoint: string, stream: string, config: o
       status: statuses.includes('COMPLETE') ? 'COMPLETE' : (statuses.at(-1) ?? `exit ${measure.exitCode}`),
       errors: traces.filter((m) => m.trace.type === 'ERROR').map((m) => String(m.trace.error.message)),
       ...(summary
-        ? { client: { requests: Number(summary[2]), retries: Number(summary[3]), throttled: Number(summary[4]), waitSeconds: Number(summary[5]) } }
+        ? {
+            client: {
+              requests: Number(summary[2]),
+              retries: Number(summary[3]),
+              throttled: Number(summary[4]),
+              waitSeconds: Number(summary[5]),
+            },
+          }
         : {}),
-      rateLimitedNotices: traces.filter((m) => m.trace.stream_status?.reasons?.some((r: { type: string }) => r.type === 'RATE_LIMITED')).length,
+      rateLimitedNotices: traces.filter((m) => m.trace.stream_status?.reasons?.some((r: { type: string }) => r.type === 'RATE_LIMITED'))
+        .length,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

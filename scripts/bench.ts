@@ -3,14 +3,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PERMISSIONS, type ServerOptions } from '../test/emulator/index.js';
 import type { TenantSizes } from '../test/emulator/types.js';
 import type { BaselinePlan, BaselineResult } from './bench-baseline.js';
 import { EmulatorChild } from './bench-emulator-child.js';
-import { measureNode, RSS_METHOD, runConnector, type ConnectorRun } from './bench-run.js';
+import { type ConnectorRun, measureNode, RSS_METHOD, runConnector } from './bench-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -79,10 +79,17 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 /** Reads one stream with the real entrypoint against the emulator child and collects both sides' numbers. */
 async function readStream(emulator: EmulatorChild, stream: string, configOverrides: Record<string, unknown> = {}): Promise<StreamResult> {
   await emulator.reset();
-  const run = await runConnector(entrypoint, stream, { ...emulator.ready.config, ...configOverrides }, { ...process.env, ...emulator.ready.env });
+  const run = await runConnector(
+    entrypoint,
+    stream,
+    { ...emulator.ready.config, ...configOverrides },
+    { ...process.env, ...emulator.ready.env },
+  );
   const metrics = await emulator.metrics();
   const floorMs = metrics.floorMs[stream] ?? 0;
-  const requestsByEndpoint = Object.fromEntries(Object.entries(metrics.requests).filter(([label]) => !/token|openid|discovery|keys/.test(label)));
+  const requestsByEndpoint = Object.fromEntries(
+    Object.entries(metrics.requests).filter(([label]) => !/token|openid|discovery|keys/.test(label)),
+  );
   const result: StreamResult = {
     status: run.status,
     wallMs: run.streamWallMs,
@@ -102,8 +109,10 @@ async function readStream(emulator: EmulatorChild, stream: string, configOverrid
     ...(run.errors.length ? { errors: run.errors } : {}),
   };
   if (run.exitCode !== 0) result.errors = [...(result.errors ?? []), `exit code ${run.exitCode}: ${run.stderrTail.slice(-1000)}`];
-  progress(`  ${stream}: ${result.status} ${result.records} records in ${result.wallMs} ms (${result.recordsPerSecond}/s), ${result.requests} requests (${result.batchItems} batch items), ` +
-    `${metrics.throttled} x 429, peak RSS ${result.peakRssMb} MB, floor ${floorMs} ms${result.wallOverFloor !== null ? `, wall/floor ${result.wallOverFloor}` : ''}`);
+  progress(
+    `  ${stream}: ${result.status} ${result.records} records in ${result.wallMs} ms (${result.recordsPerSecond}/s), ${result.requests} requests (${result.batchItems} batch items), ` +
+      `${metrics.throttled} x 429, peak RSS ${result.peakRssMb} MB, floor ${floorMs} ms${result.wallOverFloor !== null ? `, wall/floor ${result.wallOverFloor}` : ''}`,
+  );
   return result;
 }
 
@@ -115,7 +124,11 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
  */
 const PERMISSIONS = [...new Set([...DEFAULT_PERMISSIONS, 'Directory.Read.All'])];
 
-async function withEmulator<T>(name: string, serverOptions: ServerOptions, body: (emulator: EmulatorChild) => Promise<T>): Promise<T & { tenant: unknown }> {
+async function withEmulator<T>(
+  name: string,
+  serverOptions: ServerOptions,
+  body: (emulator: EmulatorChild) => Promise<T>,
+): Promise<T & { tenant: unknown }> {
   const options = { permissions: PERMISSIONS, ...serverOptions };
   progress(`${name}: generating the tenant (${JSON.stringify(options.sizes)})...`);
   const emulator = await EmulatorChild.start(options);
@@ -141,22 +154,36 @@ interface Target {
 async function throttled(quick: boolean, targets: Target[]) {
   const throttling = { enabled: true, timeScale: THROTTLED_TIME_SCALE };
   const windowMs = 10_000 / THROTTLED_TIME_SCALE;
-  const result = await withEmulator('throttled', { seed: SEED, sizes: tenantSizes(quick), latencyMs: LATENCY_MS, throttling }, async (emulator) => {
-    const streams: Record<string, StreamResult> = {};
-    for (const stream of STREAMS) {
-      // Each stream starts with full budgets, as the floor assumes (the buckets refill within one window).
-      await sleep(windowMs + 200);
-      streams[stream] = await readStream(emulator, stream);
-    }
-    return { streams };
-  });
+  const result = await withEmulator(
+    'throttled',
+    { seed: SEED, sizes: tenantSizes(quick), latencyMs: LATENCY_MS, throttling },
+    async (emulator) => {
+      const streams: Record<string, StreamResult> = {};
+      for (const stream of STREAMS) {
+        // Each stream starts with full budgets, as the floor assumes (the buckets refill within one window).
+        await sleep(windowMs + 200);
+        streams[stream] = await readStream(emulator, stream);
+      }
+      return { streams };
+    },
+  );
   for (const [stream, r] of Object.entries(result.streams)) {
-    targets.push({ scenario: 'throttled', stream, target: 'wall/floor <= 1.25', value: r.wallOverFloor, met: r.status === 'COMPLETE' && r.wallOverFloor !== null && r.wallOverFloor <= 1.25 });
+    targets.push({
+      scenario: 'throttled',
+      stream,
+      target: 'wall/floor <= 1.25',
+      value: r.wallOverFloor,
+      met: r.status === 'COMPLETE' && r.wallOverFloor !== null && r.wallOverFloor <= 1.25,
+    });
     const received = Math.max(r.throttled429.sentByEmulator, r.throttled429.receivedByConnector ?? 0);
     targets.push({ scenario: 'throttled', stream, target: 'zero 429 received', value: received, met: received === 0 });
   }
   return {
-    settings: { latencyMsPerRequest: LATENCY_MS, throttling: { ...throttling, ruPer10s: 'large-tenant default (8,000)', reportsPer10s: 5 }, env: { AZURE_GRAPH_TIME_SCALE: THROTTLED_TIME_SCALE } },
+    settings: {
+      latencyMsPerRequest: LATENCY_MS,
+      throttling: { ...throttling, ruPer10s: 'large-tenant default (8,000)', reportsPer10s: 5 },
+      env: { AZURE_GRAPH_TIME_SCALE: THROTTLED_TIME_SCALE },
+    },
     ...result,
   };
 }
@@ -177,10 +204,19 @@ async function runBaseline(emulator: EmulatorChild, requests: BaselinePlan['requ
   writeFileSync(planPath, JSON.stringify(plan), { mode: 0o600 });
   let out = '';
   try {
-    const measure = await measureNode([baselineScript, planPath], { ...process.env, ...emulator.ready.env }, (chunk) => (out += chunk.toString('utf8')));
+    const measure = await measureNode(
+      [baselineScript, planPath],
+      { ...process.env, ...emulator.ready.env },
+      (chunk) => (out += chunk.toString('utf8')),
+    );
     if (measure.exitCode !== 0) throw new Error(`baseline failed (exit ${measure.exitCode}): ${measure.stderrTail}`);
     const result = JSON.parse(out) as BaselineResult;
-    return { ...result, recordsPerSecond: perSecond(result.records, result.wallMs), peakRssMb: measure.peakRssMb, ...(measure.cpuMs !== undefined ? { cpuMs: measure.cpuMs } : {}) };
+    return {
+      ...result,
+      recordsPerSecond: perSecond(result.records, result.wallMs),
+      peakRssMb: measure.peakRssMb,
+      ...(measure.cpuMs !== undefined ? { cpuMs: measure.cpuMs } : {}),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -188,7 +224,10 @@ async function runBaseline(emulator: EmulatorChild, requests: BaselinePlan['requ
 
 async function cpu(quick: boolean, targets: Target[]) {
   const result = await withEmulator('cpu', { seed: SEED, sizes: tenantSizes(quick), throttling: UNTHROTTLED }, async (emulator) => {
-    const streams: Record<string, { connector: StreamResult; baseline: BaselineRun; ratio: { recordsPerSecond: number; wall: number; cpu?: number } }> = {};
+    const streams: Record<
+      string,
+      { connector: StreamResult; baseline: BaselineRun; ratio: { recordsPerSecond: number; wall: number; cpu?: number } }
+    > = {};
     const concurrency = Number(emulator.ready.config.max_concurrent_requests ?? 4);
     for (const stream of STREAMS) {
       await emulator.record(true);
@@ -202,9 +241,13 @@ async function cpu(quick: boolean, targets: Target[]) {
         /** Connector wall over baseline wall for the same requests. */
         wall: round2(connector.wallMs / Math.max(1, baseline.wallMs)),
         /** Connector CPU (user + system, whole process) over the baseline's: robust when the machine is busy. */
-        ...(connector.cpuMs !== undefined && baseline.cpuMs !== undefined ? { cpu: round2(connector.cpuMs / Math.max(1, baseline.cpuMs)) } : {}),
+        ...(connector.cpuMs !== undefined && baseline.cpuMs !== undefined
+          ? { cpu: round2(connector.cpuMs / Math.max(1, baseline.cpuMs)) }
+          : {}),
       };
-      progress(`  ${stream} baseline: ${baseline.records} records in ${baseline.wallMs} ms (${baseline.recordsPerSecond}/s), ${baseline.requests} requests; baseline/connector records/s ${ratio.recordsPerSecond}, wall ratio ${ratio.wall}, cpu ratio ${ratio.cpu ?? '?'}`);
+      progress(
+        `  ${stream} baseline: ${baseline.records} records in ${baseline.wallMs} ms (${baseline.recordsPerSecond}/s), ${baseline.requests} requests; baseline/connector records/s ${ratio.recordsPerSecond}, wall ratio ${ratio.wall}, cpu ratio ${ratio.cpu ?? '?'}`,
+      );
       streams[stream] = { connector, baseline, ratio };
     }
     return { streams };
@@ -218,7 +261,16 @@ async function cpu(quick: boolean, targets: Target[]) {
       met: r.connector.status === 'COMPLETE' && r.ratio.recordsPerSecond <= 1.5,
     });
   }
-  return { settings: { latencyMsPerRequest: 0, throttling: UNTHROTTLED, env: { AZURE_GRAPH_TIME_SCALE: UNTHROTTLED.timeScale }, baseline: 'replays the requests the emulator recorded during the connector run (same URLs and $batch bodies; GET chains one at a time, $batch calls with the connector\'s concurrency), JSON.parse of each body and JSON.stringify of each record to a null sink' }, ...result };
+  return {
+    settings: {
+      latencyMsPerRequest: 0,
+      throttling: UNTHROTTLED,
+      env: { AZURE_GRAPH_TIME_SCALE: UNTHROTTLED.timeScale },
+      baseline:
+        "replays the requests the emulator recorded during the connector run (same URLs and $batch bodies; GET chains one at a time, $batch calls with the connector's concurrency), JSON.parse of each body and JSON.stringify of each record to a null sink",
+    },
+    ...result,
+  };
 }
 
 // ---- 3. memory --------------------------------------------------------------------------------------------------
@@ -227,14 +279,18 @@ async function memory(quick: boolean, targets: Target[], oneX?: Record<string, S
   const runs: Record<string, { tenant: unknown; streams: Record<string, StreamResult> }> = {};
   for (const factor of [1, 10]) {
     if (factor === 1 && oneX) {
-      runs['1x'] = { tenant: 'the cpu scenario\'s run (same tenant and config)', streams: oneX };
+      runs['1x'] = { tenant: "the cpu scenario's run (same tenant and config)", streams: oneX };
       continue;
     }
-    runs[`${factor}x`] = await withEmulator(`memory ${factor}x`, { seed: SEED, sizes: tenantSizes(quick, factor), throttling: UNTHROTTLED }, async (emulator) => {
-      const streams: Record<string, StreamResult> = {};
-      for (const stream of STREAMS) streams[stream] = await readStream(emulator, stream);
-      return { streams };
-    });
+    runs[`${factor}x`] = await withEmulator(
+      `memory ${factor}x`,
+      { seed: SEED, sizes: tenantSizes(quick, factor), throttling: UNTHROTTLED },
+      async (emulator) => {
+        const streams: Record<string, StreamResult> = {};
+        for (const stream of STREAMS) streams[stream] = await readStream(emulator, stream);
+        return { streams };
+      },
+    );
   }
   const growth: Record<string, number> = {};
   for (const stream of STREAMS) {
@@ -242,25 +298,54 @@ async function memory(quick: boolean, targets: Target[], oneX?: Record<string, S
     const ten = runs['10x']!.streams[stream]!;
     growth[stream] = round2(ten.peakRssMb / one.peakRssMb - 1);
     const peak = Math.max(one.peakRssMb, ten.peakRssMb);
-    targets.push({ scenario: 'memory', stream, target: 'peak RSS <= 150 MB', value: peak, met: peak <= 150 && one.status === 'COMPLETE' && ten.status === 'COMPLETE' });
-    targets.push({ scenario: 'memory', stream, target: 'peak RSS growth 1x -> 10x <= 20%', value: `${Math.round(growth[stream]! * 100)}%`, met: growth[stream]! <= 0.2 });
+    targets.push({
+      scenario: 'memory',
+      stream,
+      target: 'peak RSS <= 150 MB',
+      value: peak,
+      met: peak <= 150 && one.status === 'COMPLETE' && ten.status === 'COMPLETE',
+    });
+    targets.push({
+      scenario: 'memory',
+      stream,
+      target: 'peak RSS growth 1x -> 10x <= 20%',
+      value: `${Math.round(growth[stream]! * 100)}%`,
+      met: growth[stream]! <= 0.2,
+    });
   }
-  return { settings: { factor10: 'users and sign-ins x10 (500,000 users, 1,000,000 sign-ins in full size); everything else as scenario 2', throttling: UNTHROTTLED }, runs, growth };
+  return {
+    settings: {
+      factor10: 'users and sign-ins x10 (500,000 users, 1,000,000 sign-ins in full size); everything else as scenario 2',
+      throttling: UNTHROTTLED,
+    },
+    runs,
+    growth,
+  };
 }
 
 // ---- 4. fan-out -------------------------------------------------------------------------------------------------
 
 async function fanout(quick: boolean, targets: Target[]) {
   const stream = 'app_role_assignments';
-  const result = await withEmulator('fanout', { seed: SEED, sizes: tenantSizes(quick), latencyMs: LATENCY_MS, throttling: { enabled: true, timeScale: 1 } }, async (emulator) => {
-    const batched = await readStream(emulator, stream);
-    // A full window, so the sequential run starts with the same budget.
-    await sleep(10_500);
-    const sequential = await readStream(emulator, stream, { use_batch_requests: false, max_concurrent_requests: 1 });
-    return { batched, sequential };
-  });
+  const result = await withEmulator(
+    'fanout',
+    { seed: SEED, sizes: tenantSizes(quick), latencyMs: LATENCY_MS, throttling: { enabled: true, timeScale: 1 } },
+    async (emulator) => {
+      const batched = await readStream(emulator, stream);
+      // A full window, so the sequential run starts with the same budget.
+      await sleep(10_500);
+      const sequential = await readStream(emulator, stream, { use_batch_requests: false, max_concurrent_requests: 1 });
+      return { batched, sequential };
+    },
+  );
   const speedup = round2(result.sequential.wallMs / Math.max(1, result.batched.wallMs));
-  targets.push({ scenario: 'fanout', stream, target: 'batched+concurrent >= 20x faster than sequential', value: speedup, met: speedup >= 20 && result.batched.status === 'COMPLETE' && result.sequential.status === 'COMPLETE' });
+  targets.push({
+    scenario: 'fanout',
+    stream,
+    target: 'batched+concurrent >= 20x faster than sequential',
+    value: speedup,
+    met: speedup >= 20 && result.batched.status === 'COMPLETE' && result.sequential.status === 'COMPLETE',
+  });
   return {
     settings: {
       latencyMsPerRequest: LATENCY_MS,
@@ -277,8 +362,12 @@ async function fanout(quick: boolean, targets: Target[]) {
 
 async function main() {
   const { values } = parseArgs({ options: { scenario: { type: 'string', multiple: true }, quick: { type: 'boolean', default: false } } });
-  const wanted = (values.scenario ?? [...SCENARIOS]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  for (const s of wanted) if (!SCENARIOS.includes(s as Scenario)) throw new Error(`Unknown scenario "${s}"; choose from ${SCENARIOS.join(', ')}.`);
+  const wanted = (values.scenario ?? [...SCENARIOS])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of wanted)
+    if (!SCENARIOS.includes(s as Scenario)) throw new Error(`Unknown scenario "${s}"; choose from ${SCENARIOS.join(', ')}.`);
   const quick = values.quick;
   const targets: Target[] = [];
   const scenarios: Record<string, unknown> = {};
@@ -300,16 +389,25 @@ async function main() {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: started.toISOString(),
     durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-    machine: { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, loadAverage: { before: loadBefore, after: loadavg().map(round2) } },
+    machine: {
+      nproc: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: process.platform,
+      loadAverage: { before: loadBefore, after: loadavg().map(round2) },
+    },
     method: {
       seed: SEED,
       sizes: tenantSizes(quick),
       quick,
-      connector: 'the built entrypoint dist/source-azure-client-credentials/main.js, one `read` process per stream with a one-stream catalog and the emulator\'s config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages',
-      wallMs: 'the stream\'s own time, from its STARTED to its COMPLETE trace (emitted_at); processWallMs adds Node start-up',
+      connector:
+        "the built entrypoint dist/source-azure-client-credentials/main.js, one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
+      wallMs: "the stream's own time, from its STARTED to its COMPLETE trace (emitted_at); processWallMs adds Node start-up",
       requests: 'emulator metrics during the run, token and discovery endpoints excluded; a $batch counts as one request',
       peakRss: RSS_METHOD,
-      emulator: 'a separate child process (dist/scripts/bench-emulator.js) with its own core, so that it is not the bottleneck of the cpu scenario; floorMs is its metrics().floorMs for the stream',
+      emulator:
+        'a separate child process (dist/scripts/bench-emulator.js) with its own core, so that it is not the bottleneck of the cpu scenario; floorMs is its metrics().floorMs for the stream',
     },
     scenarios,
     targets,

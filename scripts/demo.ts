@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, type Emulator } from '../test/emulator/index.js';
-import { collect, failureOf, runConnector, type Message } from './demo/connector.js';
+import { type Emulator, startEmulator } from '../test/emulator/index.js';
+import { collect, failureOf, type Message, runConnector } from './demo/connector.js';
 import { Landing, type StreamTarget } from './demo/landing.js';
 import { DEMO_SIGN_IN_DAYS, DEMO_TABLES, DEMO_TENANT, type DemoRunReport } from './demo/tenant.js';
 
@@ -33,10 +33,14 @@ function writeAtomically(path: string, text: string, mode = 0o644): void {
 /** A small aligned text table. */
 function table(rows: Record<string, unknown>[], columns: [key: string, title: string][]): string {
   const cell = (value: unknown) =>
-    value instanceof Date ? value.toISOString().slice(0, 16).replace('T', ' ') : typeof value === 'number' || typeof value === 'bigint' ? n(value) : String(value ?? '(none)');
+    value instanceof Date
+      ? value.toISOString().slice(0, 16).replace('T', ' ')
+      : typeof value === 'number' || typeof value === 'bigint'
+        ? n(value)
+        : String(value ?? '(none)');
   const cells = rows.map((row) => columns.map(([key]) => cell(row[key])));
   const widths = columns.map(([, title], i) => Math.max(title.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => '  ' + values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('   ');
+  const line = (values: string[]) => `  ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('   ')}`;
   return [line(columns.map(([, title]) => title)), ...cells.map(line)].join('\n');
 }
 
@@ -53,18 +57,23 @@ async function savedState(landing: Landing): Promise<Message[] | undefined> {
   } catch {
     /* reported below */
   }
-  if (!Array.isArray(states)) throw new DemoError(`${stateFile} is not a JSON array of STATE messages. Delete it (and ${dbFile}) to start over.`);
+  if (!Array.isArray(states))
+    throw new DemoError(`${stateFile} is not a JSON array of STATE messages. Delete it (and ${dbFile}) to start over.`);
   // Each run starts a new emulator, a new Graph server: a delta link of the previous one leads nowhere,
   // so those streams start a new delta round. A cursor (sign_ins) carries over.
   const portable = (states as Message[]).filter((m) => !/https?:\/\//.test(JSON.stringify(m.stream?.stream_state ?? {})));
   const dropped = (states as Message[]).filter((m) => !portable.includes(m)).map((m) => m.stream?.stream_descriptor?.name);
-  if (dropped.length) console.log(`note: ${dropped.join(', ')}: the saved delta links belong to the previous run's emulator; these streams start a new delta round.`);
+  if (dropped.length)
+    console.log(
+      `note: ${dropped.join(', ')}: the saved delta links belong to the previous run's emulator; these streams start a new delta round.`,
+    );
   return portable;
 }
 
 /** How many distinct primary keys the tenant holds for each table, in the range this run read. */
 function tenantCounts(emulator: Emulator, signIns: { from: Date; to: Date }): Record<string, number> {
-  const distinct = (records: Record<string, unknown>[], key: string[]) => new Set(records.map((r) => key.map((k) => String(r[k])).join('\u0000'))).size;
+  const distinct = (records: Record<string, unknown>[], key: string[]) =>
+    new Set(records.map((r) => key.map((k) => String(r[k])).join('\u0000'))).size;
   return {
     users: distinct(emulator.truth.users({ includeGuests: false, domains: [] }), ['id']),
     service_principals: distinct(emulator.truth.servicePrincipals(), ['id']),
@@ -98,13 +107,16 @@ async function main(): Promise<void> {
 
     const check = await collect(['check', '--config', configFile], emulator.env);
     const status = check.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus;
-    console.log(`check      ${status ? `${status.status}${status.message ? `: ${status.message}` : ''}` : `no status (exit ${check.code}): ${failureOf(check, check.messages)}`}`);
+    console.log(
+      `check      ${status ? `${status.status}${status.message ? `: ${status.message}` : ''}` : `no status (exit ${check.code}): ${failureOf(check, check.messages)}`}`,
+    );
     if (status?.status !== 'SUCCEEDED') throw new DemoError('check did not succeed; see its message above.');
 
     phase('check');
     const discovered = await collect(['discover', '--config', configFile], emulator.env);
     const streams = discovered.messages.find((m) => m.type === 'CATALOG')?.catalog?.streams as any[] | undefined;
-    if (discovered.code !== 0 || !streams) throw new DemoError(`discover failed (exit ${discovered.code}): ${failureOf(discovered, discovered.messages)}`);
+    if (discovered.code !== 0 || !streams)
+      throw new DemoError(`discover failed (exit ${discovered.code}): ${failureOf(discovered, discovered.messages)}`);
     console.log(`discover   ${streams.length} streams: ${streams.map((s) => s.name).join(', ')}`);
 
     phase('discover');
@@ -113,7 +125,12 @@ async function main(): Promise<void> {
     const targets: StreamTarget[] = [];
     const configured = streams.map((stream) => {
       const incremental = stream.supported_sync_modes.includes('incremental') && stream.default_cursor_field;
-      targets.push({ name: stream.name, jsonSchema: stream.json_schema, primaryKey: stream.source_defined_primary_key, mode: incremental ? 'append_dedup' : 'overwrite' });
+      targets.push({
+        name: stream.name,
+        jsonSchema: stream.json_schema,
+        primaryKey: stream.source_defined_primary_key,
+        mode: incremental ? 'append_dedup' : 'overwrite',
+      });
       return {
         stream,
         sync_mode: incremental ? 'incremental' : 'full_refresh',
@@ -129,8 +146,14 @@ async function main(): Promise<void> {
       writeFileSync(join(work, 'state.json'), JSON.stringify(previous));
       args.push('--state', join(work, 'state.json'));
     }
-    const cursorIn = previous?.find((m) => m.stream?.stream_descriptor?.name === 'sign_ins')?.stream?.stream_state?.createdDateTime as string | undefined;
-    const names = (mode: string) => configured.filter((c) => c.sync_mode === mode).map((c) => c.stream.name).join(', ') || 'none';
+    const cursorIn = previous?.find((m) => m.stream?.stream_descriptor?.name === 'sign_ins')?.stream?.stream_state?.createdDateTime as
+      | string
+      | undefined;
+    const names = (mode: string) =>
+      configured
+        .filter((c) => c.sync_mode === mode)
+        .map((c) => c.stream.name)
+        .join(', ') || 'none';
     console.log(`read       full refresh: ${names('full_refresh')}; incremental: ${names('incremental')}`);
     console.log(
       cursorIn
@@ -156,7 +179,9 @@ async function main(): Promise<void> {
       }
     });
     if (run.code !== 0) {
-      throw new DemoError(`the read failed (exit ${run.code}): ${failureOf(run, errors)}\nNothing was written; the saved state is unchanged.`);
+      throw new DemoError(
+        `the read failed (exit ${run.code}): ${failureOf(run, errors)}\nNothing was written; the saved state is unchanged.`,
+      );
     }
     const total = [...read.values()].reduce((a, b) => a + b, 0);
     console.log(`           ${n(total)} records in ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
@@ -165,7 +190,7 @@ async function main(): Promise<void> {
     await landing.finish(targets);
     phase('DuckDB load');
     // Only after the tables are committed: a saved state never runs ahead of the data it describes.
-    writeAtomically(stateFile, JSON.stringify([...states.values()], null, 2) + '\n');
+    writeAtomically(stateFile, `${JSON.stringify([...states.values()], null, 2)}\n`);
 
     const cursorOut = states.get('sign_ins')?.stream.stream_state.createdDateTime as string;
     const from = cursorIn ? new Date(Date.parse(cursorIn) - LOOKBACK_MINUTES * 60_000) : new Date(startDate);
@@ -180,7 +205,7 @@ async function main(): Promise<void> {
       const [{ rows }] = (await landing.query(`SELECT count(*)::INTEGER AS rows FROM "${name}"`)) as [{ rows: number }];
       report.tables[name] = { rows, readThisRun: read.get(name) ?? 0, tenantInRange: tenant[name]! };
     }
-    writeAtomically(reportFile, JSON.stringify(report, null, 2) + '\n');
+    writeAtomically(reportFile, `${JSON.stringify(report, null, 2)}\n`);
 
     console.log(`\nTables in ${shown(dbFile)} (de-duplicated by primary key):`);
     console.log(
@@ -190,7 +215,13 @@ async function main(): Promise<void> {
           const matches = name === 'sign_ins' ? t.readThisRun === t.tenantInRange : t.rows === t.tenantInRange;
           return { name, ...t, check: matches ? 'yes' : 'NO' };
         }),
-        [['name', 'table'], ['rows', 'rows'], ['readThisRun', 'read this run'], ['tenantInRange', 'tenant has (range read)'], ['check', 'match']],
+        [
+          ['name', 'table'],
+          ['rows', 'rows'],
+          ['readThisRun', 'read this run'],
+          ['tenantInRange', 'tenant has (range read)'],
+          ['check', 'match'],
+        ],
       ),
     );
 
@@ -199,7 +230,11 @@ async function main(): Promise<void> {
       table(
         await landing.query(`SELECT resourceDisplayName AS application, count(DISTINCT userId)::INTEGER AS users, count(DISTINCT viaGroupId)::INTEGER AS via_groups
 FROM app_role_assignments WHERE principalType <> 'ServicePrincipal' GROUP BY ALL ORDER BY users DESC, application LIMIT 5`),
-        [['application', 'application'], ['users', 'assigned users'], ['via_groups', 'through groups']],
+        [
+          ['application', 'application'],
+          ['users', 'assigned users'],
+          ['via_groups', 'through groups'],
+        ],
       ),
     );
     console.log('\nSign-ins per application:');
@@ -207,13 +242,20 @@ FROM app_role_assignments WHERE principalType <> 'ServicePrincipal' GROUP BY ALL
       table(
         await landing.query(`SELECT appDisplayName AS application, count(*)::INTEGER AS sign_ins, count(DISTINCT userId)::INTEGER AS users, max(createdDateTime) AS last_sign_in
 FROM sign_ins GROUP BY ALL ORDER BY sign_ins DESC, application LIMIT 5`),
-        [['application', 'application'], ['sign_ins', 'sign-ins'], ['users', 'users'], ['last_sign_in', 'last sign-in (UTC)']],
+        [
+          ['application', 'application'],
+          ['sign_ins', 'sign-ins'],
+          ['users', 'users'],
+          ['last_sign_in', 'last sign-in (UTC)'],
+        ],
       ),
     );
     console.log(`\nDuckDB file: ${dbFile}`);
     console.log(`State:       ${stateFile} (run \`npm run demo\` again for an incremental sign_ins sync)`);
     phase('summary');
-    console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(', ')}). Explore with: duckdb ${shown(dbFile)} "SELECT * FROM users LIMIT 5"`);
+    console.log(
+      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(', ')}). Explore with: duckdb ${shown(dbFile)} "SELECT * FROM users LIMIT 5"`,
+    );
   } finally {
     landing?.close();
     await emulator.stop();
@@ -222,6 +264,6 @@ FROM sign_ins GROUP BY ALL ORDER BY sign_ins DESC, application LIMIT 5`),
 }
 
 main().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof DemoError ? error.message : (error as Error).stack ?? String(error)}`);
+  console.error(`demo failed: ${error instanceof DemoError ? error.message : ((error as Error).stack ?? String(error))}`);
   process.exitCode = 1;
 });

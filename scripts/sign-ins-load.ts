@@ -44,10 +44,14 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50): Promise
     writeFileSync(join(dir, 'config.json'), JSON.stringify(emulator.config()));
     writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalogOf([{ name: 'sign_ins' }])));
     const started = Date.now();
-    const child = spawn(process.execPath, [entrypoint, 'read', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')], {
-      env: { ...process.env, ...emulator.env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [entrypoint, 'read', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')],
+      {
+        env: { ...process.env, ...emulator.env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const ids = new Set<string>();
     let records = 0;
     let since = 0;
@@ -71,9 +75,12 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50): Promise
       } else if (message.type === 'LOG') {
         range ??= announcedRange(message.log.message);
       } else if (message.type === 'TRACE' && message.trace.type === 'ERROR') errors.push(message.trace.error.message);
-      else if (message.type === 'TRACE' && message.trace.stream_status?.reasons?.some((r: { type: string }) => r.type === 'RATE_LIMITED')) rateLimitedNotices++;
+      else if (message.type === 'TRACE' && message.trace.stream_status?.reasons?.some((r: { type: string }) => r.type === 'RATE_LIMITED'))
+        rateLimitedNotices++;
     }
-    const exitCode = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+    const exitCode = await new Promise<number | null>((resolve) =>
+      child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve),
+    );
     const wallMs = Date.now() - started;
     const truth = range ? emulator.truth.signIns(range.from, range.to) : [];
     const metrics = emulator.metrics();

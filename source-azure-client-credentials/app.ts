@@ -1,14 +1,15 @@
 // The connector as a function: argv in, protocol messages out, exit code back.
 import { parseConfiguredCatalog } from './catalog.js';
-import { parseInvocation, type Invocation } from './cli.js';
+import { type Invocation, parseInvocation } from './cli.js';
 import { check } from './commands/check.js';
 import { discover } from './commands/discover.js';
 import { read } from './commands/read.js';
 import { spec } from './commands/spec.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { asConnectorError, errorTraceBody } from './errors.js';
 import { readJsonFile } from './files.js';
 import { createGraphClient } from './graph/client.js';
+import type { GraphClient } from './graph/types.js';
 import { createLogger } from './logger.js';
 import { connectionStatus, errorTrace, MessageWriter } from './protocol.js';
 import { redact } from './secrets.js';
@@ -21,8 +22,8 @@ async function dispatch(invocation: Invocation, writer: MessageWriter): Promise<
     case 'spec':
       return spec(writer);
     case 'check': {
-      let config;
-      let graph;
+      let config: Config;
+      let graph: GraphClient;
       try {
         config = loadConfig(invocation.config!);
         graph = createGraphClient(config, { log });

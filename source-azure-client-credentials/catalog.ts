@@ -8,8 +8,7 @@ export interface ConfiguredStream {
   syncMode: SyncMode;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A value from the catalog as JSON, cut to 60 characters: a message must never echo a huge input whole. */
 const shown = (value: unknown): string => {
@@ -41,7 +40,9 @@ export function parseConfiguredCatalog(raw: unknown, streams: readonly StreamDef
     if (syncMode === 'incremental' && entry.cursor_field !== undefined && def.cursorField) {
       const cursor = entry.cursor_field;
       if (Array.isArray(cursor) && cursor.length > 0 && cursor.join('.') !== def.cursorField.join('.')) {
-        throw bad(`stream "${name}" has a source-defined cursor ${def.cursorField.join('.')}; cursor_field ${shown(cursor)} cannot be used`);
+        throw bad(
+          `stream "${name}" has a source-defined cursor ${def.cursorField.join('.')}; cursor_field ${shown(cursor)} cannot be used`,
+        );
       }
     }
     return { def, syncMode };

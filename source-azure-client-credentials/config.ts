@@ -65,9 +65,13 @@ function describe(error: ErrorObject): string {
     case 'const':
       return `${field} must be "${String((error.params as { allowedValue: unknown }).allowedValue)}"`;
     case 'auth_type':
-      return `credentials.auth_type must be ${authTypes().map((a) => `"${a}"`).join(' or ')}`;
+      return `credentials.auth_type must be ${authTypes()
+        .map((a) => `"${a}"`)
+        .join(' or ')}`;
     case 'oneOf':
-      return `${field} must be exactly one of the supported credential types (auth_type ${authTypes().map((a) => `"${a}"`).join(' or ')})`;
+      return `${field} must be exactly one of the supported credential types (auth_type ${authTypes()
+        .map((a) => `"${a}"`)
+        .join(' or ')})`;
     default:
       return `${field || 'the config'} ${error.message ?? 'is invalid'}`;
   }
@@ -133,7 +137,8 @@ function createValidator(): ValidateFunction {
   // ajv (strict) refuses a default inside oneOf, where it would not apply it anyway; the UI still shows it,
   // and the code reads an absent option field as its default.
   const schema = structuredClone(loadSpec().connectionSpecification) as SchemaNode;
-  for (const option of schema.properties?.credentials?.oneOf ?? []) for (const field of Object.values(option.properties ?? {})) delete field.default;
+  for (const option of schema.properties?.credentials?.oneOf ?? [])
+    for (const field of Object.values(option.properties ?? {})) delete field.default;
   return createAjv({ useDefaults: true }).compile(schema);
 }
 

@@ -1,9 +1,9 @@
 // The app's credential as msal-node takes it: the client secret, or a certificate checked locally before any request.
 // Certificate credentials: https://learn.microsoft.com/entra/identity-platform/certificate-credentials
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import type { Config } from './config.js';
 import { configError } from './errors.js';
-import { CERTIFICATES_PATH } from './graph/errorPolicy.js';
+import { CERTIFICATES_PATH } from './graph/error-policy.js';
 import { registerSecret } from './secrets.js';
 
 export interface CertificateCredential {
@@ -33,7 +33,10 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
  * Proc-Type cannot be recovered from one line, so such a block is left as it is).
  */
 export function normalizePem(text: string): string {
-  const unified = text.replace(/\\r\\n|\\n/g, '\n').replace(/\r\n?/g, '\n').trim();
+  const unified = text
+    .replace(/\\r\\n|\\n/g, '\n')
+    .replace(/\r\n?/g, '\n')
+    .trim();
   return unified.replace(PEM_BLOCK, (block, label: string, body: string) => {
     if (body.includes(':')) return block;
     const base64 = body.replace(/\s+/g, '');
@@ -59,7 +62,7 @@ function parseCertificate(pem: string): X509Certificate {
     return new X509Certificate(pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----')));
   } catch {
     throw configError(
-      'credentials.certificate has a -----BEGIN CERTIFICATE----- block that does not parse (it may have been cut or altered when copied). Paste the certificate file\'s full content again.',
+      "credentials.certificate has a -----BEGIN CERTIFICATE----- block that does not parse (it may have been cut or altered when copied). Paste the certificate file's full content again.",
     );
   }
 }
@@ -87,7 +90,7 @@ function parsePrivateKey(pem: string, passphrase: string | undefined): KeyObject
     throw configError(
       encrypted
         ? 'credentials.private_key_passphrase does not decrypt credentials.private_key (wrong passphrase). Enter the passphrase the key was exported with.'
-        : 'credentials.private_key has a private key block that does not parse (it may have been cut or altered when copied). Paste the key file\'s full content again.',
+        : "credentials.private_key has a private key block that does not parse (it may have been cut or altered when copied). Paste the key file's full content again.",
     );
   }
 }
@@ -112,7 +115,7 @@ export function certificateCredential(
   }
   if (!certificate.checkPrivateKey(key)) {
     throw configError(
-      'credentials.private_key does not belong to credentials.certificate (the public key in the certificate differs from the private key\'s). Paste the private key that was created together with this certificate.',
+      "credentials.private_key does not belong to credentials.certificate (the public key in the certificate differs from the private key's). Paste the private key that was created together with this certificate.",
     );
   }
   const thumbprint = certificate.fingerprint.replace(/:/g, '');

@@ -100,7 +100,7 @@ export function advisedGaps(access: StreamAccess, roles: readonly string[]): Per
  * segment 'signIns'" (China: https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3189), or a
  * 404, reported as well and with varying codes. Judged on status and code, never on the English text. It
  * counts only for a stream whose documented clouds exclude the configured one: a 400 in the global cloud
- * stays a defect of the connector's request (graph/errorPolicy.ts, row http-400-bad-request).
+ * stays a defect of the connector's request (graph/error-policy.ts, row http-400-bad-request).
  */
 function answersNotServed(status: number | undefined, code: string | undefined): boolean {
   return (status === 400 && code?.toLowerCase() === 'badrequest') || status === 404;
@@ -114,7 +114,9 @@ export function failureProblem(caught: unknown, access: StreamAccess, roles: rea
   if (code === DENIED) {
     const granted = grantingRoles(access.required, roles);
     const advice = advisedGaps(access, roles);
-    return advice ? { kind: 'advised_missing', missing: advice.missing, granted, reason: advice.reason } : { kind: 'consent_pending', granted };
+    return advice
+      ? { kind: 'advised_missing', missing: advice.missing, granted, reason: advice.reason }
+      : { kind: 'consent_pending', granted };
   }
   const { availability, cloud } = access;
   if (availability && !availability.clouds.includes(cloud) && answersNotServed(status, code)) {
@@ -165,7 +167,9 @@ export function problemSentence(stream: string, problem: StreamProblem): string 
  * appear in the app-only token this connector uses.
  */
 export function consentAdvice(problems: readonly StreamProblem[]): string | undefined {
-  const requirements = problems.flatMap((p) => (p.kind === 'permission' || p.kind === 'no_roles' || p.kind === 'advised_missing' ? p.missing : []));
+  const requirements = problems.flatMap((p) =>
+    p.kind === 'permission' || p.kind === 'no_roles' || p.kind === 'advised_missing' ? p.missing : [],
+  );
   if (requirements.length === 0) return undefined;
   const grant = smallestGrant(requirements);
   const advice = `Add ${listing(grant)} (Application permissions, not Delegated) in ${CONSENT_PATH}.`;
@@ -247,7 +251,12 @@ export function checkOutcome(results: readonly CheckResult[]): CheckOutcome {
 
   const succeeded = working.length > 0;
   const failingNames = listing(failing.map((r) => r.stream));
-  const head = failing.length === 0 ? 'Connected.' : succeeded ? `Connected, but ${failingNames} will fail.` : `Check failed: ${failingNames} will fail.`;
+  const head =
+    failing.length === 0
+      ? 'Connected.'
+      : succeeded
+        ? `Connected, but ${failingNames} will fail.`
+        : `Check failed: ${failingNames} will fail.`;
   const parts = [
     head,
     ...failing.map((r) => problemSentence(r.stream, r.problem)),

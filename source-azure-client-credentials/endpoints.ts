@@ -28,7 +28,9 @@ function httpsOrigin(variable: string, value: string): string {
     throw configError(`The environment variable ${variable} is not a URL. Unset it to use the cloud's own host.`);
   }
   if (url.protocol !== 'https:') {
-    throw configError(`The environment variable ${variable} must be an https URL; the connector never sends credentials or tokens over plain HTTP.`);
+    throw configError(
+      `The environment variable ${variable} must be an https URL; the connector never sends credentials or tokens over plain HTTP.`,
+    );
   }
   return url.origin;
 }

@@ -17,8 +17,7 @@ export class ConnectorError extends Error {
   }
 }
 
-export const configError = (message: string, internal?: string): ConnectorError =>
-  new ConnectorError(message, 'config_error', internal);
+export const configError = (message: string, internal?: string): ConnectorError => new ConnectorError(message, 'config_error', internal);
 
 /** Anything that is not a ConnectorError is a bug in the connector: a system_error. */
 export function asConnectorError(error: unknown): ConnectorError {

@@ -1,5 +1,5 @@
 // Logging as Airbyte LOG messages through the one writer; DEBUG lines only when asked for.
-import { logMessage, type LogLevel, type MessageWriter } from './protocol.js';
+import { type LogLevel, logMessage, type MessageWriter } from './protocol.js';
 
 export interface Logger {
   debug(message: string): void;

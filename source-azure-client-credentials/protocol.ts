@@ -82,7 +82,7 @@ export class MessageWriter {
     // out as they are. Everything else (logs, traces, statuses) has its strings redacted before
     // serialising, so that a redaction can never break the JSON of a line.
     const safe = message.type === 'RECORD' || message.type === 'STATE' ? message : this.redactStrings(message);
-    const line = JSON.stringify(safe) + '\n';
+    const line = `${JSON.stringify(safe)}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= CHUNK_BYTES) return this.writePending();
@@ -141,11 +141,7 @@ export const errorTrace = (error: ErrorTrace): AirbyteMessage => ({
   trace: { type: 'ERROR', emitted_at: now(), error },
 });
 
-export const streamStatusTrace = (
-  stream: string,
-  status: StreamStatus,
-  rateLimitedUntil?: number,
-): AirbyteMessage => ({
+export const streamStatusTrace = (stream: string, status: StreamStatus, rateLimitedUntil?: number): AirbyteMessage => ({
   type: 'TRACE',
   trace: {
     type: 'STREAM_STATUS',

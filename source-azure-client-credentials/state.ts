@@ -2,8 +2,7 @@
 import { configError } from './errors.js';
 import type { Logger } from './logger.js';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Accepts what the platform may pass: an array of AirbyteStateMessage of type STREAM, [],

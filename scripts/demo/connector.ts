@@ -63,4 +63,6 @@ export const failureOf = (run: ConnectorRun, messages: Message[]): string =>
   messages
     .filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR')
     .map((m) => m.trace.error.message as string)
-    .join(' | ') || run.stderrTail.trim().split('\n').slice(-5).join('\n') || `exit code ${run.code}`;
+    .join(' | ') ||
+  run.stderrTail.trim().split('\n').slice(-5).join('\n') ||
+  `exit code ${run.code}`;

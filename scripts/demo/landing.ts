@@ -1,6 +1,6 @@
 // Lands Airbyte records in DuckDB: raw JSON staged through the appender, then one typed table per stream,
 // de-duplicated by primary key (the latest emitted wins; _ab_cdc_deleted_at deletes), typed from the stream's JSON schema.
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 type JsonSchema = Record<string, any>;
 
@@ -57,7 +57,8 @@ function typedColumns(target: StreamTarget): string {
   return [...columns, `make_timestamptz(emitted_at * 1000) AS _airbyte_extracted_at`].join(',\n  ');
 }
 
-const keyExpression = (target: StreamTarget) => target.primaryKey.map((path) => `data->>${literal(`$.${path.map((p) => `"${p}"`).join('.')}`)}`).join(', ');
+const keyExpression = (target: StreamTarget) =>
+  target.primaryKey.map((path) => `data->>${literal(`$.${path.map((p) => `"${p}"`).join('.')}`)}`).join(', ');
 
 /** A DuckDB file that records are staged into during a read and turned into typed tables at the end. */
 export class Landing {
@@ -75,7 +76,9 @@ export class Landing {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const reader = await this.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ${literal(name)}`);
+    const reader = await this.connection.runAndReadAll(
+      `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ${literal(name)}`,
+    );
     return (reader.getRowObjectsJS()[0]!.n as number) > 0;
   }
 

@@ -1,6 +1,14 @@
 // check: token, roles claim, then one cheap probe per stream endpoint; per-stream WARNs and one CONNECTION_STATUS an administrator can act on.
 import type { Config } from '../config.js';
-import { advisedGaps, checkOutcome, failureProblem, permissionProblem, streamAccess, type CheckResult, type StreamProblem } from '../diagnosis.js';
+import {
+  advisedGaps,
+  type CheckResult,
+  checkOutcome,
+  failureProblem,
+  permissionProblem,
+  type StreamProblem,
+  streamAccess,
+} from '../diagnosis.js';
 import { asConnectorError } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import { connectionStatus, logMessage, type MessageWriter } from '../protocol.js';

@@ -1,17 +1,11 @@
 // read: runs each configured stream in turn, emitting records, per-stream STATE with exact counts and statuses.
 import type { ConfiguredStream } from '../catalog.js';
 import type { Config } from '../config.js';
+import { diagnoseFailure, permissionProblem, streamAccess, streamError } from '../diagnosis.js';
 import { errorTraceBody } from '../errors.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
-import { diagnoseFailure, permissionProblem, streamAccess, streamError } from '../diagnosis.js';
-import {
-  errorTrace,
-  recordMessage,
-  stateMessage,
-  streamStatusTrace,
-  type MessageWriter,
-} from '../protocol.js';
+import { errorTrace, type MessageWriter, recordMessage, stateMessage, streamStatusTrace } from '../protocol.js';
 
 export interface ReadInput {
   config: Config;
@@ -99,4 +93,3 @@ export async function read(writer: MessageWriter, log: Logger, input: ReadInput,
   }
   return failures > 0 ? 1 : 0;
 }
-

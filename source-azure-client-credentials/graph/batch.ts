@@ -1,11 +1,11 @@
 // Many GETs at once: JSON $batch (up to 20 per call, failed items retried alone) or one plain request per item, each key followed to its last page.
 // https://learn.microsoft.com/graph/json-batching ; throttled items: https://learn.microsoft.com/graph/throttling#throttling-and-batching
 import type { Logger } from '../logger.js';
-import { decide, type MessageContext } from './errorPolicy.js';
-import { graphError, graphErrorBody, GraphRequestError } from './errors.js';
+import { decide, type MessageContext } from './error-policy.js';
+import { GraphRequestError, graphError, graphErrorBody } from './errors.js';
 import { displayRequest, type GraphSender } from './http.js';
 import { estimateCost, type Pacer, type Semaphore } from './pacing.js';
-import { isAbsolute, LinkGuard, toPage, type GraphUrls } from './paging.js';
+import { type GraphUrls, isAbsolute, LinkGuard, toPage } from './paging.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { BatchPage, BatchRequest, Bucket, GraphStats } from './types.js';
 
@@ -88,7 +88,9 @@ export function createBatcher(deps: BatchDeps) {
     if (usage) deps.pacer.budgets[bucket].pressure(usage);
     const statuses = new Map<number, number>();
     for (const r of byId.values()) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-    deps.log.debug(`POST /$batch: ${items.length} items, ${[...statuses].map(([status, n]) => `${n}x ${status}`).join(', ')}${usage ? `, throttle-limit ${usage}` : ''}`);
+    deps.log.debug(
+      `POST /$batch: ${items.length} items, ${[...statuses].map(([status, n]) => `${n}x ${status}`).join(', ')}${usage ? `, throttle-limit ${usage}` : ''}`,
+    );
     const settled: Settled<T> = { pages: [], requeue: [] };
     const retried: { item: Item; retryAfterMs?: number; delayMs: number }[] = [];
     let throttled = false;
@@ -104,7 +106,15 @@ export function createBatcher(deps: BatchDeps) {
       }
       const { code, detail } = graphErrorBody(answer?.body);
       const outcome = { kind: 'http' as const, status, code };
-      const context = { ...deps.context, request: `batch ${label(item)}`, status, code, detail, attempts: item.failures + 1, waitedMs: item.waitedMs };
+      const context = {
+        ...deps.context,
+        request: `batch ${label(item)}`,
+        status,
+        code,
+        detail,
+        attempts: item.failures + 1,
+        waitedMs: item.waitedMs,
+      };
       const decision = decide(outcome);
       deps.log.debug(`batch item ${label(item)} ${status}${code ? ` ${code}` : ''}`);
       if (status === 429) {
@@ -143,9 +153,13 @@ export function createBatcher(deps: BatchDeps) {
         deps.send<unknown>('GET', url, { headers: item.headers, bucket, cost: bucket === 'identity' ? estimateCost(url) : 1 }),
       );
       const page = toPage<T>(body);
-      return { pages: [{ key: item.key, page, last: !page.nextLink, body }], requeue: page.nextLink ? [continuation(item, page.nextLink)] : [] };
+      return {
+        pages: [{ key: item.key, page, last: !page.nextLink, body }],
+        requeue: page.nextLink ? [continuation(item, page.nextLink)] : [],
+      };
     } catch (error) {
-      if (error instanceof GraphRequestError && error.action === 'skip') return { pages: [{ key: item.key, error, last: true }], requeue: [] };
+      if (error instanceof GraphRequestError && error.action === 'skip')
+        return { pages: [{ key: item.key, error, last: true }], requeue: [] };
       throw error;
     }
   }
@@ -154,9 +168,9 @@ export function createBatcher(deps: BatchDeps) {
     requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
     bucket: Bucket,
   ): AsyncGenerator<BatchAnswer<T>> {
-    const source = (Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<BatchRequest>)[Symbol.iterator]()) as
-      | AsyncIterator<BatchRequest>
-      | Iterator<BatchRequest>;
+    const source = (
+      Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<BatchRequest>)[Symbol.iterator]()
+    ) as AsyncIterator<BatchRequest> | Iterator<BatchRequest>;
     const unit = deps.useBatch ? MAX_BATCH_ITEMS : 1;
     const queue: Item[] = [];
     type Running = Promise<{ done: Running; settled: Settled<T> }>;

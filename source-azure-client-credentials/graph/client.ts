@@ -4,14 +4,32 @@ import { clientCredential } from '../credentials.js';
 import { CLOUDS, resolveEndpoints } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import { createBatcher } from './batch.js';
-import type { MessageContext } from './errorPolicy.js';
-import { certificateAuthorities, createGraphSender, createLoginHttp, createTransport, DEFAULT_TIMEOUTS, displayRequest, type Timeouts } from './http.js';
-import { estimateCost, IDENTITY_RU_PER_10S, Pacer, selectsSignInActivity, Semaphore } from './pacing.js';
+import type { MessageContext } from './error-policy.js';
+import {
+  certificateAuthorities,
+  createGraphSender,
+  createLoginHttp,
+  createTransport,
+  DEFAULT_TIMEOUTS,
+  displayRequest,
+  type Timeouts,
+} from './http.js';
+import { estimateCost, IDENTITY_RU_PER_10S, Pacer, Semaphore, selectsSignInActivity } from './pacing.js';
 import { GraphUrls, LinkGuard, toPage } from './paging.js';
+import { type Agents, HTTPS_PROXY_VARIABLES, httpProxyOnlyWarning } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import { HTTPS_PROXY_VARIABLES, httpProxyOnlyWarning, type Agents } from './proxy.js';
 import { LoginNetwork, TokenSource } from './token.js';
-import type { BatchObject, BatchPage, BatchRequest, Bucket, GraphClient, GraphPage, GraphStats, PagesOptions, RequestOptions } from './types.js';
+import type {
+  BatchObject,
+  BatchPage,
+  BatchRequest,
+  Bucket,
+  GraphClient,
+  GraphPage,
+  GraphStats,
+  PagesOptions,
+  RequestOptions,
+} from './types.js';
 
 export interface GraphClientDeps {
   log: Logger;
@@ -132,11 +150,17 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       for await (const page of client.pages<T>(path, options)) yield* page.value;
     },
 
-    batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: { bucket?: Bucket } = {}): AsyncIterable<BatchPage<T>> {
+    batchPages<T>(
+      requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
+      options: { bucket?: Bucket } = {},
+    ): AsyncIterable<BatchPage<T>> {
       return batcher<T>(requests, options.bucket ?? 'identity');
     },
 
-    async *batchGet<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: { bucket?: Bucket } = {}): AsyncIterable<BatchObject<T>> {
+    async *batchGet<T>(
+      requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
+      options: { bucket?: Bucket } = {},
+    ): AsyncIterable<BatchObject<T>> {
       for await (const answer of batcher<T>(requests, options.bucket ?? 'identity')) {
         yield answer.error ? { key: answer.key, error: answer.error } : { key: answer.key, body: answer.body as T };
       }
@@ -177,13 +201,19 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
  * Chooses the route (proxy or direct) of both hosts now, so that an unusable proxy variable fails before
  * any request, and says once which way each host goes (the proxy as origin only, never its credentials).
  */
-function describeRoutes(agents: Agents, endpoints: { authorityHost: string; graphRoot: string }, env: NodeJS.ProcessEnv, log: Logger): void {
+function describeRoutes(
+  agents: Agents,
+  endpoints: { authorityHost: string; graphRoot: string },
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): void {
   const warning = httpProxyOnlyWarning(env);
   if (warning) log.warn(warning);
   const hosts = [endpoints.authorityHost, endpoints.graphRoot].filter((host, i, all) => all.indexOf(host) === i);
   const routes = hosts.map((host) => ({ host: new URL(host).host, proxy: agents.route(host).proxy }));
   if (routes.every((r) => !r.proxy)) {
-    if (HTTPS_PROXY_VARIABLES.some((name) => env[name])) log.info(`Connecting directly to ${routes.map((r) => r.host).join(' and ')} (NO_PROXY).`);
+    if (HTTPS_PROXY_VARIABLES.some((name) => env[name]))
+      log.info(`Connecting directly to ${routes.map((r) => r.host).join(' and ')} (NO_PROXY).`);
     return;
   }
   log.info(

@@ -1,6 +1,6 @@
 // GraphRequestError: a failure already classified by the error policy, and the converters from got and msal errors to it.
 import { ConnectorError } from '../errors.js';
-import { decide, type Action, type MessageContext, type Outcome } from './errorPolicy.js';
+import { type Action, decide, type MessageContext, type Outcome } from './error-policy.js';
 import type { GraphError } from './types.js';
 
 export class GraphRequestError extends ConnectorError implements GraphError {
@@ -44,9 +44,19 @@ export function graphError(outcome: Outcome, context: MessageContext, cause?: un
     .filter(Boolean)
     .join('; ');
   const path = context.request?.replace(/^[A-Z]+ /, '');
-  return new GraphRequestError(decision.message, decision.failureType, internal, context.status, context.code, path, decision.action, decision.row, {
-    cause,
-  });
+  return new GraphRequestError(
+    decision.message,
+    decision.failureType,
+    internal,
+    context.status,
+    context.code,
+    path,
+    decision.action,
+    decision.row,
+    {
+      cause,
+    },
+  );
 }
 
 /** A Graph error body's code and first sentence of message: {"error":{"code","message"}}. */

@@ -4,9 +4,9 @@ import { performance } from 'node:perf_hooks';
 import tls, { rootCertificates } from 'node:tls';
 import got, { type Got, type Options, type RequestError, type Response } from 'got';
 import type { Logger } from '../logger.js';
-import { decide, proxyCode, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, type MessageContext, type Outcome } from './errorPolicy.js';
-import { graphError, graphErrorBody, GraphRequestError, networkCode } from './errors.js';
-import { selectsSignInActivity, type Pacer } from './pacing.js';
+import { decide, type MessageContext, type Outcome, proxyCode, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from './error-policy.js';
+import { GraphRequestError, graphError, graphErrorBody, networkCode } from './errors.js';
+import { type Pacer, selectsSignInActivity } from './pacing.js';
 import { Agents, proxyOutcomeOf } from './proxy.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { TokenSource } from './token.js';
@@ -55,7 +55,10 @@ export function certificateAuthorities(env: NodeJS.ProcessEnv): string[] | undef
  * The shared transport: keep-alive agents (direct, or through the proxy HTTPS_PROXY / NO_PROXY in `env`
  * chosen per target origin), explicit timeouts, the CA list. No retries and no redirects here.
  */
-export function createTransport(options: { ca?: string[]; timeouts: Timeouts; userAgent: string; env?: NodeJS.ProcessEnv }): { http: Got; agent: Agents } {
+export function createTransport(options: { ca?: string[]; timeouts: Timeouts; userAgent: string; env?: NodeJS.ProcessEnv }): {
+  http: Got;
+  agent: Agents;
+} {
   // The CA list goes into one secure context made once: passed per request (or as the agent's `ca`),
   // Node would join the whole list into the agent's pool key and build TLS state on every request.
   // The same context verifies an https:// proxy.
@@ -75,7 +78,11 @@ export function createTransport(options: { ca?: string[]; timeouts: Timeouts; us
     retry: { limit: 0 },
     hooks: {
       // Every attempt (Graph, $batch, msal's metadata and token requests) takes the agent of its target's route.
-      beforeRequest: [(request) => void (request.agent = { https: agent.agentFor(request.url!) })],
+      beforeRequest: [
+        (request) => {
+          request.agent = { https: agent.agentFor(request.url!) };
+        },
+      ],
     },
   });
   return { http, agent };
@@ -134,7 +141,8 @@ export function outcomeOf(error: RequestError, host: 'graph' | 'login' = 'graph'
 }
 
 function findGraphError(error: unknown): GraphRequestError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof GraphRequestError) return e;
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    if (e instanceof GraphRequestError) return e;
   return undefined;
 }
 
@@ -187,9 +195,16 @@ export function createLoginHttp(transport: Got, policy: RetryPolicy, log: Logger
   return transport.extend({
     throwHttpErrors: false,
     responseType: 'text',
-    retry: retryOptions(policy, ({ error, attemptCount }) => retryDelay(error, attemptCount, loginStateOf(error.options), policy, 'login').delayMs),
+    retry: retryOptions(
+      policy,
+      ({ error, attemptCount }) => retryDelay(error, attemptCount, loginStateOf(error.options), policy, 'login').delayMs,
+    ),
     hooks: {
-      beforeRequest: [(options) => void (loginStateOf(options).startedAt = performance.now())],
+      beforeRequest: [
+        (options) => {
+          loginStateOf(options).startedAt = performance.now();
+        },
+      ],
       afterResponse: [
         (response) => {
           const { startedAt } = loginStateOf(response.request.options);
@@ -227,7 +242,12 @@ export function createGraphSender(deps: GraphHttpDeps) {
         async (options) => {
           const state = stateOf(options);
           if (!state) return;
-          const { entry, waitedMs } = await pacer.acquire(state.bucket, state.cost, (until) => deps.onRateLimited()?.(until), state.signInActivity);
+          const { entry, waitedMs } = await pacer.acquire(
+            state.bucket,
+            state.cost,
+            (until) => deps.onRateLimited()?.(until),
+            state.signInActivity,
+          );
           stats.waitMs += waitedMs;
           state.entry = entry;
           state.token = await tokens.get();
@@ -284,7 +304,11 @@ export function createGraphSender(deps: GraphHttpDeps) {
     );
   }
 
-  return async function send<T>(method: 'GET' | 'POST', url: string, options: SendOptions): Promise<{ body: T; headers: Response['headers'] }> {
+  return async function send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options: SendOptions,
+  ): Promise<{ body: T; headers: Response['headers'] }> {
     const state: RequestState = {
       bucket: options.bucket,
       cost: options.cost,
@@ -306,7 +330,10 @@ export function createGraphSender(deps: GraphHttpDeps) {
       });
       if (response.statusCode >= 300) {
         // Redirects are not followed (see createTransport): one is an answer the connector does not expect.
-        throw graphError({ kind: 'http', status: response.statusCode }, { ...deps.context, request: state.label, status: response.statusCode, attempts: state.attempts });
+        throw graphError(
+          { kind: 'http', status: response.statusCode },
+          { ...deps.context, request: state.label, status: response.statusCode, attempts: state.attempts },
+        );
       }
       return { body: response.body, headers: response.headers };
     } catch (caught) {
@@ -315,8 +342,10 @@ export function createGraphSender(deps: GraphHttpDeps) {
       const error = caught as RequestError;
       const outcome = outcomeOf(error);
       const body = error.response ? graphErrorBody(error.response.body) : {};
-      const code = outcome.kind === 'http' || outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : undefined;
-      if (outcome.kind === 'network' || outcome.kind === 'proxy') log.debug(`${state.label} failed (${code ?? error.name}) after ${state.attempts} attempt(s)`);
+      const code =
+        outcome.kind === 'http' || outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : undefined;
+      if (outcome.kind === 'network' || outcome.kind === 'proxy')
+        log.debug(`${state.label} failed (${code ?? error.name}) after ${state.attempts} attempt(s)`);
       throw graphError(
         outcome,
         {

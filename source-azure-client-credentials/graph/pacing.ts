@@ -196,7 +196,10 @@ export const selectsSignInActivity = (url: string): boolean => /signInActivity/i
  * the charge Graph reports in x-ms-resource-unit corrects it afterwards.
  */
 export function estimateCost(pathAndQuery: string): number {
-  const [rawPath = '', query = ''] = pathAndQuery.replace(/^https:\/\/[^/]+/i, '').replace(/^\/(v1\.0|beta)(?=\/)/i, '').split('?', 2);
+  const [rawPath = '', query = ''] = pathAndQuery
+    .replace(/^https:\/\/[^/]+/i, '')
+    .replace(/^\/(v1\.0|beta)(?=\/)/i, '')
+    .split('?', 2);
   const path = rawPath.toLowerCase().replace(/\/$/, '');
   let cost = 1;
   if (/^\/users(\/delta)?$/.test(path)) cost = 2;

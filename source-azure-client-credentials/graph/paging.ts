@@ -1,7 +1,7 @@
 // Paging: URLs for first requests, @odata.nextLink followed verbatim, and the guard that stops a nextLink loop.
 // https://learn.microsoft.com/graph/paging
 import { createHash } from 'node:crypto';
-import type { MessageContext } from './errorPolicy.js';
+import type { MessageContext } from './error-policy.js';
 import { graphError } from './errors.js';
 import { displayRequest } from './http.js';
 import type { GraphPage } from './types.js';
@@ -55,7 +55,10 @@ export class GraphUrls {
     } catch {
       origin = '';
     }
-    if (origin.toLowerCase() !== new URL(this.graphRoot).origin.toLowerCase() || !link.toLowerCase().startsWith(this.graphRoot.toLowerCase())) {
+    if (
+      origin.toLowerCase() !== new URL(this.graphRoot).origin.toLowerCase() ||
+      !link.toLowerCase().startsWith(this.graphRoot.toLowerCase())
+    ) {
       throw graphError({ kind: 'foreign_link' }, { request: `GET ${origin || 'an unreadable URL'}`, graphRoot: this.graphRoot });
     }
   }

@@ -6,7 +6,7 @@ import { HttpsProxyAgent, type ProxyAgentRequestOptions } from 'hpagent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { configError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
-import type { ProxyOutcome } from './errorPolicy.js';
+import type { ProxyOutcome } from './error-policy.js';
 
 /** A proxy as messages and logs may show it: origin with the port, never the user name or password. */
 export interface ProxyInfo {
@@ -29,7 +29,12 @@ export class ProxyConnectError extends Error {
     code: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(status ? `the proxy ${proxy.display} answered CONNECT with ${status}` : `the connection to the proxy ${proxy.display} failed (${code ?? 'unknown error'})`, options);
+    super(
+      status
+        ? `the proxy ${proxy.display} answered CONNECT with ${status}`
+        : `the connection to the proxy ${proxy.display} failed (${code ?? 'unknown error'})`,
+      options,
+    );
     this.name = 'ProxyConnectError';
     this.code = code;
   }
@@ -38,7 +43,8 @@ export class ProxyConnectError extends Error {
 /** The outcome for the policy table when a request to `host` failed at the proxy (a ProxyConnectError behind the got error). */
 export function proxyOutcomeOf(error: unknown, host: 'graph' | 'login'): ProxyOutcome | undefined {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof ProxyConnectError) return { kind: 'proxy', proxy: e.proxy.display, variable: e.proxy.variable, status: e.status, code: e.code, host };
+    if (e instanceof ProxyConnectError)
+      return { kind: 'proxy', proxy: e.proxy.display, variable: e.proxy.variable, status: e.status, code: e.code, host };
   }
   return undefined;
 }
@@ -118,8 +124,13 @@ class TunnelAgent extends HttpsProxyAgent {
     super(options);
   }
 
-  override createConnection(options: https.RequestOptions, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
-    return super.createConnection({ ...options, timeout: this.connectTimeoutMs }, (error, socket) => callback?.(error ? this.failure(error) : null, socket));
+  override createConnection(
+    options: https.RequestOptions,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
+    return super.createConnection({ ...options, timeout: this.connectTimeoutMs }, (error, socket) =>
+      callback?.(error ? this.failure(error) : null, socket),
+    );
   }
 
   private failure(error: Error): ProxyConnectError {
@@ -156,7 +167,11 @@ export class Agents {
 
   constructor(private readonly options: AgentOptions) {
     registerProxySecrets(options.env);
-    this.direct = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, ...(options.secureContext ? { secureContext: options.secureContext } : {}) });
+    this.direct = new https.Agent({
+      keepAlive: true,
+      maxSockets: options.maxSockets,
+      ...(options.secureContext ? { secureContext: options.secureContext } : {}),
+    });
   }
 
   /** The route for a target URL; throws a config_error when the proxy variable is not a usable URL. */
@@ -191,12 +206,19 @@ export class Agents {
       url = new URL(value);
     } catch {
       // Never the value itself: it may hold a password.
-      throw configError(`The environment variable ${variable} is not a valid proxy URL. Use the form http://host:port (or http://user:password@host:port, URL-encoding special characters in the password).`);
+      throw configError(
+        `The environment variable ${variable} is not a valid proxy URL. Use the form http://host:port (or http://user:password@host:port, URL-encoding special characters in the password).`,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw configError(`The environment variable ${variable} names a ${url.protocol.replace(/:$/, '')} proxy; the connector supports http:// and https:// proxies (HTTP CONNECT) only.`);
+      throw configError(
+        `The environment variable ${variable} names a ${url.protocol.replace(/:$/, '')} proxy; the connector supports http:// and https:// proxies (HTTP CONNECT) only.`,
+      );
     }
-    const info: ProxyInfo = { display: `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`, variable };
+    const info: ProxyInfo = {
+      display: `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`,
+      variable,
+    };
     const key = url.href;
     let agent = this.tunnels.get(key);
     if (!agent) {

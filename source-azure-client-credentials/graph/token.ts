@@ -1,23 +1,15 @@
 // App-only access tokens: msal-node client credentials over our own HTTP stack, an in-memory cache renewed before expiry, the roles claim.
 // Flow: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from '@azure/msal-node';
-import type { Got } from 'got';
+import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import type { Got, Response } from 'got';
 import type { CertificateCredential } from '../credentials.js';
 import { registerSecret } from '../secrets.js';
-import { proxyCode, type MessageContext, type Outcome, type ProxyOutcome } from './errorPolicy.js';
-import { firstSentence, graphError, GraphRequestError, networkCode } from './errors.js';
+import { type MessageContext, type Outcome, type ProxyOutcome, proxyCode } from './error-policy.js';
+import { firstSentence, GraphRequestError, graphError, networkCode } from './errors.js';
 import { proxyOutcomeOf } from './proxy.js';
 
 /** What the login host last answered badly during one token acquisition, to explain msal's generic errors. */
-type LoginFailure =
-  | { kind: 'network'; code?: string }
-  | { kind: 'http'; status: number; aadsts?: number; error?: string }
-  | ProxyOutcome;
+type LoginFailure = { kind: 'network'; code?: string } | { kind: 'http'; status: number; aadsts?: number; error?: string } | ProxyOutcome;
 
 /**
  * msal's network module backed by got: the same CA, keep-alive agent, timeouts and retries as
@@ -38,8 +30,13 @@ export class LoginNetwork implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
-    let response;
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
+    let response: Response<string>;
     try {
       response = await this.http(url, {
         method,
@@ -65,7 +62,8 @@ export class LoginNetwork implements INetworkModule {
       this.lastFailure = { kind: 'http', status: response.statusCode, aadsts, error: typeof b.error === 'string' ? b.error : undefined };
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(response.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     return { headers, body: body as T, status: response.statusCode };
   }
 }
@@ -112,7 +110,14 @@ export function tokenFailure(error: unknown, lastFailure: LoginFailure | undefin
     outcome,
     {
       ...context,
-      code: outcome.kind === 'network' ? outcome.code : outcome.kind === 'proxy' ? proxyCode(outcome) : aadsts ? `AADSTS${aadsts}` : (oauthError ?? e.errorCode),
+      code:
+        outcome.kind === 'network'
+          ? outcome.code
+          : outcome.kind === 'proxy'
+            ? proxyCode(outcome)
+            : aadsts
+              ? `AADSTS${aadsts}`
+              : (oauthError ?? e.errorCode),
       detail: description ? firstSentence(description) : e.errorCode,
     },
     error,

@@ -6,7 +6,7 @@ import { resolveEndpoints } from '../endpoints.js';
 import { ConnectorError, configError } from '../errors.js';
 import { GraphRequestError, matchesRow } from '../graph/errors.js';
 import { encodeQuery } from '../graph/paging.js';
-import type { StreamOutput, ReadContext } from './types.js';
+import type { ReadContext, StreamOutput } from './types.js';
 
 /** The two columns Airbyte destinations read in append + deduped mode (CDC convention): cursor and delete marker. */
 export interface CdcFields {
@@ -74,7 +74,12 @@ export function deltaScope(source: Pick<DeltaSource<{ id: string }, object>, 'se
  * Checks a saved state: one link, on the configured Graph root (a state must never send the access token
  * to another host), on this stream's delta endpoint. `{}` (what a full refresh leaves behind) starts over.
  */
-export function parseDeltaState(raw: unknown, config: Config, resource: DeltaSource<{ id: string }, object>['resource'], stream: string): DeltaState | undefined {
+export function parseDeltaState(
+  raw: unknown,
+  config: Config,
+  resource: DeltaSource<{ id: string }, object>['resource'],
+  stream: string,
+): DeltaState | undefined {
   const bad = (why: string) =>
     configError(
       `The saved state of stream "${stream}" is unusable: ${why}. Reset this stream (or clear its state) so that the next sync starts a new delta round.`,
@@ -107,7 +112,9 @@ export function parseDeltaState(raw: unknown, config: Config, resource: DeltaSou
     }
     if (url.origin.toLowerCase() !== new URL(graphRoot).origin.toLowerCase()) {
       // Name the host, never the link: its query is a change-tracking token.
-      throw bad(`its link points to ${url.origin}, not to the configured Microsoft Graph endpoint ${graphRoot}, and the connector never sends its access token elsewhere (was the state copied from a connection to another cloud?)`);
+      throw bad(
+        `its link points to ${url.origin}, not to the configured Microsoft Graph endpoint ${graphRoot}, and the connector never sends its access token elsewhere (was the state copied from a connection to another cloud?)`,
+      );
     }
     if (!path.test(decodeURIComponent(url.pathname))) throw bad(`its link is not a ${resource} delta link (GET /v1.0/${resource}/delta)`);
   };
@@ -183,7 +190,9 @@ async function reread<G extends { id: string }>(
   const objects = new Map<string, G | undefined>();
   for await (const answer of context.graph.batchGet<G>(requests)) {
     if (answer.error) {
-      context.log.debug(`${source.stream}: ${answer.key} changed but is gone now (${answer.error.status ?? ''} ${answer.error.code ?? ''}); the next delta round reports its removal.`);
+      context.log.debug(
+        `${source.stream}: ${answer.key} changed but is gone now (${answer.error.status ?? ''} ${answer.error.code ?? ''}); the next delta round reports its removal.`,
+      );
       objects.set(answer.key, undefined);
     } else objects.set(answer.key, { ...answer.body, id: answer.key });
   }
@@ -296,7 +305,8 @@ export async function* readDelta<G extends { id: string }, R extends object>(
     );
     start = fromScratch('resync');
   } else if (state.deltaLink) start = { link: state.deltaLink, round: 'changes', fullRoundAt: state.fullRoundAt };
-  else start = { link: state.nextLink, round: state.round ?? 'changes', fullRoundAt: state.fullRoundAt, chainDeltaLink: state.chainDeltaLink };
+  else
+    start = { link: state.nextLink, round: state.round ?? 'changes', fullRoundAt: state.fullRoundAt, chainDeltaLink: state.chainDeltaLink };
 
   let finished: Finished;
   const progress = { answered: false };

@@ -31,7 +31,11 @@ export function domainOf(address: Text): string | null {
  * are not mail) and from otherMails, lower-cased, de-duplicated and sorted, without the primary mail.
  * https://learn.microsoft.com/graph/api/resources/user#properties (proxyAddresses)
  */
-export function emailAliases(mail: Text, proxyAddresses: readonly string[] | null | undefined, otherMails: readonly string[] | null | undefined): string[] {
+export function emailAliases(
+  mail: Text,
+  proxyAddresses: readonly string[] | null | undefined,
+  otherMails: readonly string[] | null | undefined,
+): string[] {
   const primary = isBlank(mail) ? undefined : mail.toLowerCase();
   const aliases = new Set<string>();
   const add = (address: string) => {

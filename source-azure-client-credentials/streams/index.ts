@@ -1,7 +1,7 @@
 // The streams this source offers, in catalog order.
-import { appRoleAssignments } from './app_role_assignments.js';
-import { servicePrincipals } from './service_principals.js';
-import { signIns } from './sign_ins.js';
+import { appRoleAssignments } from './app-role-assignments/app-role-assignments.js';
+import { servicePrincipals } from './service-principals.js';
+import { signIns } from './sign-ins/sign-ins.js';
 import type { StreamDef } from './types.js';
 import { users } from './users.js';
 

@@ -2,8 +2,8 @@
 import { configError } from '../errors.js';
 import type { UsersRecord } from '../generated/users.js';
 import type { Logger } from '../logger.js';
-import { parseDeltaState, readDelta, type DeltaState } from './delta.js';
-import { activeDate, emailAliases, isConcealed, keepUser, location, userDomain, type RosterFilter } from './derive.js';
+import { type DeltaState, parseDeltaState, readDelta } from './delta.js';
+import { activeDate, emailAliases, isConcealed, keepUser, location, type RosterFilter, userDomain } from './derive.js';
 import type { StreamDef } from './types.js';
 
 /**
@@ -11,10 +11,30 @@ import type { StreamDef } from './types.js';
  * (https://learn.microsoft.com/graph/api/user-list#optional-query-parameters), so every field is named.
  */
 export const USER_FIELDS = [
-  'id', 'userPrincipalName', 'mail', 'otherMails', 'proxyAddresses', 'givenName', 'surname', 'displayName',
-  'createdDateTime', 'department', 'officeLocation', 'city', 'state', 'country', 'usageLocation', 'jobTitle',
-  'companyName', 'employeeId', 'employeeHireDate', 'employeeType', 'accountEnabled', 'userType',
-  'externalUserState', 'creationType',
+  'id',
+  'userPrincipalName',
+  'mail',
+  'otherMails',
+  'proxyAddresses',
+  'givenName',
+  'surname',
+  'displayName',
+  'createdDateTime',
+  'department',
+  'officeLocation',
+  'city',
+  'state',
+  'country',
+  'usageLocation',
+  'jobTitle',
+  'companyName',
+  'employeeId',
+  'employeeHireDate',
+  'employeeType',
+  'accountEnabled',
+  'userType',
+  'externalUserState',
+  'creationType',
 ] as const satisfies readonly (keyof UsersRecord)[];
 
 type UserField = (typeof USER_FIELDS)[number];
@@ -98,13 +118,19 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
       if (withSignInActivity) {
         // A sign-in does not change the user object, so delta never reports it: the values would go stale.
         throw configError(
-          'users cannot sync incrementally with include_sign_in_activity on: Microsoft Graph\'s delta query does not track sign-in activity, so it would go stale in the destination. Either set the users stream to full refresh, or turn include_sign_in_activity off.',
+          "users cannot sync incrementally with include_sign_in_activity on: Microsoft Graph's delta query does not track sign-in activity, so it would go stale in the destination. Either set the users stream to full refresh, or turn include_sign_in_activity off.",
         );
       }
       // A user who stops matching include_guests / domain_names (or becomes concealed) is emitted as deleted.
       yield* readDelta(
         context,
-        { stream: 'users', resource: 'users', select: USER_FIELDS, filters: filter, toRecord: (u: GraphUser) => (roster.keep(u) ? toUserRecord(u, false) : undefined) },
+        {
+          stream: 'users',
+          resource: 'users',
+          select: USER_FIELDS,
+          filters: filter,
+          toRecord: (u: GraphUser) => (roster.keep(u) ? toUserRecord(u, false) : undefined),
+        },
         toUserRecord({ id: '' }, false),
       );
       roster.warn(log);

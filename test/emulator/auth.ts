@@ -33,14 +33,21 @@ type TenantCheck = 'ok' | 'unknown' | 'malformed';
 export function checkTenant(state: EmulatorState, segment: string): TenantCheck {
   if (GUID.test(segment)) return segment.toLowerCase() === state.tenant.tenantId.toLowerCase() ? 'ok' : 'unknown';
   if (!DOMAIN.test(segment)) return /^(common|organizations|consumers)$/i.test(segment) ? 'unknown' : 'malformed';
-  const domains = ((state.tenant.organization.verifiedDomains as { name?: string }[] | undefined) ?? []).map((d) => String(d.name).toLowerCase());
+  const domains = ((state.tenant.organization.verifiedDomains as { name?: string }[] | undefined) ?? []).map((d) =>
+    String(d.name).toLowerCase(),
+  );
   domains.push(state.tenant.defaultDomain.toLowerCase());
   return domains.includes(segment.toLowerCase()) ? 'ok' : 'unknown';
 }
 
 function tenantError(check: TenantCheck, segment: string): Reply {
   return check === 'malformed'
-    ? aadstsError(400, 'invalid_request', 900023, `Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`)
+    ? aadstsError(
+        400,
+        'invalid_request',
+        900023,
+        `Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`,
+      )
     : aadstsError(
         400,
         'invalid_tenant',
@@ -137,17 +144,26 @@ function checkAssertion(state: EmulatorState, assertion: string, tokenEndpoints:
   const { header, payload } = jwt;
   const known = header['x5t#S256'] === state.clientThumbprints.sha256 || header.x5t === state.clientThumbprints.sha1;
   if (!known) {
-    return invalid(700027, `Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '${String(header['x5t#S256'] ?? header.x5t ?? '')}'.)`);
+    return invalid(
+      700027,
+      `Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '${String(header['x5t#S256'] ?? header.x5t ?? '')}'.)`,
+    );
   }
   // x5c (subject name + issuer authentication): its first certificate must be the registered one.
   if (header.x5c !== undefined) {
     const first = Array.isArray(header.x5c) && typeof header.x5c[0] === 'string' ? Buffer.from(header.x5c[0], 'base64') : Buffer.alloc(0);
     if (createHash('sha256').update(first).digest('base64url') !== state.clientThumbprints.sha256) {
-      return invalid(700027, 'Client assertion failed signature validation. (Reason - The certificate in the x5c header is not the registered certificate.)');
+      return invalid(
+        700027,
+        'Client assertion failed signature validation. (Reason - The certificate in the x5c header is not the registered certificate.)',
+      );
     }
   }
   if (!verifyJwtSignature(jwt, state.clientCertificateKey)) {
-    return invalid(700027, 'Client assertion failed signature validation. (Reason - The provided signature value did not match the expected signature value.)');
+    return invalid(
+      700027,
+      'Client assertion failed signature validation. (Reason - The provided signature value did not match the expected signature value.)',
+    );
   }
   if (payload.iss !== clientId || payload.sub !== clientId) {
     return invalid(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
@@ -179,7 +195,8 @@ export function describeTokenRequest(host: string, tenant: string, form: URLSear
 export function tokenEndpoint(state: EmulatorState, segment: string, form: URLSearchParams): Reply {
   const check = checkTenant(state, segment);
   if (check !== 'ok') return tenantError(check, segment);
-  const missing = (name: string) => aadstsError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+  const missing = (name: string) =>
+    aadstsError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
   const grantType = form.get('grant_type');
   if (!grantType) return missing('grant_type');
   if (grantType !== 'client_credentials') {
@@ -199,21 +216,41 @@ export function tokenEndpoint(state: EmulatorState, segment: string, form: URLSe
   if (!scope) return missing('scope');
   const scopes = scope.split(/\s+/).filter((s) => !/^(openid|profile|offline_access)$/.test(s));
   if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) {
-    return aadstsError(400, 'invalid_scope', 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
+    return aadstsError(
+      400,
+      'invalid_scope',
+      70011,
+      `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+    );
   }
   const resource = scopes[0]!.slice(0, -'/.default'.length);
   if (!GRAPH_RESOURCES.includes(resource) && resource !== state.url) {
-    return aadstsError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${state.tenant.defaultDomain}.`);
+    return aadstsError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${state.tenant.defaultDomain}.`,
+    );
   }
   const secret = form.get('client_secret');
   const assertion = form.get('client_assertion');
   let appidacr: '1' | '2';
   if (secret !== null) {
     if (secret === state.credentials.expiredClientSecret) {
-      return aadstsError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
+      return aadstsError(
+        401,
+        'invalid_client',
+        7000222,
+        `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+      );
     }
     if (secret !== state.credentials.clientSecret) {
-      return aadstsError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      return aadstsError(
+        401,
+        'invalid_client',
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+      );
     }
     appidacr = '1';
   } else if (assertion !== null) {
@@ -226,7 +263,12 @@ export function tokenEndpoint(state: EmulatorState, segment: string, form: URLSe
     if (failure) return failure;
     appidacr = '2';
   } else {
-    return aadstsError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    return aadstsError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   }
   state.metrics.tokensIssued += 1;
   const accessToken = issueAccessToken(state, resource, appidacr);
@@ -252,7 +294,9 @@ export interface Caller {
  */
 export function authenticate(state: EmulatorState, authorization: string | undefined): Caller | Reply {
   const unauthorized = (message: string) =>
-    graphError(401, 'InvalidAuthenticationToken', message, { 'www-authenticate': `Bearer realm="", authorization_uri="${state.url}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"` });
+    graphError(401, 'InvalidAuthenticationToken', message, {
+      'www-authenticate': `Bearer realm="", authorization_uri="${state.url}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+    });
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match) return unauthorized('Access token is empty.');
   const jwt = decodeJwt(match[1]!);
@@ -261,8 +305,13 @@ export function authenticate(state: EmulatorState, authorization: string | undef
     return unauthorized('Access token validation failure. Invalid signature.');
   }
   const { payload } = jwt;
-  if (!GRAPH_RESOURCES.includes(String(payload.aud)) && payload.aud !== state.url) return unauthorized('Access token validation failure. Invalid audience.');
+  if (!GRAPH_RESOURCES.includes(String(payload.aud)) && payload.aud !== state.url)
+    return unauthorized('Access token validation failure. Invalid audience.');
   if (payload.tid !== state.tenant.tenantId) return unauthorized('Access token validation failure. Invalid tenant.');
-  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds()) return unauthorized('Lifetime validation failed, the token is expired.');
-  return { roles: new Set(Array.isArray(payload.roles) ? payload.roles.map(String) : []), cloud: CLOUD_OF_RESOURCE[String(payload.aud)] ?? 'global' };
+  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds())
+    return unauthorized('Lifetime validation failed, the token is expired.');
+  return {
+    roles: new Set(Array.isArray(payload.roles) ? payload.roles.map(String) : []),
+    cloud: CLOUD_OF_RESOURCE[String(payload.aud)] ?? 'global',
+  };
 }

@@ -2,7 +2,7 @@
 // https://learn.microsoft.com/graph/json-batching
 import type { Caller } from './auth.js';
 import { joinJson } from './paging.js';
-import { graphError, rawJsonReply, type Reply } from './reply.js';
+import { graphError, type Reply, rawJsonReply } from './reply.js';
 import { dispatchGet } from './routes.js';
 import type { EmulatorState } from './state.js';
 
@@ -58,7 +58,8 @@ export function handleBatch(state: EmulatorState, body: string, caller: Caller):
     if (deps.some((d) => !ids.has(d) || seen.has(d))) reply = bad(`Request ${item.id} depends on an unknown or circular request id.`);
     else if (deps.map((d) => answer(items.find((i) => i.id === d)!, new Set([...seen, item.id]))).some((r) => r.status >= 400)) {
       reply = graphError(424, 'FailedDependency', 'A request this one depends on failed.');
-    } else if (item.method.toUpperCase() !== 'GET') reply = graphError(405, 'MethodNotAllowed', 'The emulator supports only GET inside $batch.');
+    } else if (item.method.toUpperCase() !== 'GET')
+      reply = graphError(405, 'MethodNotAllowed', 'The emulator supports only GET inside $batch.');
     else if (/^[a-z]+:/i.test(item.url)) reply = bad('Batch request urls must be relative to the version root, e.g. /users?$top=999.');
     else reply = dispatchGet(state, item.url.startsWith('/') ? item.url : `/${item.url}`, caller, 'batch ');
     state.metrics.logRequest(item.method, item.url, 'batch', reply.status);
@@ -74,7 +75,11 @@ export function handleBatch(state: EmulatorState, body: string, caller: Caller):
   }
   const parts = order.map((id) => {
     const reply = done.get(id)!;
-    return joinJson(`{"id":${JSON.stringify(id)},"status":${reply.status},"headers":${JSON.stringify(itemHeaders(reply))},"body":`, [reply.body], '}');
+    return joinJson(
+      `{"id":${JSON.stringify(id)},"status":${reply.status},"headers":${JSON.stringify(itemHeaders(reply))},"body":`,
+      [reply.body],
+      '}',
+    );
   });
   const records = Math.max(0, ...[...done.values()].map((r) => r.records ?? 0));
   return rawJsonReply(200, joinJson('{"responses":[', parts, ']}'), {}, records);

@@ -67,7 +67,10 @@ async function main() {
     throttling: { enabled: values.throttling, timeScale, ruPer10s: number('ru-per-10s', values['ru-per-10s']) },
     premium: !values['no-premium'],
     tokenLifetimeSeconds: number('token-lifetime', values['token-lifetime']),
-    permissions: values.permissions?.split(',').map((p) => p.trim()).filter(Boolean),
+    permissions: values.permissions
+      ?.split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
   });
   const dir = mkdtempSync(join(tmpdir(), 'graph-emulator-'));
   const configPath = join(dir, 'config.json');

@@ -2,9 +2,9 @@
 import type { Caller } from './auth.js';
 import { firstIndexWhere, indexAfter, type SortedList } from './directory.js';
 import { parseSignInFilter, parseUserFilter } from './filters.js';
-import { isReply, jsonBytes, nextLink, pageJson, readCursor, readSelect, readTop, type Cursor } from './paging.js';
+import { type Cursor, isReply, jsonBytes, nextLink, pageJson, readCursor, readSelect, readTop } from './paging.js';
 import { ODATA_TYPE, project, projection, serialize } from './project.js';
-import { graphError, rawJsonReply, type Reply } from './reply.js';
+import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { EmulatorState } from './state.js';
 import type { GraphObject } from './types.js';
 
@@ -64,7 +64,14 @@ function sortedPage(req: GraphRequest, list: SortedList, spec: PageSpec, cacheKe
 }
 
 /** One page of a fixed-order list, or of its slice [from, to) (offset cursor; no copy of the whole list per page). */
-function offsetPage(req: GraphRequest, items: GraphObject[], spec: PageSpec, render: (o: GraphObject) => Buffer, from = 0, to = items.length): Reply {
+function offsetPage(
+  req: GraphRequest,
+  items: GraphObject[],
+  spec: PageSpec,
+  render: (o: GraphObject) => Buffer,
+  from = 0,
+  to = items.length,
+): Reply {
   const top = readTop(req.params, spec.maxTop, spec.tooLarge ?? directoryTopTooLarge(spec.maxTop));
   if (isReply(top)) return top;
   const cursor = readCursor(req.path, req.params);
@@ -91,7 +98,8 @@ export function listUsers(req: GraphRequest): Reply {
     let cached = directory.userFilterCache.get(parsed.key);
     if (!cached) {
       const items = list.items.filter(parsed.test);
-      directory.userFilterCache.set(parsed.key, (cached = { items, ids: items.map((u) => u.id) }));
+      cached = { items, ids: items.map((u) => u.id) };
+      directory.userFilterCache.set(parsed.key, cached);
     }
     list = cached;
   }
@@ -99,15 +107,27 @@ export function listUsers(req: GraphRequest): Reply {
     if (req.params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `The emulator does not support ${option} on users.`);
   }
   const maxTop = selectsSignInActivity(req.params) ? PAGE.signInActivityMax : PAGE.directoryMax;
-  return sortedPage(req, list, { entitySet: 'users', entity: 'user', linkPath: '/users', defaultTop: PAGE.directoryDefault, maxTop }, 'users');
+  return sortedPage(
+    req,
+    list,
+    { entitySet: 'users', entity: 'user', linkPath: '/users', defaultTop: PAGE.directoryDefault, maxTop },
+    'users',
+  );
 }
 
 /** GET /servicePrincipals: https://learn.microsoft.com/graph/api/serviceprincipal-list */
 export function listServicePrincipals(req: GraphRequest): Reply {
   for (const option of ['$filter', '$search', '$orderby', '$count', '$expand', '$skip']) {
-    if (req.params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `The emulator does not support ${option} on servicePrincipals.`);
+    if (req.params.has(option))
+      return graphError(400, 'Request_UnsupportedQuery', `The emulator does not support ${option} on servicePrincipals.`);
   }
-  const spec = { entitySet: 'servicePrincipals', entity: 'servicePrincipal', linkPath: '/servicePrincipals', defaultTop: PAGE.directoryDefault, maxTop: PAGE.directoryMax };
+  const spec = {
+    entitySet: 'servicePrincipals',
+    entity: 'servicePrincipal',
+    linkPath: '/servicePrincipals',
+    defaultTop: PAGE.directoryDefault,
+    maxTop: PAGE.directoryMax,
+  };
   return sortedPage(req, req.state.directory.servicePrincipals, spec, 'servicePrincipals');
 }
 
@@ -119,7 +139,11 @@ export function getOrganization(req: GraphRequest): Reply {
 }
 
 const notFound = (id: string) =>
-  graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 
 /** The parent of a fan-out request: a 400 for a malformed id, a 404 when absent (or deleted by a fault). */
 function parent(req: GraphRequest, id: string, kind: 'servicePrincipal' | 'group', deleted: Set<string>): Reply | undefined {
@@ -135,7 +159,13 @@ export function listAppRoleAssignedTo(req: GraphRequest, id: string, deleted: Se
   if (failure) return failure;
   const fields = projection('appRoleAssignment', readSelect(req.params));
   const items = req.state.tenant.assignments.get(id) ?? [];
-  const spec = { entitySet: `servicePrincipals('${id}')/appRoleAssignedTo`, entity: 'appRoleAssignment', linkPath: `/servicePrincipals/${id}/appRoleAssignedTo`, defaultTop: PAGE.directoryDefault, maxTop: PAGE.directoryMax };
+  const spec = {
+    entitySet: `servicePrincipals('${id}')/appRoleAssignedTo`,
+    entity: 'appRoleAssignment',
+    linkPath: `/servicePrincipals/${id}/appRoleAssignedTo`,
+    defaultTop: PAGE.directoryDefault,
+    maxTop: PAGE.directoryMax,
+  };
   return offsetPage(req, items, spec, (o) => jsonBytes(project(o, fields)));
 }
 
@@ -160,7 +190,13 @@ export function listGroupMembers(req: GraphRequest, id: string, deleted: Set<str
   const roles = req.caller.roles;
   const directoryWide = roles.has('Directory.Read.All') || roles.has('Directory.ReadWrite.All');
   const items = (req.state.tenant.groupMembers.get(id) ?? []).flatMap((m) => directory.byId.get(m)?.object ?? []);
-  const spec = { entitySet: 'directoryObjects', entity: 'directoryObject', linkPath: `/groups/${id}/members`, defaultTop: PAGE.directoryDefault, maxTop: PAGE.directoryMax };
+  const spec = {
+    entitySet: 'directoryObjects',
+    entity: 'directoryObject',
+    linkPath: `/groups/${id}/members`,
+    defaultTop: PAGE.directoryDefault,
+    maxTop: PAGE.directoryMax,
+  };
   return offsetPage(req, items, spec, (o) => {
     const kind = directory.byId.get(o.id)!.kind;
     const full = directoryWide || READ_FULL[kind]!.some((r) => roles.has(r));
@@ -182,10 +218,26 @@ export function listSignIns(req: GraphRequest): Reply {
     if (isReply(range)) return range;
     const keys = directory.signInKeys;
     // Keys are descending: the window starts at the first key under the upper bound and ends at the first under the lower.
-    if (range.le !== undefined) start = Math.max(start, firstIndexWhere(keys, (k) => k <= range.le!));
-    if (range.lt !== undefined) start = Math.max(start, firstIndexWhere(keys, (k) => k < range.lt!));
-    if (range.ge !== undefined) end = Math.min(end, firstIndexWhere(keys, (k) => k < range.ge!));
-    if (range.gt !== undefined) end = Math.min(end, firstIndexWhere(keys, (k) => k <= range.gt!));
+    if (range.le !== undefined)
+      start = Math.max(
+        start,
+        firstIndexWhere(keys, (k) => k <= range.le!),
+      );
+    if (range.lt !== undefined)
+      start = Math.max(
+        start,
+        firstIndexWhere(keys, (k) => k < range.lt!),
+      );
+    if (range.ge !== undefined)
+      end = Math.min(
+        end,
+        firstIndexWhere(keys, (k) => k < range.ge!),
+      );
+    if (range.gt !== undefined)
+      end = Math.min(
+        end,
+        firstIndexWhere(keys, (k) => k <= range.gt!),
+      );
   }
   const spec = {
     entitySet: 'auditLogs/signIns',
@@ -194,7 +246,11 @@ export function listSignIns(req: GraphRequest): Reply {
     defaultTop: PAGE.signInsDefault,
     maxTop: PAGE.signInsMax,
     tooLarge: (top: number) =>
-      graphError(400, 'BadRequest', `The limit of '${PAGE.signInsMax}' for Top query has been exceeded. The value from the incoming request is '${top}'.`),
+      graphError(
+        400,
+        'BadRequest',
+        `The limit of '${PAGE.signInsMax}' for Top query has been exceeded. The value from the incoming request is '${top}'.`,
+      ),
   };
   return offsetPage(req, directory.signIns, spec, jsonBytes, start, Math.max(start, end));
 }

@@ -6,7 +6,7 @@ import { PAGE } from './collections.js';
 import { changeLogOf, indexAfter } from './directory.js';
 import { decodeToken, encodeToken, jsonBytes, pageJson, readSelect } from './paging.js';
 import { ODATA_TYPE, project, projection, serialize } from './project.js';
-import { graphError, rawJsonReply, type Reply } from './reply.js';
+import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { DirectoryChange, GraphObject } from './types.js';
 
 type Resource = 'users' | 'servicePrincipals';
@@ -51,12 +51,17 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
   const changes = changeLogOf(state.tenant);
   if (token === null) {
     for (const option of ['$top', '$orderby', '$expand', '$filter', '$search']) {
-      if (params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `${option} is not supported on ${resource}/delta by the emulator.`);
+      if (params.has(option))
+        return graphError(400, 'Request_UnsupportedQuery', `${option} is not supported on ${resource}/delta by the emulator.`);
     }
     current = { d: 'i', r: resource, s: readSelect(params) ?? null, seq: lastSeq(changes), e: state.delta.epoch, t: now(state) };
   } else {
     if (others.length) {
-      return graphError(400, 'Request_BadRequest', 'Query options are only allowed on the first delta call; they are carried by the tokens. Call the nextLink or deltaLink verbatim.');
+      return graphError(
+        400,
+        'Request_BadRequest',
+        'Query options are only allowed on the first delta call; they are carried by the tokens. Call the nextLink or deltaLink verbatim.',
+      );
     }
     if (token === 'latest' && params.has('$deltatoken')) {
       // "From now on": no data, only a deltaLink.
@@ -95,19 +100,31 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
   const { minimalChanges, hidesRestores } = state.delta;
   // Hidden restores are left out before paging, so every page of the round sees the same list.
   const pending = [...byObject.values()].filter((list) => !(hidesRestores && list[list.length - 1]!.how === 'restored'));
-  const offset = current.d === 'c' ? current.o ?? 0 : 0;
+  const offset = current.d === 'c' ? (current.o ?? 0) : 0;
   const page = pending.slice(offset, offset + PAGE.directoryDefault);
   const records = page.map((list) => {
     const change = list[list.length - 1]!;
     const entry = state.directory.byId.get(change.id);
-    if (change.kind === 'updated' && entry) return jsonBytes(project(entry.object, changedFields(list, entry.object, fields, minimalChanges, hidesRestores)));
+    if (change.kind === 'updated' && entry)
+      return jsonBytes(project(entry.object, changedFields(list, entry.object, fields, minimalChanges, hidesRestores)));
     const reason = change.kind === 'changed' ? 'changed' : 'deleted';
     return jsonBytes({ '@odata.type': ODATA_TYPE[ENTITY[resource]], id: change.id, '@removed': { reason } });
   });
   const links =
     offset + page.length >= pending.length
       ? { delta: linkFor(req, { d: 'd', r: resource, s: current.s, seq: upTo, e: state.delta.epoch, t: now(state) }) }
-      : { next: linkFor(req, { d: 'c', r: resource, s: current.s, seq: upTo, from, o: offset + page.length, e: state.delta.epoch, t: current.t }) };
+      : {
+          next: linkFor(req, {
+            d: 'c',
+            r: resource,
+            s: current.s,
+            seq: upTo,
+            from,
+            o: offset + page.length,
+            e: state.delta.epoch,
+            t: current.t,
+          }),
+        };
   return rawJsonReply(200, pageJson(context(req, resource, select), records, links), {}, page.length);
 }
 
@@ -116,7 +133,13 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
  * selected ones that changed in the round's window, unless the object is new to the client (created, or restored
  * when restores are reported), which comes whole.
  */
-function changedFields(list: DirectoryChange[], object: GraphObject, fields: string[] | undefined, minimal: boolean, hidesRestores: boolean): string[] | undefined {
+function changedFields(
+  list: DirectoryChange[],
+  object: GraphObject,
+  fields: string[] | undefined,
+  minimal: boolean,
+  hidesRestores: boolean,
+): string[] | undefined {
   if (!minimal) return fields;
   const whole = list.some((c) => c.how === 'created' || (c.how === 'restored' && !hidesRestores));
   if (whole) return fields;

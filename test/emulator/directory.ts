@@ -51,7 +51,9 @@ export function retentionStart(tenant: Tenant): Date {
 
 export function buildDirectory(tenant: Tenant): Directory {
   const byId = new Map<string, { kind: ObjectKind; object: GraphObject }>();
-  const add = (kind: ObjectKind, list: GraphObject[]) => list.forEach((object) => byId.set(object.id, { kind, object }));
+  const add = (kind: ObjectKind, list: GraphObject[]) => {
+    for (const object of list) byId.set(object.id, { kind, object });
+  };
   add('user', tenant.users);
   add('group', tenant.groups);
   add('device', tenant.devices);
@@ -59,9 +61,7 @@ export function buildDirectory(tenant: Tenant): Directory {
   add('orgContact', tenant.contacts);
 
   const retentionStartKey = keyOfDate(retentionStart(tenant));
-  const keyed = tenant.signIns
-    .map((s) => ({ s, k: instantKey(String(s.createdDateTime)) ?? '' }))
-    .filter((e) => e.k >= retentionStartKey);
+  const keyed = tenant.signIns.map((s) => ({ s, k: instantKey(String(s.createdDateTime)) ?? '' })).filter((e) => e.k >= retentionStartKey);
   // Newest first, as Graph serves sign-ins; ties keep the generator's order.
   keyed.sort((a, b) => (a.k > b.k ? -1 : a.k < b.k ? 1 : 0));
   return {

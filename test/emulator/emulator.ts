@@ -2,12 +2,23 @@
 import { randomUUID } from 'node:crypto';
 import { buildDirectory } from './directory.js';
 import { Faults } from './faults.js';
-import { floors, MetricsRecorder, snapshot, type RequestLogEntry } from './metrics.js';
+import { floors, MetricsRecorder, type RequestLogEntry, snapshot } from './metrics.js';
 import type { MutationCounts } from './mutations.js';
 import { listen } from './server.js';
-import { appCredentials, clientCertificateInfo, fixture, guidFrom, newSigningKey, seededRandom, type AppCredentials, type EmulatorState } from './state.js';
+import {
+  type AppCredentials,
+  appCredentials,
+  clientCertificateInfo,
+  type EmulatorState,
+  fixture,
+  guidFrom,
+  newSigningKey,
+  seededRandom,
+} from './state.js';
 import { ruBudgetFor, Throttler, type ThrottleSettings } from './throttling.js';
+
 export type { MutationCounts } from './mutations.js';
+
 import type { DirectoryChange, EmulatorMetrics, EmulatorOptions, Fault, Tenant, TruthOptions } from './types.js';
 
 /**
@@ -15,8 +26,14 @@ import type { DirectoryChange, EmulatorMetrics, EmulatorOptions, Fault, Tenant, 
  * because the sign-in list's known issue needs it next to AuditLog.Read.All (see signInsRequireDirectoryRead); note
  * that it also implies the read permissions of users, groups, applications and the organization.
  */
-export const DEFAULT_PERMISSIONS = ['User.Read.All', 'Application.Read.All', 'GroupMember.Read.All', 'Organization.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'];
-
+export const DEFAULT_PERMISSIONS = [
+  'User.Read.All',
+  'Application.Read.All',
+  'GroupMember.Read.All',
+  'Organization.Read.All',
+  'AuditLog.Read.All',
+  'Directory.Read.All',
+];
 
 /** Emulator-only options beyond the shared contract. */
 export interface ServerOptions extends EmulatorOptions {
@@ -151,10 +168,19 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     metrics: () =>
       snapshot(
         state.metrics,
-        floors({ tenant, directory: state.directory, throttling, latencyMs: state.latencyMs, latencyPerRecordMs: state.latencyPerRecordMs }),
+        floors({
+          tenant,
+          directory: state.directory,
+          throttling,
+          latencyMs: state.latencyMs,
+          latencyPerRecordMs: state.latencyPerRecordMs,
+        }),
       ),
     requestLog: () => {
-      if (state.metrics.requestLogDropped > 0) throw new Error(`The request log is full: ${state.metrics.requestLogDropped} requests were not logged. Call resetMetrics() more often.`);
+      if (state.metrics.requestLogDropped > 0)
+        throw new Error(
+          `The request log is full: ${state.metrics.requestLogDropped} requests were not logged. Call resetMetrics() more often.`,
+        );
       return state.metrics.requestLog.map((entry) => ({ ...entry, query: entry.query.map(([k, v]) => [k, v] as [string, string]) }));
     },
     resetMetrics: () => state.metrics.reset(),

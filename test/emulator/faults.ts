@@ -47,7 +47,7 @@ export class Faults {
       if (f.kind !== 'delete-before-fanout') continue;
       const listed = f[kind];
       // Without ids the fault picks the first parent that has children, so a test need not know the tenant.
-      if (listed) listed.forEach((id) => ids.add(id));
+      if (listed) for (const id of listed) ids.add(id);
       else if (!f.servicePrincipalIds && !f.groupIds) {
         const id = defaults();
         if (id) ids.add(id);

@@ -4,9 +4,9 @@ import { applyMutations } from './mutations.js';
 import { generateTenant } from './tenant.js';
 import { truthAppRoleAssignments, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
 
-export type { Emulator, ServerOptions, MutationCounts } from './emulator.js';
-export type { RequestLogEntry } from './metrics.js';
+export type { Emulator, MutationCounts, ServerOptions } from './emulator.js';
 export { DEFAULT_PERMISSIONS } from './emulator.js';
+export type { RequestLogEntry } from './metrics.js';
 export { DEFAULT_SIZES } from './tenant.js';
 
 /**
@@ -16,13 +16,17 @@ export { DEFAULT_SIZES } from './tenant.js';
 export async function startEmulator(options: ServerOptions = {}): Promise<Emulator> {
   const seed = options.seed ?? 1;
   const tenant = generateTenant(seed, options.sizes ?? {}, options.now);
-  return createEmulator(tenant, { ...options, seed }, {
-    truth: {
-      users: (truthOptions) => truthUsers(tenant, truthOptions),
-      servicePrincipals: () => truthServicePrincipals(tenant),
-      appRoleAssignments: () => truthAppRoleAssignments(tenant),
-      signIns: (from, to) => truthSignIns(tenant, from, to),
+  return createEmulator(
+    tenant,
+    { ...options, seed },
+    {
+      truth: {
+        users: (truthOptions) => truthUsers(tenant, truthOptions),
+        servicePrincipals: () => truthServicePrincipals(tenant),
+        appRoleAssignments: () => truthAppRoleAssignments(tenant),
+        signIns: (from, to) => truthSignIns(tenant, from, to),
+      },
+      mutate: (t, mutationSeed, counts) => applyMutations(t, mutationSeed, counts),
     },
-    mutate: (t, mutationSeed, counts) => applyMutations(t, mutationSeed, counts),
-  });
+  );
 }

@@ -1,5 +1,5 @@
 // Compact JWS (RS256 / PS256) signing and verification with node:crypto, for access tokens and client assertions.
-import { constants, createHash, sign, verify, type KeyLike } from 'node:crypto';
+import { constants, createHash, type KeyLike, sign, verify } from 'node:crypto';
 
 export const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -49,5 +49,10 @@ export function verifyJwtSignature(jwt: DecodedJwt, key: KeyLike): boolean {
 export function thumbprints(der: Buffer): { sha1: string; sha256: string; sha1Hex: string; sha256Hex: string } {
   const sha1 = createHash('sha1').update(der).digest();
   const sha256 = createHash('sha256').update(der).digest();
-  return { sha1: sha1.toString('base64url'), sha256: sha256.toString('base64url'), sha1Hex: sha1.toString('hex').toUpperCase(), sha256Hex: sha256.toString('hex').toUpperCase() };
+  return {
+    sha1: sha1.toString('base64url'),
+    sha256: sha256.toString('base64url'),
+    sha1Hex: sha1.toString('hex').toUpperCase(),
+    sha256Hex: sha256.toString('hex').toUpperCase(),
+  };
 }

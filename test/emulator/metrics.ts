@@ -129,13 +129,10 @@ export function floors(model: FloorModel): Record<string, number> {
     memberChain = Math.max(memberChain, pages);
   }
   const appRoleAssignments =
-    chain(spPages, spCount) +
-    Math.max((longest + memberChain) * model.latencyMs, ruTime(fanRu + spPages * ruCost(1, selectTop)));
+    chain(spPages, spCount) + Math.max((longest + memberChain) * model.latencyMs, ruTime(fanRu + spPages * ruCost(1, selectTop)));
 
   const signInPages = pagesOf(directory.signIns.length, MAX_SIGNIN_PAGE);
-  const reportsTime = throttling.enabled
-    ? (Math.max(0, signInPages - throttling.reportsPer10s) * windowMs) / throttling.reportsPer10s
-    : 0;
+  const reportsTime = throttling.enabled ? (Math.max(0, signInPages - throttling.reportsPer10s) * windowMs) / throttling.reportsPer10s : 0;
   const signIns = Math.max(chain(signInPages, directory.signIns.length), reportsTime);
 
   return {

@@ -75,7 +75,13 @@ export function miniTenant(sizes: MiniSizes = {}, now = new Date()): Tenant & { 
   });
   const assignments = new Map<string, GraphObject[]>([
     [servicePrincipals[2]!.id, users.slice(0, 12).map((u, n) => assignment(servicePrincipals[2]!, n, 'User', u.id))],
-    [servicePrincipals[3]!.id, [assignment(servicePrincipals[3]!, 0, 'Group', bigGroup), assignment(servicePrincipals[3]!, 1, 'ServicePrincipal', servicePrincipals[4]!.id)]],
+    [
+      servicePrincipals[3]!.id,
+      [
+        assignment(servicePrincipals[3]!, 0, 'Group', bigGroup),
+        assignment(servicePrincipals[3]!, 1, 'ServicePrincipal', servicePrincipals[4]!.id),
+      ],
+    ],
   ]);
   const signInCount = sizes.signIns ?? 50;
   const span = 30 * 86_400_000 - 60_000;
@@ -86,11 +92,17 @@ export function miniTenant(sizes: MiniSizes = {}, now = new Date()): Tenant & { 
     userPrincipalName: users[i % userCount]!.userPrincipalName,
     appId: servicePrincipals[i % 5]!.appId,
     status: { errorCode: 0, failureReason: '', additionalDetails: null },
-    location: { city: i % 2 ? 'Paris' : '', state: null, countryOrRegion: 'FR', geoCoordinates: { altitude: null, latitude: 48.8, longitude: 2.3 } },
+    location: {
+      city: i % 2 ? 'Paris' : '',
+      state: null,
+      countryOrRegion: 'FR',
+      geoCoordinates: { altitude: null, latitude: 48.8, longitude: 2.3 },
+    },
     appliedConditionalAccessPolicies: [],
   });
   const signIns: GraphObject[] = [];
-  for (let i = 0; i < signInCount; i += 1) signIns.push(signIn(i, now.getTime() - 1000 - Math.floor((i * span) / Math.max(1, signInCount))));
+  for (let i = 0; i < signInCount; i += 1)
+    signIns.push(signIn(i, now.getTime() - 1000 - Math.floor((i * span) / Math.max(1, signInCount))));
   for (let i = 0; i < 3; i += 1) signIns.push(signIn(signInCount + i, now.getTime() - (31 + i) * 86_400_000));
   return {
     tenantId,

@@ -15,7 +15,13 @@ async function main() {
       knownAuthorities: [host],
       ...(PROBE_SECRET
         ? { clientSecret: PROBE_SECRET }
-        : { clientCertificate: { thumbprintSha256: PROBE_THUMBPRINT!, privateKey: readFileSync(PROBE_KEY!, 'utf8'), x5c: readFileSync(PROBE_CERT!, 'utf8') } }),
+        : {
+            clientCertificate: {
+              thumbprintSha256: PROBE_THUMBPRINT!,
+              privateKey: readFileSync(PROBE_KEY!, 'utf8'),
+              x5c: readFileSync(PROBE_CERT!, 'utf8'),
+            },
+          }),
     },
   });
   const result = await app.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
@@ -33,5 +39,7 @@ async function main() {
 }
 
 main().catch((error: any) => {
-  process.stdout.write(`${JSON.stringify({ ok: false, errorCode: error?.errorCode, name: error?.name, message: String(error?.message ?? error).slice(0, 500) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ok: false, errorCode: error?.errorCode, name: error?.name, message: String(error?.message ?? error).slice(0, 500) })}\n`,
+  );
 });

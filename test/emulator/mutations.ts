@@ -1,10 +1,11 @@
 // Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users
 // and service principals, each recorded in tenant.changeLog as a DirectoryChange.
 // Delta semantics: https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
+
+import { contextOf } from './tenant.js';
 import { createServicePrincipal } from './tenant-apps.js';
 import { isoTicks, Random } from './tenant-random.js';
 import { createMember, DEPARTMENTS } from './tenant-users.js';
-import { contextOf } from './tenant.js';
 import type { DeletedItem, DirectoryChange, GraphObject, Tenant } from './types.js';
 
 type Resource = DirectoryChange['resource'];
@@ -51,7 +52,10 @@ function withMail(user: GraphObject, domain: string, moveUpn: boolean): GraphObj
 function updateUser(user: GraphObject, how: (typeof USER_UPDATES)[number], rng: Random, tenant: Tenant): GraphObject {
   switch (how) {
     case 'department':
-      return { ...user, department: DEPARTMENTS.find((d) => d !== user.department && rng.chance(0.5)) ?? (user.department === 'Legal' ? 'Sales' : 'Legal') };
+      return {
+        ...user,
+        department: DEPARTMENTS.find((d) => d !== user.department && rng.chance(0.5)) ?? (user.department === 'Legal' ? 'Sales' : 'Legal'),
+      };
     case 'mail':
       return withMail(user, domainOtherThan(user.mail, ['contoso.co.example', 'northwind.example']), false);
     case 'userType':
@@ -89,7 +93,10 @@ function detach(tenant: Tenant, id: string): Pick<DeletedItem, 'groupIds' | 'ass
   for (const [groupId, members] of tenant.groupMembers) {
     const at = members.indexOf(id);
     if (at >= 0) {
-      tenant.groupMembers.set(groupId, members.filter((m) => m !== id));
+      tenant.groupMembers.set(
+        groupId,
+        members.filter((m) => m !== id),
+      );
       groupIds.push(groupId);
     }
   }
@@ -97,7 +104,10 @@ function detach(tenant: Tenant, id: string): Pick<DeletedItem, 'groupIds' | 'ass
   for (const [resourceId, list] of tenant.assignments) {
     if (list.some((a) => a.principalId === id)) {
       assignments.push(...list.filter((a) => a.principalId === id));
-      tenant.assignments.set(resourceId, list.filter((a) => a.principalId !== id));
+      tenant.assignments.set(
+        resourceId,
+        list.filter((a) => a.principalId !== id),
+      );
     }
   }
   const assignedTo = tenant.assignments.get(id) ?? [];
@@ -139,8 +149,10 @@ function pickDistinct(rng: Random, list: GraphObject[], count: number, taken: Se
  * never modified, so a record already served keeps its old content. The generator's landmarks are never deleted.
  */
 export function applyMutations(tenant: Tenant, seed: number, counts: MutationCounts): DirectoryChange[] {
-  const log = (tenant.changeLog ??= []);
-  const bin = (tenant.deletedItems ??= new Map());
+  tenant.changeLog ??= [];
+  tenant.deletedItems ??= new Map();
+  const log = tenant.changeLog;
+  const bin = tenant.deletedItems;
   const rng = Random.forSection(seed, `mutations:${log.length}`);
   // Change times follow the tenant's clock (a minute per earlier change), not the wall clock: results stay deterministic.
   const nowMs = tenant.now.getTime() + 60_000 * (log.length + 1);
@@ -165,11 +177,18 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       record(resource, created.id, 'updated', { how: 'created' });
     }
     pickDistinct(rng, list, counts.updates ?? 0, taken).forEach((o, k) => {
-      const updated = resource === 'users' ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant) : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
+      const updated =
+        resource === 'users'
+          ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant)
+          : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
       replaceIn(list, updated);
       record(resource, o.id, 'updated', { how: 'modified', properties: changedProperties(o, updated) });
     });
-    const remove = (o: GraphObject) => list.splice(list.findIndex((x) => x.id === o.id), 1);
+    const remove = (o: GraphObject) =>
+      list.splice(
+        list.findIndex((x) => x.id === o.id),
+        1,
+      );
     for (const o of pickDistinct(rng, list, counts.softDeletes ?? 0, taken)) {
       remove(o);
       bin.set(o.id, { resource, object: o, deletedDateTime: isoTicks(nowMs, rng.int(10_000_000)), ...detach(tenant, o.id) });

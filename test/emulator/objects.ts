@@ -3,7 +3,7 @@
 import type { GraphRequest } from './collections.js';
 import { jsonBytes, readSelect } from './paging.js';
 import { project, projection } from './project.js';
-import { graphError, rawJsonReply, type Reply } from './reply.js';
+import { graphError, type Reply, rawJsonReply } from './reply.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals' } as const;
@@ -15,11 +15,16 @@ const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals' } as c
  */
 export function getObject(req: GraphRequest, id: string, kind: 'user' | 'servicePrincipal'): Reply {
   const others = [...req.params.keys()].filter((k) => k.toLowerCase() !== '$select');
-  if (others.length) return graphError(400, 'Request_BadRequest', `The emulator supports only $select on a single ${kind} (got ${others.join(', ')}).`);
+  if (others.length)
+    return graphError(400, 'Request_BadRequest', `The emulator supports only $select on a single ${kind} (got ${others.join(', ')}).`);
   if (!GUID.test(id)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${id}'.`);
   const entry = req.state.directory.byId.get(id);
   if (!entry || entry.kind !== kind) {
-    return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    return graphError(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   }
   const select = readSelect(req.params);
   const context = `${req.state.url}/v1.0/$metadata#${ENTITY_SET[kind]}${select ? `(${select.join(',')})` : ''}/$entity`;

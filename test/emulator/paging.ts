@@ -9,7 +9,10 @@ export type Cursor = { after: string } | { offset: number };
 /** The query without paging tokens, normalized: a token is only valid for the query that produced it. */
 export function queryFingerprint(path: string, params: URLSearchParams): string {
   const entries = [...params].filter(([k]) => !/^\$(skiptoken|deltatoken)$/i.test(k)).sort(([a], [b]) => (a < b ? -1 : 1));
-  return createHash('sha256').update(`${path.toLowerCase()}?${JSON.stringify(entries)}`).digest('base64url').slice(0, 12);
+  return createHash('sha256')
+    .update(`${path.toLowerCase()}?${JSON.stringify(entries)}`)
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 export function encodeToken(value: Record<string, unknown>): string {
@@ -33,7 +36,11 @@ export function readCursor(path: string, params: URLSearchParams): Cursor | Repl
   if (token === null) return undefined;
   const value = decodeToken(token);
   if (!value || value.q !== queryFingerprint(path, params)) {
-    return graphError(400, 'Request_BadRequest', 'Invalid paging token: it does not belong to this request. Follow @odata.nextLink verbatim.');
+    return graphError(
+      400,
+      'Request_BadRequest',
+      'Invalid paging token: it does not belong to this request. Follow @odata.nextLink verbatim.',
+    );
   }
   if (typeof value.a === 'string') return { after: value.a };
   if (typeof value.o === 'number') return { offset: value.o };
@@ -42,7 +49,13 @@ export function readCursor(path: string, params: URLSearchParams): Cursor | Repl
 
 /** Encodes a query value the way Graph's links do: readable OData ($, commas, quotes, colons), everything else escaped. */
 const encodeValue = (value: string) =>
-  encodeURIComponent(value).replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%27/g, "'").replace(/%3A/gi, ':').replace(/%28/g, '(').replace(/%29/g, ')');
+  encodeURIComponent(value)
+    .replace(/%24/g, '$')
+    .replace(/%2C/gi, ',')
+    .replace(/%27/g, "'")
+    .replace(/%3A/gi, ':')
+    .replace(/%28/g, '(')
+    .replace(/%29/g, ')');
 
 /** Builds an absolute link to `linkPath` with the original query options plus one token parameter. */
 export function linkWith(base: string, linkPath: string, params: URLSearchParams, tokenName: string, token: string): string {
@@ -93,7 +106,15 @@ export function readTop(params: URLSearchParams, max: number, tooLarge: (top: nu
 export function readSelect(params: URLSearchParams): string[] | undefined {
   const raw = params.get('$select');
   if (raw === null) return undefined;
-  return [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
-export const isReply = (value: unknown): value is Reply => typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+export const isReply = (value: unknown): value is Reply =>
+  typeof value === 'object' && value !== null && 'status' in value && 'body' in value;

@@ -41,10 +41,16 @@ export function project(object: GraphObject, fields: string[] | undefined, odata
  */
 export function serialize(directory: Directory, cacheKey: string, objects: GraphObject[], render: (o: GraphObject) => unknown): Buffer[] {
   let cache = directory.json.get(cacheKey);
-  if (!cache) directory.json.set(cacheKey, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    directory.json.set(cacheKey, cache);
+  }
   return objects.map((o) => {
     let text = cache!.get(o.id);
-    if (text === undefined) cache!.set(o.id, (text = Buffer.from(JSON.stringify(render(o)))));
+    if (text === undefined) {
+      text = Buffer.from(JSON.stringify(render(o)));
+      cache!.set(o.id, text);
+    }
     return text;
   });
 }

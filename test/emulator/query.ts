@@ -57,13 +57,20 @@ export function queryProblem(rules: QueryRules, params: URLSearchParams): Reply 
       const option = key.toLowerCase();
       if (!option.startsWith('$') || rules.options.includes(option)) continue;
       return rules.service === 'reports'
-        ? graphError(400, 'BadRequest', `Query option '${odataName(option)}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`)
+        ? graphError(
+            400,
+            'BadRequest',
+            `Query option '${odataName(option)}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`,
+          )
         : graphError(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
     }
   }
   const select = params.get('$select');
   if (select !== null && rules.select) {
-    for (const name of select.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const name of select
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       // Real Graph: 400 Request_BadRequest "Could not find a property named 'foo' on type 'microsoft.graph.user'."
       if (!rules.select.names.has(name.toLowerCase())) {
         return graphError(400, 'Request_BadRequest', `Could not find a property named '${name}' on type '${rules.select.type}'.`);

@@ -1,6 +1,7 @@
 // Graph v1.0 GET routing shared by direct requests and $batch items: permission, licence, faults, throttling, handler.
 import type { Caller, GraphCloud } from './auth.js';
 import {
+  type GraphRequest,
   getOrganization,
   listAppRoleAssignedTo,
   listGroupMembers,
@@ -8,14 +9,13 @@ import {
   listSignIns,
   listUsers,
   selectsSignInActivity,
-  type GraphRequest,
 } from './collections.js';
 import { delta } from './delta.js';
 import { getObject } from './objects.js';
-import { queryProblem, selectable, selectableAnyOf, type QueryRules } from './query.js';
-import { graphError, tooManyRequests, type Reply } from './reply.js';
+import { type QueryRules, queryProblem, selectable, selectableAnyOf } from './query.js';
+import { graphError, type Reply, tooManyRequests } from './reply.js';
 import type { EmulatorState } from './state.js';
-import { ruCost, type Budget } from './throttling.js';
+import { type Budget, ruCost } from './throttling.js';
 
 interface Route {
   pattern: RegExp;
@@ -187,7 +187,12 @@ function notInThisCloud(state: EmulatorState, path: string): Reply {
     : graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
 }
 
-const FAULT_CODES: Record<number, string> = { 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+const FAULT_CODES: Record<number, string> = {
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 /**
  * Answers one Graph GET (relative to /v1.0). `labelPrefix` is '' for direct requests and 'batch ' for batch items.
@@ -212,10 +217,16 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
       return tooManyRequests({ 'retry-after': String(fault.retryAfterSeconds ?? 1) });
     }
     if (fault.code) return graphError(fault.status, fault.code, `The request was refused with ${fault.code} (injected fault).`, retry);
-    return graphError(fault.status, FAULT_CODES[fault.status] ?? 'InternalServerError', 'The service is temporarily unavailable (injected fault).', retry);
+    return graphError(
+      fault.status,
+      FAULT_CODES[fault.status] ?? 'InternalServerError',
+      'The service is temporarily unavailable (injected fault).',
+      retry,
+    );
   }
   if (!route.anyOf.some((p) => caller.roles.has(p))) return forbidden();
-  if (route.budget === 'reports' && state.signInsRequireDirectoryRead && !DIRECTORY_READ.some((p) => caller.roles.has(p))) return forbidden();
+  if (route.budget === 'reports' && state.signInsRequireDirectoryRead && !DIRECTORY_READ.some((p) => caller.roles.has(p)))
+    return forbidden();
   const params = url.searchParams;
   const refused = queryProblem(route.query, params);
   if (refused) return refused;

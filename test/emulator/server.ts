@@ -1,9 +1,9 @@
 // The HTTPS server: one origin that plays the Entra ID login host and the Graph root, with latency and transport faults.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate, describeTokenRequest, instanceDiscovery, jwks, openIdConfiguration, tokenEndpoint } from './auth.js';
 import { handleBatch } from './batch.js';
@@ -11,7 +11,7 @@ import type { TransportFault } from './faults.js';
 import { isReply } from './paging.js';
 import { graphError, type Reply } from './reply.js';
 import { dispatchGet } from './routes.js';
-import { fixture, type EmulatorState } from './state.js';
+import { type EmulatorState, fixture } from './state.js';
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -49,30 +49,35 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
   const method = req.method ?? 'GET';
   const count = (label: string) => state.metrics.count(label);
 
-  let m: RegExpExecArray | null;
   if (method === 'GET' && /^\/common\/discovery\/instance$/i.test(path)) {
     count('GET /common/discovery/instance');
     return instanceDiscovery(state, url.searchParams);
   }
-  if (method === 'GET' && (m = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i.exec(path))) {
+  const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i.exec(path);
+  if (method === 'GET' && metadata) {
     count('GET /{tenant}/v2.0/.well-known/openid-configuration');
-    return openIdConfiguration(state, decodeURIComponent(m[1]!));
+    return openIdConfiguration(state, decodeURIComponent(metadata[1]!));
   }
   if (method === 'GET' && /^\/([^/]+)\/discovery\/v2\.0\/keys$/i.test(path)) {
     count('GET /{tenant}/discovery/v2.0/keys');
     return jwks(state);
   }
-  if ((m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path))) {
+  const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(path);
+  if (token) {
     count('POST /{tenant}/oauth2/v2.0/token');
     if (method !== 'POST') return graphError(405, 'MethodNotAllowed', 'The token endpoint only accepts POST.');
     const form = new URLSearchParams(body);
-    const tenant = decodeURIComponent(m[1]!);
+    const tenant = decodeURIComponent(token[1]!);
     state.metrics.lastTokenRequest = describeTokenRequest(req.headers.host ?? '', tenant, form);
     return tokenEndpoint(state, tenant, form);
   }
   if (!path.startsWith('/v1.0/')) {
     count(`${method} (unknown)`);
-    return graphError(404, 'NotFound', `The emulator serves no ${path}. Graph lives under /v1.0, the token endpoint under /{tenant}/oauth2/v2.0/token.`);
+    return graphError(
+      404,
+      'NotFound',
+      `The emulator serves no ${path}. Graph lives under /v1.0, the token endpoint under /{tenant}/oauth2/v2.0/token.`,
+    );
   }
   if (carriesSecret(state, req, body)) state.metrics.secretSeenByGraph = true;
   const relative = `${path.slice('/v1.0'.length)}${url.search}`;
@@ -135,9 +140,12 @@ export interface RunningServer {
 
 /** Starts the HTTPS server for a prepared state on 127.0.0.1 (port 0 = ephemeral) and sets state.url. */
 export async function listen(state: EmulatorState, port = 0): Promise<RunningServer> {
-  const server = createServer({ key: readFileSync(fixture('server-key.pem')), cert: readFileSync(fixture('server-cert.pem')) }, (req, res) => {
-    void handle(state, req, res);
-  });
+  const server = createServer(
+    { key: readFileSync(fixture('server-key.pem')), cert: readFileSync(fixture('server-cert.pem')) },
+    (req, res) => {
+      void handle(state, req, res);
+    },
+  );
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -167,7 +175,10 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       return;
     }
     const reply = await route(state, req, body);
-    const delay = state.latencyMs + (reply.records ?? 0) * state.latencyPerRecordMs + (fault?.kind === 'stall' && fault.beforeHeaders ? fault.stallMs : 0);
+    const delay =
+      state.latencyMs +
+      (reply.records ?? 0) * state.latencyPerRecordMs +
+      (fault?.kind === 'stall' && fault.beforeHeaders ? fault.stallMs : 0);
     if (delay > 0) await sleep(delay);
     await send(res, reply, fault, requestId, req.headers['client-request-id'] as string | undefined);
   } catch (error) {

@@ -1,5 +1,5 @@
 // The running emulator's mutable state shared by its request handlers, and the test app registration it accepts.
-import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,14 @@ export interface EmulatorState {
    * minimalChanges: changed objects carry only id and the changed properties; hidesRestores: restores are not reported;
    * clockOffsetMs: added to the wall clock for issuing and judging tokens (tests age tokens without waiting).
    */
-  delta: { tokenLifetimeMs: number; expiredStatus: 410 | 400; epoch: string; minimalChanges: boolean; hidesRestores: boolean; clockOffsetMs: number };
+  delta: {
+    tokenLifetimeMs: number;
+    expiredStatus: 410 | 400;
+    epoch: string;
+    minimalChanges: boolean;
+    hidesRestores: boolean;
+    clockOffsetMs: number;
+  };
   /** Seeded random source (batch answer order). */
   random: () => number;
 }
@@ -86,7 +93,12 @@ export function appCredentials(tenantId: string, seed: number): AppCredentials {
     clientId: guidFrom(`client-id:${seed}:${tenantId}`),
     clientSecret: secretFrom(`secret:${seed}:${tenantId}`),
     expiredClientSecret: secretFrom(`expired-secret:${seed}:${tenantId}`),
-    clientCertificate: { certificatePath, privateKeyPath: fixture('client-key.pem'), thumbprintSha256: prints.sha256Hex, thumbprint: prints.sha1Hex },
+    clientCertificate: {
+      certificatePath,
+      privateKeyPath: fixture('client-key.pem'),
+      thumbprintSha256: prints.sha256Hex,
+      thumbprint: prints.sha1Hex,
+    },
   };
 }
 
@@ -97,7 +109,10 @@ export function clientCertificateInfo(path: string) {
 
 export function newSigningKey() {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 27);
+  const kid = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url')
+    .slice(0, 27);
   return { privateKey, publicKey, kid };
 }
 

@@ -12,29 +12,80 @@ export const SP_UNVERIFIED = 3;
 export const SP_MANAGED_IDENTITY = 4;
 
 const FIRST_PARTY = [
-  'Office 365 Exchange Online', 'Microsoft Graph', 'Office 365 SharePoint Online', 'Microsoft Teams', 'Azure Portal',
-  'Microsoft Intune', 'Power BI Service', 'Microsoft Forms', 'Office 365 Management APIs', 'Windows Azure Active Directory',
-  'Microsoft Office', 'Skype for Business Online', 'Microsoft Azure CLI', 'Microsoft Planner', 'Microsoft Stream Service',
-  'OneNote', 'Dynamics CRM Online', 'Azure DevOps', 'Microsoft Whiteboard Services', 'Yammer', 'Microsoft To-Do',
-  'Office Online', 'Microsoft Bookings', 'Microsoft Flow Service', 'PowerApps Service', 'Microsoft Approval Management',
-  'Sway', 'Microsoft Invitation Acceptance Portal', 'My Apps', 'Microsoft App Access Panel',
+  'Office 365 Exchange Online',
+  'Microsoft Graph',
+  'Office 365 SharePoint Online',
+  'Microsoft Teams',
+  'Azure Portal',
+  'Microsoft Intune',
+  'Power BI Service',
+  'Microsoft Forms',
+  'Office 365 Management APIs',
+  'Windows Azure Active Directory',
+  'Microsoft Office',
+  'Skype for Business Online',
+  'Microsoft Azure CLI',
+  'Microsoft Planner',
+  'Microsoft Stream Service',
+  'OneNote',
+  'Dynamics CRM Online',
+  'Azure DevOps',
+  'Microsoft Whiteboard Services',
+  'Yammer',
+  'Microsoft To-Do',
+  'Office Online',
+  'Microsoft Bookings',
+  'Microsoft Flow Service',
+  'PowerApps Service',
+  'Microsoft Approval Management',
+  'Sway',
+  'Microsoft Invitation Acceptance Portal',
+  'My Apps',
+  'Microsoft App Access Panel',
 ];
 const APPS = [
-  'Wingtip CRM', 'Tailspin Expenses', 'Litware HR', 'Adventure Works Portal', 'Fourth Coffee Wiki', 'Proseware Payroll',
-  'Woodgrove Banking', 'Relecloud Drive', 'Trey Research Analytics', 'Lamna Ticketing', "Margie's Travel",
-  'Blue Yonder Boards', 'Alpine Ski House Chat', 'Coho Vineyard Docs', 'Fabrikam Sign', 'Humongous Insurance Claims',
-  'VanArsdel Design', 'Datum Storage', 'Bellows College LMS', 'Consolidated Messenger',
+  'Wingtip CRM',
+  'Tailspin Expenses',
+  'Litware HR',
+  'Adventure Works Portal',
+  'Fourth Coffee Wiki',
+  'Proseware Payroll',
+  'Woodgrove Banking',
+  'Relecloud Drive',
+  'Trey Research Analytics',
+  'Lamna Ticketing',
+  "Margie's Travel",
+  'Blue Yonder Boards',
+  'Alpine Ski House Chat',
+  'Coho Vineyard Docs',
+  'Fabrikam Sign',
+  'Humongous Insurance Claims',
+  'VanArsdel Design',
+  'Datum Storage',
+  'Bellows College LMS',
+  'Consolidated Messenger',
 ];
 const VENDORS = ['Wingtip Toys, Inc.', 'Tailspin Toys Ltd', 'Litware, Inc.', 'Proseware, Inc.', 'Relecloud', 'Trey Research'];
 const MI_NAMES = ['payroll', 'billing', 'etl', 'backup', 'web', 'reports', 'ingest', 'search'];
 
 /** SSO modes in turn over the non-Microsoft applications: every branch of the oauth2Integration rule appears. */
 const SSO_CYCLE: ReadonlyArray<readonly [mode: string | null, replyUrls: boolean]> = [
-  ['saml', true], ['oidc', true], [null, true], ['password', false], [null, false], ['saml', true], ['notSupported', true], ['oidc', false], ['', true],
+  ['saml', true],
+  ['oidc', true],
+  [null, true],
+  ['password', false],
+  [null, false],
+  ['saml', true],
+  ['notSupported', true],
+  ['oidc', false],
+  ['', true],
 ];
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** A name from `pool`, with a round number once the pool is exhausted ("Wingtip CRM 2"). */
@@ -58,10 +109,13 @@ function role(rng: Random, value: string | null, displayName: string, allowed: s
 function rolesFor(rng: Random, mode: string | null | undefined, kind: number): GraphObject[] {
   if (kind === SP_MANAGED_IDENTITY) return [];
   if (kind === SP_FIRST_PARTY) {
-    return rng.chance(0.3) ? [role(rng, 'User.Read.All', 'Read all users', ['Application']), role(rng, 'Reports.Read', 'Read reports', ['User', 'Application'])] : [];
+    return rng.chance(0.3)
+      ? [role(rng, 'User.Read.All', 'Read all users', ['Application']), role(rng, 'Reports.Read', 'Read reports', ['User', 'Application'])]
+      : [];
   }
   // SAML gallery apps carry msiam_access, whose value is null: https://learn.microsoft.com/entra/identity/enterprise-apps/application-sign-in-problem-federated-sso-gallery
-  if (mode === 'saml') return [role(rng, null, 'msiam_access', ['User']), role(rng, 'User', 'User', ['User']), role(rng, 'Admin', 'Administrator', ['User'])];
+  if (mode === 'saml')
+    return [role(rng, null, 'msiam_access', ['User']), role(rng, 'User', 'User', ['User']), role(rng, 'Admin', 'Administrator', ['User'])];
   if (mode === 'password') return [];
   const roles = [role(rng, 'Reader', 'Reader', ['User']), role(rng, 'Writer', 'Writer', ['User', 'Application'])];
   if (rng.chance(0.4)) roles.push(role(rng, 'Legacy.Access', 'Legacy access', ['User'], false));
@@ -85,35 +139,101 @@ interface AppShape {
   host: string;
 }
 
-function shapeOf(rng: Random, ctx: DirectoryContext, kind: number, serial: number, nonMicrosoft: number, vendorTenants: string[]): AppShape {
+function shapeOf(
+  rng: Random,
+  ctx: DirectoryContext,
+  kind: number,
+  serial: number,
+  nonMicrosoft: number,
+  vendorTenants: string[],
+): AppShape {
   if (kind === SP_FIRST_PARTY) {
     const displayName = nth(FIRST_PARTY, serial);
     return {
-      kind, displayName, owner: MICROSOFT_TENANT_ID, mode: null,
+      kind,
+      displayName,
+      owner: MICROSOFT_TENANT_ID,
+      mode: null,
       // Many Microsoft apps have reply URLs but no SSO mode: they count as OAuth2 integrations.
       replyUrls: serial % 5 < 2 ? [`https://${slug(displayName)}.microsoft.example/signin-oidc`] : [],
-      required: serial % 7 === 3, publisher: NO_PUBLISHER, audience: 'AzureADMultipleOrgs', type: 'Application', host: `${slug(displayName)}.microsoft.example`,
+      required: serial % 7 === 3,
+      publisher: NO_PUBLISHER,
+      audience: 'AzureADMultipleOrgs',
+      type: 'Application',
+      host: `${slug(displayName)}.microsoft.example`,
     };
   }
   if (kind === SP_MANAGED_IDENTITY) {
     const displayName = `mi-${MI_NAMES[serial % MI_NAMES.length]}-${serial % 2 ? 'prod' : 'test'}-${String(serial + 1).padStart(2, '0')}`;
-    return { kind, displayName, owner: null, mode: null, replyUrls: [], required: false, publisher: NO_PUBLISHER, audience: null, type: 'ManagedIdentity', host: '' };
+    return {
+      kind,
+      displayName,
+      owner: null,
+      mode: null,
+      replyUrls: [],
+      required: false,
+      publisher: NO_PUBLISHER,
+      audience: null,
+      type: 'ManagedIdentity',
+      host: '',
+    };
   }
   const displayName = nth(APPS, nonMicrosoft);
   const host = `${slug(displayName)}.example`;
   const [mode, withReply] = SSO_CYCLE[nonMicrosoft % SSO_CYCLE.length]!;
-  const replyUrls = withReply ? (mode === 'saml' ? [`https://${host}/saml/acs`] : [`https://${host}/oauth/callback`, `https://${host}/signin-oidc`]) : [];
+  const replyUrls = withReply
+    ? mode === 'saml'
+      ? [`https://${host}/saml/acs`]
+      : [`https://${host}/oauth/callback`, `https://${host}/signin-oidc`]
+    : [];
   if (kind === SP_VERIFIED) {
     const vendor = serial % VENDORS.length;
     // One verified publisher with an empty name: the publisher rule must skip it.
     const name = serial === 2 ? '' : VENDORS[vendor]!;
-    const publisher = { displayName: name, verifiedPublisherId: String(1_000_000 + rng.int(9_000_000)), addedDateTime: isoSeconds(Date.UTC(2020, 0, 1) + rng.int(1_500) * 86_400_000) };
-    return { kind, displayName, owner: vendorTenants[vendor]!, mode, replyUrls, required: serial % 2 === 0, publisher, audience: 'AzureADMultipleOrgs', type: 'Application', host };
+    const publisher = {
+      displayName: name,
+      verifiedPublisherId: String(1_000_000 + rng.int(9_000_000)),
+      addedDateTime: isoSeconds(Date.UTC(2020, 0, 1) + rng.int(1_500) * 86_400_000),
+    };
+    return {
+      kind,
+      displayName,
+      owner: vendorTenants[vendor]!,
+      mode,
+      replyUrls,
+      required: serial % 2 === 0,
+      publisher,
+      audience: 'AzureADMultipleOrgs',
+      type: 'Application',
+      host,
+    };
   }
   if (kind === SP_UNVERIFIED) {
-    return { kind, displayName, owner: vendorTenants[(serial + 3) % vendorTenants.length]!, mode, replyUrls, required: serial % 2 === 1, publisher: NO_PUBLISHER, audience: 'AzureADMultipleOrgs', type: 'Application', host };
+    return {
+      kind,
+      displayName,
+      owner: vendorTenants[(serial + 3) % vendorTenants.length]!,
+      mode,
+      replyUrls,
+      required: serial % 2 === 1,
+      publisher: NO_PUBLISHER,
+      audience: 'AzureADMultipleOrgs',
+      type: 'Application',
+      host,
+    };
   }
-  return { kind, displayName, owner: ctx.tenantId, mode, replyUrls, required: serial % 3 !== 2, publisher: NO_PUBLISHER, audience: 'AzureADMyOrg', type: 'Application', host };
+  return {
+    kind,
+    displayName,
+    owner: ctx.tenantId,
+    mode,
+    replyUrls,
+    required: serial % 3 !== 2,
+    publisher: NO_PUBLISHER,
+    audience: 'AzureADMyOrg',
+    type: 'Application',
+    host,
+  };
 }
 
 function servicePrincipal(rng: Random, ctx: DirectoryContext, s: AppShape): GraphObject {
@@ -125,7 +245,12 @@ function servicePrincipal(rng: Random, ctx: DirectoryContext, s: AppShape): Grap
     id: rng.guid(),
     deletedDateTime: null,
     accountEnabled: rng.chance(0.95),
-    alternativeNames: mi ? ['isExplicit=True', `/subscriptions/${rng.guid()}/resourcegroups/rg-${s.displayName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${s.displayName}`] : [],
+    alternativeNames: mi
+      ? [
+          'isExplicit=True',
+          `/subscriptions/${rng.guid()}/resourcegroups/rg-${s.displayName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${s.displayName}`,
+        ]
+      : [],
     appDescription: null,
     appDisplayName: s.displayName,
     appId,
@@ -151,7 +276,10 @@ function servicePrincipal(rng: Random, ctx: DirectoryContext, s: AppShape): Grap
     samlSingleSignOnSettings: s.mode === 'saml' ? { relayState: null } : null,
     addIns: [],
     appRoles: rolesFor(rng, s.mode, s.kind),
-    info: s.host && rng.chance(0.4) ? { ...NO_INFO, logoUrl: `https://cdn.${s.host}/logo.png`, supportUrl: `https://${s.host}/support` } : NO_INFO,
+    info:
+      s.host && rng.chance(0.4)
+        ? { ...NO_INFO, logoUrl: `https://cdn.${s.host}/logo.png`, supportUrl: `https://${s.host}/support` }
+        : NO_INFO,
     keyCredentials: [],
     oauth2PermissionScopes: [],
     passwordCredentials: [],
@@ -172,7 +300,12 @@ function kindCounts(n: number, firstPartyFraction: number): Array<[number, numbe
 }
 
 /** The service principals, and the kind of each (same index): later sections pick resources and principals by kind. */
-export function generateServicePrincipals(rng: Random, ctx: DirectoryContext, n: number, firstPartyFraction: number): { servicePrincipals: GraphObject[]; kinds: Uint8Array } {
+export function generateServicePrincipals(
+  rng: Random,
+  ctx: DirectoryContext,
+  n: number,
+  firstPartyFraction: number,
+): { servicePrincipals: GraphObject[]; kinds: Uint8Array } {
   const kinds = placeKinds(rng, n, kindCounts(n, firstPartyFraction));
   const vendorTenants = VENDORS.map(() => rng.guid());
   const serial = [0, 0, 0, 0, 0];

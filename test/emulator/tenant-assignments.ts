@@ -24,7 +24,14 @@ export function assignmentId(rng: Random, principalId: string): string {
   return bytes.toString('base64url');
 }
 
-export function appRoleAssignment(rng: Random, createdDateTime: string, principal: GraphObject, principalType: PrincipalType, resource: GraphObject, appRoleId: string): GraphObject {
+export function appRoleAssignment(
+  rng: Random,
+  createdDateTime: string,
+  principal: GraphObject,
+  principalType: PrincipalType,
+  resource: GraphObject,
+  appRoleId: string,
+): GraphObject {
   return {
     id: assignmentId(rng, principal.id),
     deletedDateTime: null,
@@ -71,7 +78,11 @@ export function generateAssignments(rng: Random, ctx: DirectoryContext, input: I
   if (resources.length === 0 || input.target <= 0) return result;
   const weights = resources.map((_, j) => (j < apps.length ? 1 : 0.3) / (1 + (j % 8)));
   const cumulative: number[] = [];
-  weights.reduce((sum, w) => (cumulative.push(sum + w), sum + w), 0);
+  let sum = 0;
+  for (const w of weights) {
+    sum += w;
+    cumulative.push(sum);
+  }
   const total = cumulative[cumulative.length - 1]!;
   const pickResource = (): GraphObject => {
     const x = rng.next() * total;
@@ -92,7 +103,8 @@ export function generateAssignments(rng: Random, ctx: DirectoryContext, input: I
   const created = () => isoTicks(Date.UTC(2019, 0, 1) + rng.next() * (ctx.nowMs - 86_400_000 - Date.UTC(2019, 0, 1)), rng.int(10_000_000));
   // The twin user reaches the twin app exactly three ways (directly and through the two twin groups), no more.
   const twinReach = (resource: GraphObject, principal: GraphObject): boolean =>
-    resource.id === landmarks.twinApp && (principal.id === landmarks.twinUser || !!input.groupMembers.get(principal.id)?.includes(landmarks.twinUser!));
+    resource.id === landmarks.twinApp &&
+    (principal.id === landmarks.twinUser || !!input.groupMembers.get(principal.id)?.includes(landmarks.twinUser!));
   /** Adds an assignment unless the same (principal, role) already holds it on that resource, as Graph refuses duplicates. */
   const assign = (resource: GraphObject, principal: GraphObject, type: PrincipalType, appRoleId: string, landmark = false): boolean => {
     if (count >= input.target || (!landmark && twinReach(resource, principal))) return false;
@@ -100,7 +112,10 @@ export function generateAssignments(rng: Random, ctx: DirectoryContext, input: I
     if (seen.has(key)) return false;
     seen.add(key);
     let list = result.get(resource.id);
-    if (!list) result.set(resource.id, (list = []));
+    if (!list) {
+      list = [];
+      result.set(resource.id, list);
+    }
     list.push(appRoleAssignment(rng, created(), principal, type, resource, appRoleId));
     count++;
     return true;
@@ -121,10 +136,12 @@ export function generateAssignments(rng: Random, ctx: DirectoryContext, input: I
     assign(first, groupById.get(landmarks.twinGroups[0]!)!, 'Group', role, true);
     assign(first, groupById.get(landmarks.twinGroups[1]!)!, 'Group', DEFAULT_ACCESS_ROLE_ID, true);
   }
-  if (landmarks.parentGroup) assign(resources[1 % resources.length]!, groupById.get(landmarks.parentGroup)!, 'Group', DEFAULT_ACCESS_ROLE_ID);
+  if (landmarks.parentGroup)
+    assign(resources[1 % resources.length]!, groupById.get(landmarks.parentGroup)!, 'Group', DEFAULT_ACCESS_ROLE_ID);
   const spPrincipal = spPrincipals.find((p) => p.id !== resources[resources.length - 1]!.id);
   if (spPrincipal) {
-    const resource = resources.find((r) => r.id !== spPrincipal.id && rolesFor(r, 'Application').length) ?? resources.find((r) => r.id !== spPrincipal.id);
+    const resource =
+      resources.find((r) => r.id !== spPrincipal.id && rolesFor(r, 'Application').length) ?? resources.find((r) => r.id !== spPrincipal.id);
     if (resource) assign(resource, spPrincipal, 'ServicePrincipal', rolesFor(resource, 'Application')[0]?.id ?? DEFAULT_ACCESS_ROLE_ID);
   }
   if (users.length) assign(resources[2 % resources.length]!, users[Math.floor(users.length / 2)]!, 'User', rng.guid());

@@ -1,5 +1,5 @@
 // Synthetic groups and their direct members: big groups (>999), nested groups, devices, contacts and service principals as members.
-import { DAY_MS, isoSeconds, randomTimestamp, type Random } from './tenant-random.js';
+import { DAY_MS, isoSeconds, type Random, randomTimestamp } from './tenant-random.js';
 import type { DirectoryContext } from './tenant-users.js';
 import type { GraphObject, TenantLandmarks } from './types.js';
 
@@ -12,7 +12,18 @@ export interface GeneratedGroups {
 }
 
 const BIG_NAMES = ['All Employees', 'All Staff (Europe)', 'Everyone - Contractors'];
-const SMALL_NAMES = ['Sales Team', 'Marketing', 'HR Partners', 'Legal Review', 'Support Tier 2', 'IT Admins', 'Research Lab', 'Operations North', 'Project Falcon', 'Travel Approvers'];
+const SMALL_NAMES = [
+  'Sales Team',
+  'Marketing',
+  'HR Partners',
+  'Legal Review',
+  'Support Tier 2',
+  'IT Admins',
+  'Research Lab',
+  'Operations North',
+  'Project Falcon',
+  'Travel Approvers',
+];
 
 function group(rng: Random, ctx: DirectoryContext, displayName: string, description: string | null): GraphObject {
   const unified = rng.chance(0.35);
@@ -108,7 +119,13 @@ function ordinaryMember(rng: Random, users: GraphObject[]): string | undefined {
   const start = rng.int(Math.max(n, 1));
   for (let k = 0; k < n; k++) {
     const u = users[(start + k) % n]!;
-    if (u.userType === 'Member' && u.mail && !String(u.userPrincipalName).includes('#EXT#') && !/^[0-9A-F]{32}$/.test(String(u.displayName))) return u.id;
+    if (
+      u.userType === 'Member' &&
+      u.mail &&
+      !String(u.userPrincipalName).includes('#EXT#') &&
+      !/^[0-9A-F]{32}$/.test(String(u.displayName))
+    )
+      return u.id;
   }
   return users[0]?.id;
 }
@@ -134,7 +151,9 @@ export function generateGroups(
 
   const bigCount = Math.min(bigSizes.length, n);
   for (let i = 0; i < bigCount; i++) {
-    landmarks.bigGroups.push(add(group(rng, ctx, BIG_NAMES[i] ?? `Distribution list ${i + 1}`, 'Everyone in the division'), someUsers(rng, users, bigSizes[i]!)));
+    landmarks.bigGroups.push(
+      add(group(rng, ctx, BIG_NAMES[i] ?? `Distribution list ${i + 1}`, 'Everyone in the division'), someUsers(rng, users, bigSizes[i]!)),
+    );
   }
   const rest = n - bigCount;
   const twinUser = rest >= 2 ? ordinaryMember(rng, users) : undefined;
@@ -143,9 +162,14 @@ export function generateGroups(
     if (slot < 2 && twinUser) {
       landmarks.twinUser = twinUser;
       const name = slot === 0 ? 'Finance Approvers' : 'Finance Readers';
-      landmarks.twinGroups.push(add(group(rng, ctx, name, 'Access to the finance apps'), someUsers(rng, users, rng.between(3, 8), twinUser)));
+      landmarks.twinGroups.push(
+        add(group(rng, ctx, name, 'Access to the finance apps'), someUsers(rng, users, rng.between(3, 8), twinUser)),
+      );
     } else if (slot === 2) {
-      landmarks.parentGroup = add(group(rng, ctx, 'Engineering (all)', 'Nested: contains Engineering - Platform'), someUsers(rng, users, rng.between(4, 10)));
+      landmarks.parentGroup = add(
+        group(rng, ctx, 'Engineering (all)', 'Nested: contains Engineering - Platform'),
+        someUsers(rng, users, rng.between(4, 10)),
+      );
     } else if (slot === 3) {
       landmarks.childGroup = add(group(rng, ctx, 'Engineering - Platform', null), someUsers(rng, users, rng.between(2, 6)));
       const parentMembers = groupMembers.get(landmarks.parentGroup!)!;
@@ -160,7 +184,15 @@ export function generateGroups(
       const members = someUsers(rng, users, rng.between(2, 25));
       if (rng.chance(0.3) && devices.length) members.push(rng.pick(devices).id);
       const k = small++;
-      add(group(rng, ctx, SMALL_NAMES[k % SMALL_NAMES.length]! + (k >= SMALL_NAMES.length ? ` ${Math.floor(k / SMALL_NAMES.length) + 1}` : ''), null), members);
+      add(
+        group(
+          rng,
+          ctx,
+          SMALL_NAMES[k % SMALL_NAMES.length]! + (k >= SMALL_NAMES.length ? ` ${Math.floor(k / SMALL_NAMES.length) + 1}` : ''),
+          null,
+        ),
+        members,
+      );
     }
   }
   return { groups, groupMembers, devices, contacts, landmarks };

@@ -1,20 +1,45 @@
 // Synthetic sign-in logs (newest first, inside and beyond retention, with ties) and the users' signInActivity they imply.
 import { SP_FIRST_PARTY, SP_MANAGED_IDENTITY } from './tenant-apps.js';
-import { DAY_MS, deepFreeze, isoTicks, TICKS_PER_SECOND, formatInstant, type Random } from './tenant-random.js';
-import { GUEST_DOMAINS, type DirectoryContext } from './tenant-users.js';
+import { DAY_MS, deepFreeze, formatInstant, isoTicks, type Random, TICKS_PER_SECOND } from './tenant-random.js';
+import { type DirectoryContext, GUEST_DOMAINS } from './tenant-users.js';
 import type { GraphObject } from './types.js';
 
 // Nested objects come from small frozen pools shared by many sign-ins: a million sign-ins stay within a few hundred MB.
 const NO_GEO = { altitude: null, latitude: null, longitude: null };
 const LOCATIONS = deepFreeze([
-  { city: 'Redmond', state: 'Washington', countryOrRegion: 'US', geoCoordinates: { altitude: null, latitude: 47.6801, longitude: -122.1206 } },
-  { city: 'Seattle', state: 'Washington', countryOrRegion: 'US', geoCoordinates: { altitude: null, latitude: 47.6062, longitude: -122.3321 } },
+  {
+    city: 'Redmond',
+    state: 'Washington',
+    countryOrRegion: 'US',
+    geoCoordinates: { altitude: null, latitude: 47.6801, longitude: -122.1206 },
+  },
+  {
+    city: 'Seattle',
+    state: 'Washington',
+    countryOrRegion: 'US',
+    geoCoordinates: { altitude: null, latitude: 47.6062, longitude: -122.3321 },
+  },
   { city: 'London', state: 'England', countryOrRegion: 'GB', geoCoordinates: { altitude: null, latitude: 51.5072, longitude: -0.1276 } },
   { city: 'München', state: 'Bayern', countryOrRegion: 'DE', geoCoordinates: { altitude: null, latitude: 48.1351, longitude: 11.582 } },
   { city: 'Toronto', state: 'Ontario', countryOrRegion: 'CA', geoCoordinates: { altitude: null, latitude: 43.6532, longitude: -79.3832 } },
-  { city: 'Sydney', state: 'New South Wales', countryOrRegion: 'AU', geoCoordinates: { altitude: null, latitude: -33.8688, longitude: 151.2093 } },
-  { city: 'São Paulo', state: 'Sao Paulo', countryOrRegion: 'BR', geoCoordinates: { altitude: null, latitude: -23.5505, longitude: -46.6333 } },
-  { city: 'Bengaluru', state: 'Karnataka', countryOrRegion: 'IN', geoCoordinates: { altitude: null, latitude: 12.9716, longitude: 77.5946 } },
+  {
+    city: 'Sydney',
+    state: 'New South Wales',
+    countryOrRegion: 'AU',
+    geoCoordinates: { altitude: null, latitude: -33.8688, longitude: 151.2093 },
+  },
+  {
+    city: 'São Paulo',
+    state: 'Sao Paulo',
+    countryOrRegion: 'BR',
+    geoCoordinates: { altitude: null, latitude: -23.5505, longitude: -46.6333 },
+  },
+  {
+    city: 'Bengaluru',
+    state: 'Karnataka',
+    countryOrRegion: 'IN',
+    geoCoordinates: { altitude: null, latitude: 12.9716, longitude: 77.5946 },
+  },
   // Partial and empty locations, as real payloads have them.
   { city: '', state: '', countryOrRegion: 'US', geoCoordinates: NO_GEO },
   { city: 'Dublin', state: '', countryOrRegion: 'IE', geoCoordinates: { altitude: null, latitude: 53.3498, longitude: -6.2603 } },
@@ -27,13 +52,42 @@ const STATUS_OK = deepFreeze([
   { errorCode: 0, failureReason: '', additionalDetails: '' },
 ]);
 const STATUS_FAILED = deepFreeze([
-  { errorCode: 50126, failureReason: 'Error validating credentials due to invalid username or password.', additionalDetails: 'The user didn\'t enter the right credentials. It\'s expected to see some number of these errors in your logs due to users making mistakes.' },
-  { errorCode: 50074, failureReason: 'Strong Authentication is required.', additionalDetails: 'The user was presented options to sign in using multi-factor authentication.' },
-  { errorCode: 50140, failureReason: "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.", additionalDetails: null },
-  { errorCode: 53003, failureReason: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.', additionalDetails: '' },
-  { errorCode: 50053, failureReason: 'Account is locked because user tried to sign in too many times with an incorrect user ID or password.', additionalDetails: null },
+  {
+    errorCode: 50126,
+    failureReason: 'Error validating credentials due to invalid username or password.',
+    additionalDetails:
+      "The user didn't enter the right credentials. It's expected to see some number of these errors in your logs due to users making mistakes.",
+  },
+  {
+    errorCode: 50074,
+    failureReason: 'Strong Authentication is required.',
+    additionalDetails: 'The user was presented options to sign in using multi-factor authentication.',
+  },
+  {
+    errorCode: 50140,
+    failureReason: "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.",
+    additionalDetails: null,
+  },
+  {
+    errorCode: 53003,
+    failureReason: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+    additionalDetails: '',
+  },
+  {
+    errorCode: 50053,
+    failureReason: 'Account is locked because user tried to sign in too many times with an incorrect user ID or password.',
+    additionalDetails: null,
+  },
 ]);
-const CLIENT_APPS = ['Browser', 'Browser', 'Browser', 'Mobile Apps and Desktop clients', 'Mobile Apps and Desktop clients', 'Exchange ActiveSync', 'Other clients'];
+const CLIENT_APPS = [
+  'Browser',
+  'Browser',
+  'Browser',
+  'Mobile Apps and Desktop clients',
+  'Mobile Apps and Desktop clients',
+  'Exchange ActiveSync',
+  'Other clients',
+];
 const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15',
@@ -43,13 +97,24 @@ const USER_AGENTS = [
 ];
 const EMPTY: readonly never[] = Object.freeze([]);
 const CA_POLICIES = [
-  ['Require MFA for all users', ['Mfa']], ['Block legacy authentication', ['Block']], ['Require compliant device for admins', ['RequireCompliantDevice']], ['Session lifetime 12h', []],
+  ['Require MFA for all users', ['Mfa']],
+  ['Block legacy authentication', ['Block']],
+  ['Require compliant device for admins', ['RequireCompliantDevice']],
+  ['Session lifetime 12h', []],
 ] as const;
 const RESULTS = ['success', 'notApplied', 'notEnabled', 'failure', 'reportOnlyNotApplied'];
 
 function devicePool(rng: Random): readonly Record<string, unknown>[] {
   const pool: Record<string, unknown>[] = [];
-  const oses = [['Windows10', 'Edge 120.0.0'], ['Windows10', 'Chrome 120.0.0'], ['MacOs', 'Safari 17.2'], ['Ios', 'Mobile Safari 17.2'], ['Android', 'Chrome Mobile 120.0.6099'], ['Windows10', 'Rich Client 4.57.0.0'], ['', '']];
+  const oses = [
+    ['Windows10', 'Edge 120.0.0'],
+    ['Windows10', 'Chrome 120.0.0'],
+    ['MacOs', 'Safari 17.2'],
+    ['Ios', 'Mobile Safari 17.2'],
+    ['Android', 'Chrome Mobile 120.0.6099'],
+    ['Windows10', 'Rich Client 4.57.0.0'],
+    ['', ''],
+  ];
   for (let i = 0; i < 40; i++) {
     const [operatingSystem, browser] = oses[i % oses.length]!;
     const joined = i % 4 === 0;
@@ -74,7 +139,13 @@ function policyPool(rng: Random): readonly Record<string, unknown>[][] {
     CA_POLICIES.forEach(([displayName, grant], p) => {
       if ((i + p) % 3 !== 0) {
         const result = RESULTS[(i + p) % RESULTS.length]!;
-        list.push({ id: ids[p]!, displayName, enforcedGrantControls: result === 'success' || result === 'failure' ? [...grant] : [], enforcedSessionControls: p === 3 && result === 'success' ? ['SignInFrequency'] : [], result });
+        list.push({
+          id: ids[p]!,
+          displayName,
+          enforcedGrantControls: result === 'success' || result === 'failure' ? [...grant] : [],
+          enforcedSessionControls: p === 3 && result === 'success' ? ['SignInFrequency'] : [],
+          result,
+        });
       }
     });
     pool.push(list);
@@ -84,7 +155,11 @@ function policyPool(rng: Random): readonly Record<string, unknown>[][] {
 
 function ipPool(rng: Random): string[] {
   const prefixes = ['192.0.2.', '198.51.100.', '203.0.113.'];
-  return Array.from({ length: 4096 }, (_, i) => (i % 9 === 0 ? `2001:db8:${(rng.u32() & 0xffff).toString(16)}::${(rng.u32() & 0xffff).toString(16)}` : prefixes[i % 3]! + (1 + rng.int(254))));
+  return Array.from({ length: 4096 }, (_, i) =>
+    i % 9 === 0
+      ? `2001:db8:${(rng.u32() & 0xffff).toString(16)}::${(rng.u32() & 0xffff).toString(16)}`
+      : prefixes[i % 3]! + (1 + rng.int(254)),
+  );
 }
 
 /** About one user in twelve never signs in (new hires, shared mailboxes): no sign-ins, signInActivity null. */
@@ -151,7 +226,14 @@ function merged(a: ReturnType<typeof instants>, b: ReturnType<typeof instants>, 
   return { offsets, whole };
 }
 
-export function generateSignIns(rng: Random, ctx: DirectoryContext, users: GraphObject[], sps: GraphObject[], kinds: Uint8Array, plan: SignInPlan): GeneratedSignIns {
+export function generateSignIns(
+  rng: Random,
+  ctx: DirectoryContext,
+  users: GraphObject[],
+  sps: GraphObject[],
+  kinds: Uint8Array,
+  plan: SignInPlan,
+): GeneratedSignIns {
   const n = users.length;
   const burst = plan.burst?.count ?? 0;
   const inRetention = plan.count + burst;
@@ -172,7 +254,7 @@ export function generateSignIns(rng: Random, ctx: DirectoryContext, users: Graph
   const homeTenant = users.map((u) => {
     const upn = String(u.userPrincipalName ?? '');
     const hash = upn.indexOf('#EXT#');
-    return hash < 0 ? ctx.tenantId : guestTenants.get(upn.slice(upn.lastIndexOf('_', hash) + 1, hash)) ?? ctx.tenantId;
+    return hash < 0 ? ctx.tenantId : (guestTenants.get(upn.slice(upn.lastIndexOf('_', hash) + 1, hash)) ?? ctx.tenantId);
   });
 
   const newestMs = ctx.nowMs - 30_000; // sign-ins show up with some delay
@@ -255,7 +337,13 @@ export function generateSignIns(rng: Random, ctx: DirectoryContext, users: Graph
  * signInActivity as Graph reports it: the newest interactive sign-in, the newest successful one, and a
  * non-interactive one; null for some users who never signed in. https://learn.microsoft.com/graph/api/resources/signinactivity
  */
-export function fillSignInActivity(rng: Random, ctx: DirectoryContext, users: GraphObject[], { signIns, userIndex }: GeneratedSignIns, retentionDays: number): void {
+export function fillSignInActivity(
+  rng: Random,
+  ctx: DirectoryContext,
+  users: GraphObject[],
+  { signIns, userIndex }: GeneratedSignIns,
+  retentionDays: number,
+): void {
   const last = new Int32Array(users.length).fill(-1);
   const lastOk = new Int32Array(users.length).fill(-1);
   for (let i = 0; i < signIns.length; i++) {
@@ -271,18 +359,24 @@ export function fillSignInActivity(rng: Random, ctx: DirectoryContext, users: Gr
       // Signed in before the retention window only.
       const old = isoTicks(retentionStartMs - rng.next() * 300 * DAY_MS, rng.int(TICKS_PER_SECOND));
       users[u]!.signInActivity = {
-        lastSignInDateTime: old, lastSignInRequestId: rng.guid(),
-        lastNonInteractiveSignInDateTime: nonInteractive, lastNonInteractiveSignInRequestId: nonInteractive && rng.guid(),
-        lastSuccessfulSignInDateTime: null, lastSuccessfulSignInRequestId: null,
+        lastSignInDateTime: old,
+        lastSignInRequestId: rng.guid(),
+        lastNonInteractiveSignInDateTime: nonInteractive,
+        lastNonInteractiveSignInRequestId: nonInteractive && rng.guid(),
+        lastSuccessfulSignInDateTime: null,
+        lastSuccessfulSignInRequestId: null,
       };
       continue;
     }
     const s = signIns[last[u]!]!;
     const ok = lastOk[u] === -1 ? null : signIns[lastOk[u]!]!;
     users[u]!.signInActivity = {
-      lastSignInDateTime: s.createdDateTime, lastSignInRequestId: s.id,
-      lastNonInteractiveSignInDateTime: nonInteractive, lastNonInteractiveSignInRequestId: nonInteractive && rng.guid(),
-      lastSuccessfulSignInDateTime: ok?.createdDateTime ?? null, lastSuccessfulSignInRequestId: ok?.id ?? null,
+      lastSignInDateTime: s.createdDateTime,
+      lastSignInRequestId: s.id,
+      lastNonInteractiveSignInDateTime: nonInteractive,
+      lastNonInteractiveSignInRequestId: nonInteractive && rng.guid(),
+      lastSuccessfulSignInDateTime: ok?.createdDateTime ?? null,
+      lastSuccessfulSignInRequestId: ok?.id ?? null,
     };
   }
 }

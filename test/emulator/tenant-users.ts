@@ -1,5 +1,5 @@
 // Synthetic users for the emulator's tenant: members, #EXT# guests, null userType, no mail, concealed (32-hex) identities.
-import { DAY_MS, isoSeconds, isoTicks, placeKinds, randomTimestamp, type Random } from './tenant-random.js';
+import { DAY_MS, isoSeconds, isoTicks, placeKinds, type Random, randomTimestamp } from './tenant-random.js';
 import type { GraphObject } from './types.js';
 
 /** What user (and other directory object) builders need to know about the tenant. */
@@ -20,34 +20,186 @@ export const GUEST_DOMAINS = ['fabrikam.example', 'adatum.example', 'litware.exa
 
 // [display form, ASCII form for addresses]
 const GIVEN: ReadonlyArray<readonly [string, string]> = [
-  'Alex', 'Adele', 'Megan', 'Lynne', 'Diego', 'Isaiah', 'Johanna', 'Joni', 'Lee', 'Lidia', 'Miriam', 'Nestor', 'Patti',
-  'Pradeep', 'Grady', 'Henrietta', 'Irvin', 'Allan', 'Debra', 'Christie', 'Enrico', 'Emily', 'Ben', 'Cameron', 'Delia',
-  'Ethan', 'Fatima', 'Gabriel', 'Hana', 'Ivan', 'Jamal', 'Kenji', 'Leila', 'Mateo', 'Nadia', 'Omar', 'Priya', 'Quinn',
-  'Rafael', 'Sofia', 'Tomás', 'Uma', 'Victor', 'Wei', 'Xavier', 'Yara', 'Zoë', 'Aisha', 'Björn', 'Chen', 'Dmitri',
-  'Elena', 'Farah', 'Giulia', 'Hugo', 'Inês', 'Jonas', 'Kai', 'Lucía', 'Marek', 'Noor', 'Olga', 'Pablo', 'Rina',
+  'Alex',
+  'Adele',
+  'Megan',
+  'Lynne',
+  'Diego',
+  'Isaiah',
+  'Johanna',
+  'Joni',
+  'Lee',
+  'Lidia',
+  'Miriam',
+  'Nestor',
+  'Patti',
+  'Pradeep',
+  'Grady',
+  'Henrietta',
+  'Irvin',
+  'Allan',
+  'Debra',
+  'Christie',
+  'Enrico',
+  'Emily',
+  'Ben',
+  'Cameron',
+  'Delia',
+  'Ethan',
+  'Fatima',
+  'Gabriel',
+  'Hana',
+  'Ivan',
+  'Jamal',
+  'Kenji',
+  'Leila',
+  'Mateo',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sofia',
+  'Tomás',
+  'Uma',
+  'Victor',
+  'Wei',
+  'Xavier',
+  'Yara',
+  'Zoë',
+  'Aisha',
+  'Björn',
+  'Chen',
+  'Dmitri',
+  'Elena',
+  'Farah',
+  'Giulia',
+  'Hugo',
+  'Inês',
+  'Jonas',
+  'Kai',
+  'Lucía',
+  'Marek',
+  'Noor',
+  'Olga',
+  'Pablo',
+  'Rina',
 ].map((name) => [name, ascii(name)] as const);
 const SURNAMES: ReadonlyArray<readonly [string, string]> = [
-  'Wilber', 'Vance', 'Bowen', 'Robbins', 'Siciliani', 'Langer', 'Lauer', 'Sherman', 'Gu', 'Holt', 'Graham', 'Wilke',
-  'Fernández', 'Gupta', 'Archie', 'Cantrell', 'Bennett', 'DeYoung', 'Berg', 'Cline', 'Cattaneo', 'Braun', 'Carter',
-  'Díaz', 'Evans', 'Fischer', 'García', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nakamura', 'Okafor',
-  'Petrov', 'Quinteros', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Varga', 'Weber', 'Xu', 'Yılmaz', 'Zhang', 'Abbott',
-  "O'Brien", 'Costa', 'Dubois', 'Eriksson', 'Fontaine', 'Gallagher', 'Horvat', 'Iqbal', 'Jovanović', 'Kim', 'Lindqvist',
-  'Mendes', 'Novak', 'Olsen', 'Park', 'Reyes', 'Müller',
+  'Wilber',
+  'Vance',
+  'Bowen',
+  'Robbins',
+  'Siciliani',
+  'Langer',
+  'Lauer',
+  'Sherman',
+  'Gu',
+  'Holt',
+  'Graham',
+  'Wilke',
+  'Fernández',
+  'Gupta',
+  'Archie',
+  'Cantrell',
+  'Bennett',
+  'DeYoung',
+  'Berg',
+  'Cline',
+  'Cattaneo',
+  'Braun',
+  'Carter',
+  'Díaz',
+  'Evans',
+  'Fischer',
+  'García',
+  'Hansen',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quinteros',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Ueda',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Yılmaz',
+  'Zhang',
+  'Abbott',
+  "O'Brien",
+  'Costa',
+  'Dubois',
+  'Eriksson',
+  'Fontaine',
+  'Gallagher',
+  'Horvat',
+  'Iqbal',
+  'Jovanović',
+  'Kim',
+  'Lindqvist',
+  'Mendes',
+  'Novak',
+  'Olsen',
+  'Park',
+  'Reyes',
+  'Müller',
 ].map((name) => [name, ascii(name)] as const);
 
-export const DEPARTMENTS = ['Sales', 'Marketing', 'Engineering', 'Finance', 'Human Resources', 'Legal', 'Operations', 'Support', 'Research', 'IT'] as const;
-const JOB_TITLES = ['Account Executive', 'Software Engineer', 'Product Manager', 'Financial Analyst', 'HR Generalist', 'Counsel', 'Operations Lead', 'Support Engineer', 'Researcher', 'Director', 'Marketing Specialist', 'IT Administrator'];
+export const DEPARTMENTS = [
+  'Sales',
+  'Marketing',
+  'Engineering',
+  'Finance',
+  'Human Resources',
+  'Legal',
+  'Operations',
+  'Support',
+  'Research',
+  'IT',
+] as const;
+const JOB_TITLES = [
+  'Account Executive',
+  'Software Engineer',
+  'Product Manager',
+  'Financial Analyst',
+  'HR Generalist',
+  'Counsel',
+  'Operations Lead',
+  'Support Engineer',
+  'Researcher',
+  'Director',
+  'Marketing Specialist',
+  'IT Administrator',
+];
 const OFFICES = ['Building 32/1234', '19/3123', 'London - Canary Wharf', 'Remote', 'München Parkstadt', 'Toronto 4th floor'];
 // city, state, country, usageLocation: partial ones exercise the location fallback.
 const PLACES: ReadonlyArray<readonly [string | null, string | null, string | null, string | null]> = [
-  ['Redmond', 'WA', 'United States', 'US'], ['Seattle', 'WA', 'United States', 'US'], ['London', null, 'United Kingdom', 'GB'],
-  ['München', 'Bayern', 'Germany', 'DE'], ['Toronto', 'ON', 'Canada', 'CA'], ['Sydney', 'NSW', 'Australia', 'AU'],
-  [null, null, 'Japan', 'JP'], ['', 'Texas', 'United States', 'US'], ['Dublin', '', '', 'IE'], [null, 'Ontario', null, 'CA'],
+  ['Redmond', 'WA', 'United States', 'US'],
+  ['Seattle', 'WA', 'United States', 'US'],
+  ['London', null, 'United Kingdom', 'GB'],
+  ['München', 'Bayern', 'Germany', 'DE'],
+  ['Toronto', 'ON', 'Canada', 'CA'],
+  ['Sydney', 'NSW', 'Australia', 'AU'],
+  [null, null, 'Japan', 'JP'],
+  ['', 'Texas', 'United States', 'US'],
+  ['Dublin', '', '', 'IE'],
+  [null, 'Ontario', null, 'CA'],
 ];
 const LANGUAGES = ['en-US', 'en-US', 'en-GB', 'de-DE', 'fr-FR', null] as const;
 
 function ascii(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ı/g, 'i').replace(/[^A-Za-z]/g, '');
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ı/g, 'i')
+    .replace(/[^A-Za-z]/g, '');
 }
 
 /** An empty array shared by the many users that have none (never mutated: mutations replace whole objects). */
@@ -122,7 +274,7 @@ interface Name {
  */
 function nameOf(ordinal: number, offset: number, suffix = ''): Name {
   const combos = GIVEN.length * SURNAMES.length;
-  const j = (((ordinal % combos) * 1237 + offset) % combos + combos) % combos;
+  const j = ((((ordinal % combos) * 1237 + offset) % combos) + combos) % combos;
   const g = GIVEN[j % GIVEN.length]!;
   const s = SURNAMES[Math.floor(j / GIVEN.length)]!;
   const round = Math.floor(ordinal / combos);
@@ -179,7 +331,10 @@ function fillMember(user: GraphObject, rng: Random, ctx: DirectoryContext, name:
   if (rng.chance(mail ? 0.5 : 0.3)) proxies.push(`smtp:${name.local}@${ctx.initialDomain}`);
   if (mail && rng.chance(0.2)) proxies.push(`smtp:${name.cased}@${rng.pick(ctx.otherDomains).replace(/^c/, 'C')}`);
   if (mail && rng.chance(0.1)) proxies.push(`SIP:${mail.toLowerCase()}`);
-  if (mail && rng.chance(0.05)) proxies.push(`X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${rng.upperHex(32).toLowerCase()}-${name.local}`);
+  if (mail && rng.chance(0.05))
+    proxies.push(
+      `X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${rng.upperHex(32).toLowerCase()}-${name.local}`,
+    );
   if (proxies.length) user.proxyAddresses = proxies;
   const others: string[] = [];
   if (rng.chance(0.15)) others.push(`${name.local}.home@mail.example`);

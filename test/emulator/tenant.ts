@@ -4,7 +4,7 @@ import { generateAssignments } from './tenant-assignments.js';
 import { generateGroups } from './tenant-groups.js';
 import { isoSeconds, Random } from './tenant-random.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
-import { generateUsers, type DirectoryContext } from './tenant-users.js';
+import { type DirectoryContext, generateUsers } from './tenant-users.js';
 import type { GraphObject, Tenant, TenantSizes } from './types.js';
 
 /** A small tenant: enough of every special case for unit and integration tests, generated in milliseconds. */

@@ -64,9 +64,13 @@ export async function graphSession(emulator: { url: string; credentials: { tenan
   const c = emulator.credentials;
   const session = {
     token: await fetchToken(emulator.url, c.tenantId, c.clientId, c.clientSecret),
-    get: (path: string) => httpGet(path.startsWith('https:') ? path : `${emulator.url}${path}`, { authorization: `Bearer ${session.token}` }),
+    get: (path: string) =>
+      httpGet(path.startsWith('https:') ? path : `${emulator.url}${path}`, { authorization: `Bearer ${session.token}` }),
     post: (path: string, body: unknown) =>
-      httpPost(`${emulator.url}${path}`, JSON.stringify(body), { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }),
+      httpPost(`${emulator.url}${path}`, JSON.stringify(body), {
+        authorization: `Bearer ${session.token}`,
+        'content-type': 'application/json',
+      }),
     /** Refreshes the token (after permissions change). */
     renew: async () => {
       session.token = await fetchToken(emulator.url, c.tenantId, c.clientId, c.clientSecret);

@@ -37,7 +37,10 @@ export function ruCost(base: number, params: URLSearchParams): number {
 class TokenBucket {
   private tokens: number;
   private last = performance.now();
-  constructor(private readonly capacity: number, private readonly windowMs: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly windowMs: number,
+  ) {
     this.tokens = capacity;
   }
   private refill(now: number) {
@@ -57,7 +60,10 @@ class TokenBucket {
 /** At most `limit` accepted requests in any sliding window; refused requests are not recorded. */
 class SlidingWindow {
   private readonly times: number[] = [];
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
   take(now = performance.now()): { allowed: boolean; retryAfterMs: number; usage: number } {
     while (this.times.length && this.times[0]! <= now - this.windowMs) this.times.shift();
     if (this.times.length >= this.limit) {
@@ -76,7 +82,10 @@ export class Throttler {
   /** users?$select=signInActivity has its own limit of 10 requests per minute (per tenant, per app). */
   private readonly signInActivity: SlidingWindow;
 
-  constructor(readonly settings: ThrottleSettings, private readonly scope: string) {
+  constructor(
+    readonly settings: ThrottleSettings,
+    private readonly scope: string,
+  ) {
     const window = 10_000 / settings.timeScale;
     this.directory = new TokenBucket(settings.ruPer10s, window);
     this.reports = new SlidingWindow(settings.reportsPer10s, window);

@@ -38,13 +38,18 @@ if (!isMainThread) {
 }
 
 export async function measureThroughput(tenant: Tenant, generateMs: number, concurrency = 4): Promise<Throughput> {
-  const emulator = await createEmulator(tenant, {}, {
-    truth: { users: () => [], servicePrincipals: () => [], appRoleAssignments: () => [], signIns: () => [] },
-    mutate: () => [],
-  });
+  const emulator = await createEmulator(
+    tenant,
+    {},
+    {
+      truth: { users: () => [], servicePrincipals: () => [], appRoleAssignments: () => [], signIns: () => [] },
+      mutate: () => [],
+    },
+  );
   try {
     const session = await graphSession(emulator);
-    const select = 'id,userPrincipalName,mail,otherMails,proxyAddresses,givenName,surname,displayName,createdDateTime,department,officeLocation,city,state,country,usageLocation,jobTitle,companyName,employeeId,employeeHireDate,employeeType,accountEnabled,userType,externalUserState,creationType';
+    const select =
+      'id,userPrincipalName,mail,otherMails,proxyAddresses,givenName,surname,displayName,createdDateTime,department,officeLocation,city,state,country,usageLocation,jobTitle,companyName,employeeId,employeeHireDate,employeeType,accountEnabled,userType,externalUserState,creationType';
     // Warm-up (serialization caches are filled on first use; the figures below are a second full pass each).
     const users = `${emulator.url}/v1.0/users?$select=${select}&$top=999`;
     await timeChains([users], session.token);

@@ -9,16 +9,52 @@ type Row = Record<string, unknown>;
 
 /** The users stream's $select fields, in record order. */
 export const USER_FIELDS = [
-  'id', 'userPrincipalName', 'mail', 'otherMails', 'proxyAddresses', 'givenName', 'surname', 'displayName', 'createdDateTime',
-  'department', 'officeLocation', 'city', 'state', 'country', 'usageLocation', 'jobTitle', 'companyName', 'employeeId',
-  'employeeHireDate', 'employeeType', 'accountEnabled', 'userType', 'externalUserState', 'creationType',
+  'id',
+  'userPrincipalName',
+  'mail',
+  'otherMails',
+  'proxyAddresses',
+  'givenName',
+  'surname',
+  'displayName',
+  'createdDateTime',
+  'department',
+  'officeLocation',
+  'city',
+  'state',
+  'country',
+  'usageLocation',
+  'jobTitle',
+  'companyName',
+  'employeeId',
+  'employeeHireDate',
+  'employeeType',
+  'accountEnabled',
+  'userType',
+  'externalUserState',
+  'creationType',
 ] as const;
 
 /** The service_principals stream's $select fields, in record order. */
 export const SERVICE_PRINCIPAL_FIELDS = [
-  'id', 'appId', 'displayName', 'appDisplayName', 'appOwnerOrganizationId', 'appRoleAssignmentRequired', 'preferredSingleSignOnMode',
-  'verifiedPublisher', 'servicePrincipalType', 'signInAudience', 'accountEnabled', 'tags', 'homepage', 'loginUrl', 'replyUrls',
-  'appRoles', 'notificationEmailAddresses', 'info',
+  'id',
+  'appId',
+  'displayName',
+  'appDisplayName',
+  'appOwnerOrganizationId',
+  'appRoleAssignmentRequired',
+  'preferredSingleSignOnMode',
+  'verifiedPublisher',
+  'servicePrincipalType',
+  'signInAudience',
+  'accountEnabled',
+  'tags',
+  'homepage',
+  'loginUrl',
+  'replyUrls',
+  'appRoles',
+  'notificationEmailAddresses',
+  'info',
 ] as const;
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -57,7 +93,8 @@ export function emailAliases(user: GraphObject): string[] {
   const primary = str(user.mail)?.toLowerCase();
   const aliases = new Set<string>();
   for (const proxy of (user.proxyAddresses as unknown[] | null) ?? []) {
-    if (typeof proxy === 'string' && proxy.slice(0, 5).toLowerCase() === 'smtp:' && proxy.length > 5) aliases.add(proxy.slice(5).toLowerCase());
+    if (typeof proxy === 'string' && proxy.slice(0, 5).toLowerCase() === 'smtp:' && proxy.length > 5)
+      aliases.add(proxy.slice(5).toLowerCase());
   }
   for (const other of (user.otherMails as unknown[] | null) ?? []) if (nonEmpty(other)) aliases.add(other.toLowerCase());
   if (primary) aliases.delete(primary);
@@ -209,7 +246,9 @@ export function loginLocation(signIn: GraphObject): string | null {
 /** The sign_ins stream for createdDateTime in [from, to), within retention, newest first (100-ns precision). */
 export function truthSignIns(tenant: Tenant, from: Date, to: Date): Row[] {
   const retained = keyOfDate(retentionStart(tenant));
-  const low = keyOfDate(from) > retained ? keyOfDate(from) : retained;
+  const wanted = keyOfDate(from);
+  // The later of the two keys (they are not numbers: Math.max does not apply).
+  const low = [wanted, retained].sort().at(-1)!;
   const high = keyOfDate(to);
   return tenant.signIns
     .filter((s) => {

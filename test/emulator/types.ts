@@ -98,7 +98,14 @@ export interface TruthOptions {
 /** Faults the server can inject, each on a path pattern (a RegExp source matched against the request path + query). */
 export type Fault =
   /** An error answer; `code` replaces the status's usual Graph code (4xx let tests refuse e.g. a saved delta link, or find an object gone). */
-  | { kind: 'status'; status: 400 | 404 | 410 | 500 | 502 | 503 | 504; code?: string; times: number; path?: string; retryAfterSeconds?: number }
+  | {
+      kind: 'status';
+      status: 400 | 404 | 410 | 500 | 502 | 503 | 504;
+      code?: string;
+      times: number;
+      path?: string;
+      retryAfterSeconds?: number;
+    }
   | { kind: 'throttle'; times: number; path?: string; retryAfterSeconds?: number }
   | { kind: 'reset'; times: number; path?: string }
   | { kind: 'truncate'; times: number; path?: string }

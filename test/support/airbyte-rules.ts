@@ -44,12 +44,15 @@ export function walkSchema(schema: Schema, visit: (node: Schema, path: string) =
   if (!isObject(schema)) return;
   visit(schema, path);
   for (const key of SCHEMA_LISTS) {
-    if (Array.isArray(schema[key])) schema[key].forEach((sub: Schema, i: number) => walkSchema(sub, visit, `${path}/${key}/${i}`));
+    if (Array.isArray(schema[key]))
+      for (const [i, sub] of (schema[key] as Schema[]).entries()) walkSchema(sub, visit, `${path}/${key}/${i}`);
   }
   for (const key of SCHEMA_VALUES) if (isObject(schema[key])) walkSchema(schema[key], visit, `${path}/${key}`);
-  if (Array.isArray(schema.items)) schema.items.forEach((sub: Schema, i: number) => walkSchema(sub, visit, `${path}/items/${i}`));
+  if (Array.isArray(schema.items))
+    for (const [i, sub] of (schema.items as Schema[]).entries()) walkSchema(sub, visit, `${path}/items/${i}`);
   for (const key of SCHEMA_MAPS) {
-    if (isObject(schema[key])) for (const [name, sub] of Object.entries(schema[key])) walkSchema(sub as Schema, visit, `${path}/${key}/${name}`);
+    if (isObject(schema[key]))
+      for (const [name, sub] of Object.entries(schema[key])) walkSchema(sub as Schema, visit, `${path}/${key}/${name}`);
   }
 }
 
@@ -66,7 +69,8 @@ export function keywordsUsed(schema: Schema, keywords: string[]): string[] {
 function additionalPropertiesProblems(schema: Schema): string[] {
   const problems: string[] = [];
   walkSchema(schema, (node, path) => {
-    if ('additionalProperties' in node && node.additionalProperties !== true) problems.push(`${path || '/'}: additionalProperties must be true when set`);
+    if ('additionalProperties' in node && node.additionalProperties !== true)
+      problems.push(`${path || '/'}: additionalProperties must be true when set`);
   });
   return problems;
 }
@@ -93,12 +97,14 @@ export function specProblems(spec: Schema): string[] {
       else {
         const common = Object.keys(variants[0]!.properties).filter((name) => variants.every((v) => name in v.properties));
         const constant = common.filter((name) => variants.every((v) => 'const' in v.properties[name]));
-        if (constant.length !== 1) problems.push(`${path}: the oneOf items need exactly one common property with const (found ${constant.length})`);
+        if (constant.length !== 1)
+          problems.push(`${path}: the oneOf items need exactly one common property with const (found ${constant.length})`);
         for (const name of constant) {
           for (const [i, v] of variants.entries()) {
             const prop = v.properties[name];
             if ('default' in prop && prop.default !== prop.const) problems.push(`${path}/oneOf/${i}/${name}: default differs from const`);
-            if ('enum' in prop && !(prop.enum.length === 1 && prop.enum[0] === prop.const)) problems.push(`${path}/oneOf/${i}/${name}: enum differs from [const]`);
+            if ('enum' in prop && !(prop.enum.length === 1 && prop.enum[0] === prop.const))
+              problems.push(`${path}/oneOf/${i}/${name}: enum differs from [const]`);
           }
         }
       }
@@ -134,13 +140,27 @@ export function specProblems(spec: Schema): string[] {
       for (const [name, prop] of Object.entries<Schema>(node.properties)) {
         if (!SECRET_PROPERTY_NAMES.includes(name.toLowerCase()) || prop.type === undefined) continue;
         const marked = prop.airbyte_secret === true;
-        if (marked && !canStoreSecret(prop)) problems.push(`${path}/properties/${name}: marked airbyte_secret but cannot hold a secret (CAT fails this)`);
-        if (!marked && canStoreSecret(prop)) problems.push(`${path}/properties/${name}: a secret-like name that is not marked airbyte_secret`);
+        if (marked && !canStoreSecret(prop))
+          problems.push(`${path}/properties/${name}: marked airbyte_secret but cannot hold a secret (CAT fails this)`);
+        if (!marked && canStoreSecret(prop))
+          problems.push(`${path}/properties/${name}: a secret-like name that is not marked airbyte_secret`);
       }
     }
   });
   problems.push(
-    ...keywordsUsed(spec, ['not', 'anyOf', 'patternProperties', 'prefixItems', 'allOf', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired', '$ref']),
+    ...keywordsUsed(spec, [
+      'not',
+      'anyOf',
+      'patternProperties',
+      'prefixItems',
+      'allOf',
+      'if',
+      'then',
+      'else',
+      'dependentSchemas',
+      'dependentRequired',
+      '$ref',
+    ]),
   );
   problems.push(...additionalPropertiesProblems(spec));
   return problems;
@@ -188,7 +208,8 @@ export function catalogProblems(streams: DiscoveredStream[]): string[] {
     for (const key of stream.source_defined_primary_key ?? []) {
       const node = propertyAt(stream.json_schema, key);
       if (!node) problems.push(`${where}: primary key ${key.join('.')} is not in the schema's properties`);
-      else if (typesOf(node).some((t) => t === 'array' || t === 'object')) problems.push(`${where}: primary key ${key.join('.')} is of type ${JSON.stringify(node.type)}`);
+      else if (typesOf(node).some((t) => t === 'array' || t === 'object'))
+        problems.push(`${where}: primary key ${key.join('.')} is of type ${JSON.stringify(node.type)}`);
     }
     if (stream.default_cursor_field && !propertyAt(stream.json_schema, stream.default_cursor_field)) {
       problems.push(`${where}: cursor ${stream.default_cursor_field.join('.')} is not in the schema's properties`);

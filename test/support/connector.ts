@@ -67,9 +67,15 @@ export function wrap(code: number | null, signal: NodeJS.Signals | null, stdout:
     stderr,
     messages,
     recordMessages: (stream) => of('RECORD').filter((m) => !stream || m.record.stream === stream),
-    records: (stream) => of('RECORD').filter((m) => !stream || m.record.stream === stream).map((m) => m.record.data),
+    records: (stream) =>
+      of('RECORD')
+        .filter((m) => !stream || m.record.stream === stream)
+        .map((m) => m.record.data),
     states: (stream) => of('STATE').filter((m) => !stream || m.state.stream?.stream_descriptor?.name === stream),
-    logs: (level) => of('LOG').filter((m) => !level || m.log.level === level).map((m) => m.log.message),
+    logs: (level) =>
+      of('LOG')
+        .filter((m) => !level || m.log.level === level)
+        .map((m) => m.log.message),
     errors: () => traces.filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error),
     statuses: (stream) =>
       traces
@@ -109,15 +115,16 @@ export function runConnector(args: string[], options: RunOptions = {}): Promise<
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop()!;
-      for (const line of lines) if (line) {
-        try {
-          const message = JSON.parse(line) as Message;
-          live.push(message);
-          options.onMessage(message, child);
-        } catch {
-          /* reported by parseMessages at the end */
+      for (const line of lines)
+        if (line) {
+          try {
+            const message = JSON.parse(line) as Message;
+            live.push(message);
+            options.onMessage(message, child);
+          } catch {
+            /* reported by parseMessages at the end */
+          }
         }
-      }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {

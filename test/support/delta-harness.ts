@@ -2,15 +2,23 @@
 // platform would pass on, an append + deduped destination, and the assertions every delta test shares.
 import assert from 'node:assert/strict';
 import { createAjv, type ValidateFunction } from '../../source-azure-client-credentials/validation.js';
-import { startEmulator, type Emulator, type ServerOptions } from '../emulator/index.js';
-import { runConnector, type Message, type RunResult } from './connector.js';
+import { type Emulator, type ServerOptions, startEmulator } from '../emulator/index.js';
+import { type Message, type RunResult, runConnector } from './connector.js';
 
 export const STREAMS = ['users', 'service_principals'] as const;
 export type StreamName = (typeof STREAMS)[number];
 export type Row = Record<string, unknown>;
 export const CDC = ['_ab_cdc_updated_at', '_ab_cdc_deleted_at'];
 /** A tenant with three pages of users and two of service principals per delta round (100 per page). */
-export const SIZES = { users: 250, guestFraction: 0.2, servicePrincipals: 120, groups: 4, assignments: 40, signIns: 0, signInsBeyondRetention: 0 };
+export const SIZES = {
+  users: 250,
+  guestFraction: 0.2,
+  servicePrincipals: 120,
+  groups: 4,
+  assignments: 40,
+  signIns: 0,
+  signInsBeyondRetention: 0,
+};
 
 export interface Harness {
   emulator: Emulator;
@@ -20,7 +28,11 @@ export interface Harness {
   truthOptions: { includeGuests: boolean; domains: string[] };
 }
 
-export async function harness(options: ServerOptions, overrides: Record<string, unknown> = {}, domainsOf: (e: Emulator) => string[] = () => []): Promise<Harness> {
+export async function harness(
+  options: ServerOptions,
+  overrides: Record<string, unknown> = {},
+  domainsOf: (e: Emulator) => string[] = () => [],
+): Promise<Harness> {
   const emulator = await startEmulator({ sizes: SIZES, ...options });
   const domains = domainsOf(emulator);
   if (domains.length) overrides = { ...overrides, domain_names: domains.join(',') };
@@ -37,7 +49,13 @@ export async function harness(options: ServerOptions, overrides: Record<string, 
     validators.set(stream.name, ajv.compile(stream.json_schema));
   }
   const catalog = {
-    streams: streams.map((stream: object) => ({ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['_ab_cdc_updated_at'], primary_key: [['id']] })),
+    streams: streams.map((stream: object) => ({
+      stream,
+      sync_mode: 'incremental',
+      destination_sync_mode: 'append_dedup',
+      cursor_field: ['_ab_cdc_updated_at'],
+      primary_key: [['id']],
+    })),
   };
   return { emulator, catalog, validators, overrides, truthOptions: { includeGuests: overrides.include_guests === true, domains } };
 }
@@ -111,7 +129,8 @@ export function assertRecordShapes(h: Harness, stream: StreamName, records: Row[
     assert.match(String(record._ab_cdc_updated_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     if (record._ab_cdc_deleted_at !== null) {
       assert.equal(record._ab_cdc_deleted_at, record._ab_cdc_updated_at);
-      for (const [k, v] of Object.entries(record)) if (k !== 'id' && !CDC.includes(k)) assert.equal(v, null, `${stream} deletion record: ${k} is null`);
+      for (const [k, v] of Object.entries(record))
+        if (k !== 'id' && !CDC.includes(k)) assert.equal(v, null, `${stream} deletion record: ${k} is null`);
     }
     // One version of an id per cursor value: dedup never has to guess.
     const key = `${String(record.id)}|${String(record._ab_cdc_updated_at)}`;
@@ -130,5 +149,10 @@ export function assertDestinationIsTruth(h: Harness, destinations: Record<Stream
 
 export const deltaRequests = (emulator: Emulator) => {
   const r = emulator.metrics().requests;
-  return { users: r['GET /users/delta'] ?? 0, sps: r['GET /servicePrincipals/delta'] ?? 0, usersList: r['GET /users'] ?? 0, spList: r['GET /servicePrincipals'] ?? 0 };
+  return {
+    users: r['GET /users/delta'] ?? 0,
+    sps: r['GET /servicePrincipals/delta'] ?? 0,
+    usersList: r['GET /users'] ?? 0,
+    spList: r['GET /servicePrincipals'] ?? 0,
+  };
 };

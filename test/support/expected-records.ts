@@ -1,7 +1,7 @@
 // integration_tests/expected_records.jsonl: the emulator tenant it describes, and how it is produced from a real read.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type ServerOptions } from '../emulator/index.js';
+import { type ServerOptions, startEmulator } from '../emulator/index.js';
 import { runConnector } from './connector.js';
 import { repoRoot } from './paths.js';
 
@@ -48,7 +48,10 @@ export async function generateExpectedRecords(): Promise<string[]> {
       const key = (data: Record<string, unknown>) => primary_key.map((path) => String(data[path[0]])).join('\u0000');
       return result
         .records(stream.name)
-        .map((data: Record<string, unknown>) => ({ key: key(data), line: JSON.stringify({ stream: stream.name, data, emitted_at: EMITTED_AT }) }))
+        .map((data: Record<string, unknown>) => ({
+          key: key(data),
+          line: JSON.stringify({ stream: stream.name, data, emitted_at: EMITTED_AT }),
+        }))
         .sort((a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
         .map((entry: { line: string }) => entry.line);
     });

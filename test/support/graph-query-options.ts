@@ -159,7 +159,8 @@ export function queryViolations(request: { method: string; path: string; query: 
   if (top !== undefined) {
     const max = endpoint.maxTop?.(query);
     if (max === undefined) problems.push(`$top is not documented for ${endpoint.label}`);
-    else if (!/^\d+$/.test(top) || Number(top) < 1 || Number(top) > max) problems.push(`$top=${top} is outside 1-${max} for ${endpoint.label}`);
+    else if (!/^\d+$/.test(top) || Number(top) < 1 || Number(top) > max)
+      problems.push(`$top=${top} is outside 1-${max} for ${endpoint.label}`);
   }
   return problems;
 }

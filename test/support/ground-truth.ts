@@ -60,7 +60,12 @@ export function truthOf(emulator: Emulator, stream: StreamName, range?: { from: 
 }
 
 /** Exactly the expected records: no key twice, none missing, none extra, each record equal in full. */
-export function assertExactRecords(stream: StreamName, actual: Record<string, unknown>[], expected: Record<string, unknown>[], label = ''): void {
+export function assertExactRecords(
+  stream: StreamName,
+  actual: Record<string, unknown>[],
+  expected: Record<string, unknown>[],
+  label = '',
+): void {
   const got = new Map<string, Record<string, unknown>>();
   const duplicates: string[] = [];
   for (const record of actual) {
@@ -77,16 +82,30 @@ export function assertExactRecords(stream: StreamName, actual: Record<string, un
     { missing: 0, extra: 0 },
     `${label}${stream}: ${missing.length} of ${want.size} expected records missing (e.g. ${missing.slice(0, 3).join(', ')}), ${extra.length} unexpected`,
   );
-  for (const [key, record] of want) assert.deepEqual(got.get(key), record, `${label}${stream}: record ${key} differs from the ground truth`);
+  for (const [key, record] of want)
+    assert.deepEqual(got.get(key), record, `${label}${stream}: record ${key} differs from the ground truth`);
 }
 
 /** Every expected record is present at least once (duplicates allowed: resumed runs re-read). */
-export function assertCovers(stream: StreamName, actual: Iterable<Record<string, unknown>>, expected: Record<string, unknown>[], label = ''): void {
+export function assertCovers(
+  stream: StreamName,
+  actual: Iterable<Record<string, unknown>>,
+  expected: Record<string, unknown>[],
+  label = '',
+): void {
   const got = new Map<string, Record<string, unknown>>();
   for (const record of actual) got.set(keyOf(stream, record), record);
   const missing = expected.filter((r) => !got.has(keyOf(stream, r)));
-  assert.equal(missing.length, 0, `${label}${stream}: ${missing.length} of ${expected.length} ground-truth records never emitted (e.g. ${missing.slice(0, 3).map((r) => keyOf(stream, r)).join(', ')})`);
-  for (const r of expected) assert.deepEqual(got.get(keyOf(stream, r)), r, `${label}${stream}: record ${keyOf(stream, r)} differs from the ground truth`);
+  assert.equal(
+    missing.length,
+    0,
+    `${label}${stream}: ${missing.length} of ${expected.length} ground-truth records never emitted (e.g. ${missing
+      .slice(0, 3)
+      .map((r) => keyOf(stream, r))
+      .join(', ')})`,
+  );
+  for (const r of expected)
+    assert.deepEqual(got.get(keyOf(stream, r)), r, `${label}${stream}: record ${keyOf(stream, r)} differs from the ground truth`);
 }
 
 export type Outcome = { kind: 'complete' } | { kind: 'failed'; failureType: string; message: string } | { kind: 'absent' };
@@ -127,10 +146,17 @@ export function assertStatesNeverSkip(result: RunResult, emulator: Emulator, lab
     const cursor = cursorOf(m);
     if (cursor === undefined || cursor === inherited) continue;
     assert.ok(range, `${label}sign_ins: STATE ${cursor} emitted before the range was announced`);
-    assert.ok(Date.parse(cursor) <= range.to.getTime(), `${label}sign_ins: STATE cursor ${cursor} is past the end of the range read (${range.to.toISOString()})`);
+    assert.ok(
+      Date.parse(cursor) <= range.to.getTime(),
+      `${label}sign_ins: STATE cursor ${cursor} is past the end of the range read (${range.to.toISOString()})`,
+    );
     const due = emulator.truth.signIns(range.from, new Date(cursor));
     const missing = due.filter((s) => !seen.has(String(s.id)));
-    assert.equal(missing.length, 0, `${label}sign_ins: STATE ${cursor} would skip ${missing.length} sign-ins not yet emitted (e.g. ${missing[0]?.createdDateTime})`);
+    assert.equal(
+      missing.length,
+      0,
+      `${label}sign_ins: STATE ${cursor} would skip ${missing.length} sign-ins not yet emitted (e.g. ${missing[0]?.createdDateTime})`,
+    );
   }
 }
 

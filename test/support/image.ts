@@ -54,9 +54,10 @@ export function stageImage(): StagedImage {
   const installHost = toHost(installDir);
   mkdirSync(installHost, { recursive: true });
 
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' }),
-  ) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' })) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   execFileSync('tar', ['-xzf', join(work, packed[0].filename), '-C', installHost, '--strip-components=1']);
   copyFileSync(join(repoRoot, 'package-lock.json'), join(installHost, 'package-lock.json'));
   // --prefer-offline: the same lockfile-pinned packages, from the local npm cache when it has them.

@@ -19,20 +19,24 @@ export interface BadInput {
 
 type Mutation = { name: string; apply: (config: Record<string, any>) => unknown };
 
-const set = (path: string, value: unknown): ((c: Record<string, any>) => unknown) => (config) => {
-  const keys = path.split('.');
-  let target = config;
-  for (const key of keys.slice(0, -1)) target = target[key];
-  target[keys.at(-1)!] = value;
-  return config;
-};
-const remove = (path: string): ((c: Record<string, any>) => unknown) => (config) => {
-  const keys = path.split('.');
-  let target = config;
-  for (const key of keys.slice(0, -1)) target = target[key];
-  delete target[keys.at(-1)!];
-  return config;
-};
+const set =
+  (path: string, value: unknown): ((c: Record<string, any>) => unknown) =>
+  (config) => {
+    const keys = path.split('.');
+    let target = config;
+    for (const key of keys.slice(0, -1)) target = target[key];
+    target[keys.at(-1)!] = value;
+    return config;
+  };
+const remove =
+  (path: string): ((c: Record<string, any>) => unknown) =>
+  (config) => {
+    const keys = path.split('.');
+    let target = config;
+    for (const key of keys.slice(0, -1)) target = target[key];
+    delete target[keys.at(-1)!];
+    return config;
+  };
 const describeValue = (value: unknown) =>
   typeof value === 'string' ? (value.length > 40 ? `${value.length}-char string` : JSON.stringify(value)) : JSON.stringify(value);
 
@@ -102,13 +106,24 @@ export function invalidConfigs(): Mutation[] {
       `${'a'.repeat(300)}.com`,
       'contoso.com;-fabrikam.com',
     ]),
-    ...each('start_date', ['', 'yesterday', '2026-13-45T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01', '2026-01-01T00:00:00+01:00', 20260101, null]),
+    ...each('start_date', [
+      '',
+      'yesterday',
+      '2026-13-45T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-01-01',
+      '2026-01-01T00:00:00+01:00',
+      20260101,
+      null,
+    ]),
     ...each('credentials.client_secret', ['', 'y'.repeat(1025)]),
     // Huge strings in every string field.
-    ...['tenant_id', 'client_id', 'credentials.client_secret', 'credentials.auth_type', 'domain_names', 'start_date', 'cloud'].map((path) => ({
-      name: `${path} = 1 MB string`,
-      apply: set(path, HUGE),
-    })),
+    ...['tenant_id', 'client_id', 'credentials.client_secret', 'credentials.auth_type', 'domain_names', 'start_date', 'cloud'].map(
+      (path) => ({
+        name: `${path} = 1 MB string`,
+        apply: set(path, HUGE),
+      }),
+    ),
   ];
 }
 
@@ -154,8 +169,14 @@ export const INVALID_CATALOGS: Array<{ name: string; catalog: unknown }> = [
   { name: 'sync_mode "full_refresh_append"', catalog: catalogOf([{ name: 'users', sync_mode: 'full_refresh_append' }]) },
   { name: 'sync_mode null', catalog: { streams: [stream('users', { sync_mode: null })] } },
   { name: 'sync_mode 1 MB', catalog: catalogOf([{ name: 'users', sync_mode: HUGE }]) },
-  { name: 'incremental app_role_assignments (unsupported)', catalog: catalogOf([{ name: 'app_role_assignments', sync_mode: 'incremental' }]) },
-  { name: 'sign_ins incremental on another cursor', catalog: catalogOf([{ name: 'sign_ins', sync_mode: 'incremental', cursor_field: ['id'] }]) },
+  {
+    name: 'incremental app_role_assignments (unsupported)',
+    catalog: catalogOf([{ name: 'app_role_assignments', sync_mode: 'incremental' }]),
+  },
+  {
+    name: 'sign_ins incremental on another cursor',
+    catalog: catalogOf([{ name: 'sign_ins', sync_mode: 'incremental', cursor_field: ['id'] }]),
+  },
 ];
 
 /** The catalog invalid states are read with: sign_ins incremental (the one stream with a state). */
@@ -184,9 +205,18 @@ export const INVALID_STATES: Array<{ name: string; state: unknown }> = [
   { name: 'sign_ins state is a string', state: [streamState('sign_ins', '2026-01-01T00:00:00Z')] },
   { name: 'sign_ins state is an array', state: [streamState('sign_ins', [])] },
   { name: 'legacy object with a non-object sign_ins state', state: { sign_ins: 'x' } },
-  ...['not-a-date', '', 12345, true, { at: '2026-01-01T00:00:00Z' }, '2026-13-01T00:00:00Z', 'yesterday', 'NaN', '2026-01-01T25:00:00Z', HUGE].map(
-    (cursor) => ({ name: `cursor ${describeValue(cursor)}`, state: signInsCursor(cursor) }),
-  ),
+  ...[
+    'not-a-date',
+    '',
+    12345,
+    true,
+    { at: '2026-01-01T00:00:00Z' },
+    '2026-13-01T00:00:00Z',
+    'yesterday',
+    'NaN',
+    '2026-01-01T25:00:00Z',
+    HUGE,
+  ].map((cursor) => ({ name: `cursor ${describeValue(cursor)}`, state: signInsCursor(cursor) })),
 ];
 
 /** Every config-only bad input: invalid configs under check (and half of them under discover or read), raw and missing config files under all three, invalid catalogs and states under read. */
@@ -199,17 +229,31 @@ export function configOnlyCases(): BadInput[] {
   invalidConfigs().forEach((mutation, index) => {
     const under: Command[] = index % 2 === 0 ? ['check'] : ['check', index % 4 === 1 ? 'discover' : 'read'];
     for (const command of under) {
-      cases.push({ name: `${command}: config ${mutation.name}`, command, config: mutation.apply(validConfig()), ...(command === 'read' ? { catalog } : {}) });
+      cases.push({
+        name: `${command}: config ${mutation.name}`,
+        command,
+        config: mutation.apply(validConfig()),
+        ...(command === 'read' ? { catalog } : {}),
+      });
     }
   });
   for (const { name, contents } of RAW_CONFIGS) {
-    for (const command of commands) cases.push({ name: `${command}: config ${name}`, command, config: contents, ...(command === 'read' ? { catalog } : {}) });
+    for (const command of commands)
+      cases.push({ name: `${command}: config ${name}`, command, config: contents, ...(command === 'read' ? { catalog } : {}) });
   }
   for (const command of commands) {
-    cases.push({ name: `${command}: config file missing`, command, config: undefined, args: ['--config', '/nonexistent/azcc-config.json'], ...(command === 'read' ? { catalog } : {}) });
+    cases.push({
+      name: `${command}: config file missing`,
+      command,
+      config: undefined,
+      args: ['--config', '/nonexistent/azcc-config.json'],
+      ...(command === 'read' ? { catalog } : {}),
+    });
   }
-  for (const { name, catalog: bad } of INVALID_CATALOGS) cases.push({ name: `read: catalog ${name}`, command: 'read', config: validConfig(), catalog: bad });
-  for (const { name, state } of INVALID_STATES) cases.push({ name: `read: state ${name}`, command: 'read', config: validConfig(), catalog: SIGN_INS_CATALOG, state });
+  for (const { name, catalog: bad } of INVALID_CATALOGS)
+    cases.push({ name: `read: catalog ${name}`, command: 'read', config: validConfig(), catalog: bad });
+  for (const { name, state } of INVALID_STATES)
+    cases.push({ name: `read: state ${name}`, command: 'read', config: validConfig(), catalog: SIGN_INS_CATALOG, state });
   return cases;
 }
 

@@ -42,7 +42,8 @@ export function assertNoLeaks(result: Pick<RunResult, 'stdout' | 'stderr'>, forb
     ['stderr', result.stderr],
   ] as const) {
     for (const value of forbidden) {
-      if (text.includes(value)) assert.fail(`${label}: ${name} contains a secret or token (${value.length} characters starting "${value.slice(0, 4)}...")`);
+      if (text.includes(value))
+        assert.fail(`${label}: ${name} contains a secret or token (${value.length} characters starting "${value.slice(0, 4)}...")`);
     }
     const jwt = JWT.exec(text);
     if (jwt) assert.fail(`${label}: ${name} contains something shaped like an access token (JWT) at offset ${jwt.index}`);

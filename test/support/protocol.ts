@@ -1,8 +1,8 @@
 // Validates messages against the official Airbyte protocol schema in ../shared/airbyte-protocol/.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { parse } from 'yaml';
 import { protocolYaml } from './paths.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

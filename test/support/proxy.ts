@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net, { type AddressInfo } from 'node:net';
+import type net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createProxy } from 'proxy';
 import { fixture } from '../emulator/state.js';
 
@@ -101,7 +102,8 @@ export async function startRefusingProxy(behaviour: number | 'close' | 'silent')
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     if (behaviour === 'close') socket.destroy();
-    else if (typeof behaviour === 'number') socket.end(`HTTP/1.1 ${behaviour} ${http.STATUS_CODES[behaviour] ?? 'Refused'}\r\nContent-Length: 0\r\n\r\n`);
+    else if (typeof behaviour === 'number')
+      socket.end(`HTTP/1.1 ${behaviour} ${http.STATUS_CODES[behaviour] ?? 'Refused'}\r\nContent-Length: 0\r\n\r\n`);
   });
   const port = await listen(server);
   const close = closer(server);

@@ -1,0 +1,52 @@
+// The one stdout writer: one JSON per line, redaction, and backpressure that keeps memory flat for a slow reader.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { logMessage, MessageWriter, recordMessage } from '../../source-azure-client-credentials/protocol.js';
+import { redact, registerSecret } from '../../source-azure-client-credentials/secrets.js';
+
+test('a slow reader makes emit wait: the buffered bytes stay bounded by the high-water mark', async () => {
+  let received = 0;
+  let maxBuffered = 0;
+  const slow = new Writable({
+    highWaterMark: 16 * 1024,
+    write(chunk, _enc, done) {
+      received += chunk.length;
+      setTimeout(done, 1); // a reader that takes 1 ms per line
+    },
+  });
+  const writer = new MessageWriter(slow);
+  const payload = 'x'.repeat(1000);
+  for (let i = 0; i < 3000; i++) {
+    await writer.emit(recordMessage('users', { id: String(i), payload }));
+    maxBuffered = Math.max(maxBuffered, slow.writableLength);
+  }
+  await writer.flush();
+  // The stream's own buffer plus at most one chunk of lines (64 KiB) the writer hands over at once.
+  assert.ok(maxBuffered <= 16 * 1024 + 2 * 64 * 1024, `buffered ${maxBuffered} bytes`);
+  assert.ok(received > 3000 * 1000);
+});
+
+test('each message is one compact JSON line; secrets are cut from logs and traces, never from records', async () => {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  const writer = new MessageWriter(sink);
+  writer.setRedactor(redact);
+  registerSecret('s3cr3t"with\\quotes');
+  // A short secret that also appears in ordinary data and in the JSON envelope itself.
+  registerSecret('data');
+  await writer.emit(logMessage('WARN', 'token s3cr3t"with\\quotes here; metadata'));
+  await writer.emit(recordMessage('users', { id: 'a-data-1', department: 'Data' }));
+  await writer.flush();
+  const lines = chunks.join('').split('\n');
+  assert.equal(lines.length, 3);
+  const [log, record] = lines.slice(0, 2).map((line) => JSON.parse(line));
+  assert.equal(log.log.message, 'token ********** here; meta**********');
+  assert.ok(!lines[0]!.includes('s3cr3t'));
+  assert.deepEqual(record.record.data, { id: 'a-data-1', department: 'Data' }, 'records are never altered');
+});

@@ -1,0 +1,101 @@
+// Crash and resume: kill -9 a full sync of all four streams at seeded points, resume from the last STATEs it printed, and lose nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type Emulator, startEmulator } from '../emulator/index.js';
+import { seededRandom } from '../emulator/state.js';
+import { type RunResult, runConnector } from '../support/connector.js';
+import {
+  assertCovers,
+  assertExactRecords,
+  assertStatesNeverSkip,
+  fullCatalog,
+  lastStatePerStream,
+  STREAMS,
+  signInRange,
+  streamOutcome,
+  truthOf,
+} from '../support/ground-truth.js';
+import { assertRunLeaksNothing } from '../support/leaks.js';
+import { inBatches } from '../support/parallel.js';
+
+const KILL_POINTS = 24;
+const SEED = 8;
+const LOOKBACK_MINUTES = 10;
+
+describe('kill -9 at seeded points of a full sync, then resume from the last STATEs', () => {
+  let emulator: Emulator;
+  let reference: RunResult;
+  before(async () => {
+    emulator = await startEmulator({
+      seed: SEED,
+      sizes: { users: 80, servicePrincipals: 20, groups: 6, bigGroupSizes: [], assignments: 90, signIns: 500 },
+      throttling: { enabled: false, timeScale: 100 },
+    });
+    reference = await read();
+  });
+  after(async () => emulator?.stop());
+
+  const read = async (state?: unknown, killAfter?: number): Promise<RunResult> => {
+    let seen = 0;
+    const result = await runConnector(['read'], {
+      config: emulator.config({ sign_in_lookback_minutes: LOOKBACK_MINUTES }),
+      catalog: fullCatalog(),
+      env: emulator.env,
+      ...(state !== undefined ? { state } : {}),
+      ...(killAfter !== undefined ? { onMessage: (_m, child) => void (++seen === killAfter && child.kill('SIGKILL')) } : {}),
+      timeoutMs: 60_000,
+    });
+    assertRunLeaksNothing(result, emulator);
+    return result;
+  };
+
+  test('the uninterrupted sync is exact (the yardstick for the kill points)', () => {
+    assert.equal(reference.code, 0, JSON.stringify(reference.errors()));
+    for (const stream of STREAMS) {
+      assert.equal(streamOutcome(reference, stream).kind, 'complete');
+      assertExactRecords(stream, reference.records(stream), truthOf(emulator, stream, signInRange(reference.messages)));
+    }
+    assert.ok(reference.states('sign_ins').length >= 4, 'sign_ins should checkpoint several windows');
+  });
+
+  test(`${KILL_POINTS} seeded kill points: the killed run and its resumption together cover every stream's ground truth`, async () => {
+    // One kill point in each of KILL_POINTS equal slices of the reference run's messages, drawn from a seeded PRNG,
+    // so that every stream (and the boundaries between them) gets some.
+    const total = reference.messages.length;
+    const random = seededRandom(SEED);
+    const points = Array.from({ length: KILL_POINTS }, (_, i) => {
+      const low = Math.floor((i * total) / KILL_POINTS);
+      const high = Math.floor(((i + 1) * total) / KILL_POINTS);
+      return Math.max(1, low + Math.floor(random() * (high - low)));
+    });
+    const summary = await inBatches(points, 4, async (point) => {
+      const killed = await read(undefined, point);
+      const label = `kill after message ${point} of ${total}: `;
+      // Near the end the child may finish writing and exit before the kill lands: then it must have succeeded.
+      if (killed.signal !== 'SIGKILL')
+        assert.equal(killed.code, 0, `${label}the run failed before the kill point: ${JSON.stringify(killed.errors())}`);
+      // What it printed before dying must already be safe to resume from.
+      assertStatesNeverSkip(killed, emulator, label);
+      const state = lastStatePerStream(killed.messages);
+      const resumed = await read(state);
+      assert.equal(resumed.code, 0, `${label}the resumed run failed: ${JSON.stringify(resumed.errors())}`);
+      const inherited = state.find((s) => s.stream.stream_descriptor.name === 'sign_ins')?.stream.stream_state?.createdDateTime;
+      assertStatesNeverSkip(resumed, emulator, `${label}resumed: `, inherited);
+      for (const stream of STREAMS) {
+        assert.equal(streamOutcome(resumed, stream).kind, 'complete', `${label}${stream} did not complete on resume`);
+        // sign_ins: from where the sync first started reading (the killed run's range if it got there) to where the resumed run ends.
+        const first = (inherited !== undefined ? signInRange(killed.messages) : undefined) ?? signInRange(resumed.messages);
+        const range = stream === 'sign_ins' ? { from: first!.from, to: signInRange(resumed.messages)!.to } : undefined;
+        assertCovers(stream, [...killed.records(stream), ...resumed.records(stream)], truthOf(emulator, stream, range), label);
+      }
+      return { point, killed: killed.signal === 'SIGKILL', cursor: inherited };
+    });
+    const kills = summary.filter((s) => s.killed).length;
+    const resumedMidSignIns = summary.filter((s) => s.cursor !== undefined).length;
+    console.log(
+      `resume: ${kills} of ${summary.length} kill points killed the run (${resumedMidSignIns} resumed sign_ins from a cursor) over ${total} messages: ${points.join(', ')}`,
+    );
+    assert.ok(kills >= 20, `only ${kills} runs were actually killed`);
+    assert.ok(resumedMidSignIns >= 3, 'too few kill points landed after a sign_ins checkpoint to test resuming from a cursor');
+  });
+});
