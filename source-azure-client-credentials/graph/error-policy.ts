@@ -79,6 +79,7 @@ export interface Decision {
   message: string;
 }
 
+/** Socket and body failures (got's and Node's codes) a Graph request is retried on; got keeps no list of its own (retry-hook.ts). */
 const TRANSIENT_NETWORK = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
@@ -94,6 +95,7 @@ const TRANSIENT_NETWORK = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+/** The login host's share of them: a refused connection or an unknown host there is a wrong host, not a passing fault. */
 const LOGIN_RETRYABLE = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
@@ -111,10 +113,6 @@ const PROXY_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EN
  */
 export const DENIED_CODE = 'Authorization_RequestDenied';
 export const NOT_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
-/** HTTP statuses worth another attempt: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors */
-export const RETRYABLE_STATUSES = [429, 500, 502, 503, 504] as const;
-/** Socket and body failures worth another attempt (got's error codes). */
-export const RETRYABLE_NETWORK_CODES = [...TRANSIENT_NETWORK];
 
 const http = (status: number | ((s: number) => boolean), code?: string | ((c: string | undefined) => boolean)) => (o: Outcome) =>
   o.kind === 'http' &&
@@ -154,6 +152,7 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
   },
   {
     id: 'http-5xx-retryable',
+    // Graph's transient statuses: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors
     matches: http((s) => s === 500 || s === 502 || s === 503 || s === 504),
     action: 'retry',
     failureType: 'transient_error',

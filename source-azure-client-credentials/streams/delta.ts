@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { resolveEndpoints } from '../endpoints.js';
 import { ConnectorError, configError } from '../errors.js';
 import { GraphRequestError, matchesRow } from '../graph/errors.js';
-import { encodeQuery } from '../graph/paging.js';
+import { encodeQuery } from '../graph/urls.js';
 import type { ReadContext, StreamOutput } from './types.js';
 
 /** The two columns Airbyte destinations read in append + deduped mode (CDC convention): cursor and delete marker. */

@@ -2,6 +2,7 @@
 
 import { type Config, validateConfig } from '../../source-azure-client-credentials/config.js';
 import { createGraphClient, type GraphClientDeps } from '../../source-azure-client-credentials/graph/client.js';
+import { forStream } from '../../source-azure-client-credentials/graph/for-stream.js';
 import type { GraphClient } from '../../source-azure-client-credentials/graph/types.js';
 import type { Logger } from '../../source-azure-client-credentials/logger.js';
 import { type Emulator, type ServerOptions, startEmulator } from '../emulator/index.js';
@@ -38,8 +39,10 @@ export async function setup(
   const clients: GraphClient[] = [];
   const client = (more: Record<string, unknown> = {}, moreDeps: Partial<GraphClientDeps> = {}) => {
     const config = validateConfig(emulator.config({ ...overrides, ...more }));
-    const graph = createGraphClient(config, { log: captureLog(lines), env: { ...emulator.env }, retry: FAST_RETRY, ...deps, ...moreDeps });
-    graph.onRateLimited = (until) => void rateLimited.push(until);
+    const graph = forStream(
+      createGraphClient(config, { log: captureLog(lines), env: { ...emulator.env }, retry: FAST_RETRY, ...deps, ...moreDeps }),
+      { onRateLimited: (until) => void rateLimited.push(until) },
+    );
     clients.push(graph);
     return graph;
   };
