@@ -5,7 +5,7 @@ import { check } from './commands/check.js';
 import { discover } from './commands/discover.js';
 import { read } from './commands/read.js';
 import { spec } from './commands/spec.js';
-import { type Config, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { asConnectorError, errorTraceBody } from './errors.js';
 import { readJsonFile } from './files.js';
 import { createGraphClient } from './graph/client.js';
@@ -13,7 +13,7 @@ import type { GraphClient } from './graph/types.js';
 import { createLogger } from './logger.js';
 import { connectionStatus, errorTrace, MessageWriter } from './protocol.js';
 import { redact } from './secrets.js';
-import { parseStateInput } from './state.js';
+import { parseStateInput, streamStates } from './state.js';
 import { STREAM_NAMES, STREAMS } from './streams/index.js';
 
 async function dispatch(invocation: Invocation, writer: MessageWriter): Promise<number> {
@@ -22,37 +22,29 @@ async function dispatch(invocation: Invocation, writer: MessageWriter): Promise<
     case 'spec':
       return spec(writer);
     case 'check': {
-      let config: Config;
-      let graph: GraphClient;
+      let graph: GraphClient | undefined;
       try {
-        config = loadConfig(invocation.config!);
+        const config = loadConfig(invocation.config!);
         graph = createGraphClient(config, { log });
+        return await check(writer, config, graph);
       } catch (caught) {
         // A config the user can fix is a FAILED status (exit 0), as the platform expects from check.
+        // (check itself answers every failure it can word; what it throws is a bug or a system error.)
         const error = asConnectorError(caught);
         if (error.failureType !== 'config_error') throw caught;
         await writer.emit(connectionStatus(false, error.message));
         return 0;
-      }
-      try {
-        return await check(writer, config, graph);
       } finally {
-        graph.close();
+        graph?.close();
       }
     }
     case 'discover':
       return discover(writer, loadConfig(invocation.config!));
     case 'read': {
       const config = loadConfig(invocation.config!);
-      const streams = parseConfiguredCatalog(readJsonFile(invocation.catalog!, 'catalog'), STREAMS);
-      const states = invocation.state
-        ? parseStateInput(readJsonFile(invocation.state, 'state'), STREAM_NAMES, log)
-        : new Map<string, unknown>();
-      // States are checked by their streams before any request, so a bad one fails the sync up front.
-      for (const { def, syncMode } of streams) {
-        const raw = states.get(def.name);
-        if (raw !== undefined && syncMode === 'incremental' && def.parseState) def.parseState(raw, config);
-      }
+      const streams = parseConfiguredCatalog(readJsonFile(invocation.catalog!, 'catalog'), STREAMS, config);
+      const incoming = invocation.state ? parseStateInput(readJsonFile(invocation.state, 'state'), STREAM_NAMES, log) : new Map();
+      const states = streamStates(streams, incoming, config);
       const graph = createGraphClient(config, { log });
       try {
         return await read(writer, log, { config, streams, states }, graph);

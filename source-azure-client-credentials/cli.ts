@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { configError } from './errors.js';
 
-export type CommandName = 'spec' | 'check' | 'discover' | 'read';
+type CommandName = 'spec' | 'check' | 'discover' | 'read';
 
 export interface Invocation {
   command: CommandName;

@@ -1,14 +1,16 @@
-// Loads and validates the connection config against schemas/spec.json, producing a typed Config.
-import { resolveEndpoints } from './endpoints.js';
+// Loads the connection config once: validated against schemas/spec.json, then settled (endpoints resolved, credential checked).
+import { type ClientCredential, clientCredential } from './credentials.js';
+import { type Endpoints, resolveEndpoints } from './endpoints.js';
 import { configError } from './errors.js';
 import { readJsonFile } from './files.js';
 import type { SourceConfig } from './generated/spec.js';
 import { loadSpec } from './schemas.js';
 import { registerSecret } from './secrets.js';
 import { createAjv, type ErrorObject, type ValidateFunction } from './validation.js';
+import { isObject, shorten } from './values.js';
 
-/** The validated config with every default applied and domain_names parsed. */
-export type Config = SourceConfig &
+/** The config options as the spec validates them, with every default applied and domain_names parsed. */
+type ConfigOptions = SourceConfig &
   Required<
     Pick<
       SourceConfig,
@@ -27,23 +29,33 @@ export type Config = SourceConfig &
     domains: string[];
   };
 
+/**
+ * The settled config every command works with, made once by loadConfig: the options, the hosts they lead to
+ * (with the test-only environment overrides, read there and nowhere else) and the credential, checked before
+ * any request.
+ */
+export type Config = ConfigOptions & {
+  endpoints: Endpoints;
+  clientCredential: ClientCredential;
+};
+
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 let validator: ValidateFunction | undefined;
 
 /**
- * Splits the comma-separated domain_names the way the seed product takes it: case-insensitive,
- * spaces and empty entries ignored, a leading @ tolerated. An entry that is not a domain is an error.
+ * Splits the comma-separated domain_names: case-insensitive, spaces and empty entries ignored, a leading @
+ * tolerated (the way the SaaS-management integration this connector reproduces documents its Domain Names
+ * field). An entry that is not a domain is an error.
  */
-export function parseDomainNames(value: string): string[] {
+function parseDomainNames(value: string): string[] {
   const domains = new Set<string>();
   for (const entry of value.split(/[,;\s]+/)) {
     const domain = entry.trim().replace(/^@/, '').replace(/\.$/, '').toLowerCase();
     if (!domain) continue;
     if (!DOMAIN.test(domain)) {
-      const shown = entry.length > 60 ? `${entry.slice(0, 60)}...` : entry;
       throw configError(
-        `domain_names: "${shown}" is not a domain name. Use comma-separated domains such as "contoso.com, fabrikam.example".`,
+        `domain_names: "${shorten(entry)}" is not a domain name. Use comma-separated domains such as "contoso.com, fabrikam.example".`,
       );
     }
     domains.add(domain);
@@ -59,7 +71,8 @@ function describe(error: ErrorObject): string {
     case 'type':
       return `${field || 'the config'} must be of type ${(error.params as { type: string }).type}`;
     case 'pattern':
-      return `${field} is not in the expected format (${field === 'tenant_id' ? 'a GUID or a domain such as contoso.onmicrosoft.com' : field === 'client_id' ? 'a GUID' : field === 'start_date' ? 'YYYY-MM-DDTHH:mm:ssZ' : 'see the field description'})`;
+      // The same hint the Airbyte UI shows next to the field.
+      return `${field} is not in the expected format (${(error.parentSchema as SchemaNode | undefined)?.pattern_descriptor ?? 'see the field description'})`;
     case 'enum':
       return `${field} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     case 'const':
@@ -77,29 +90,47 @@ function describe(error: ErrorObject): string {
   }
 }
 
+/**
+ * Every field the spec marks airbyte_secret, as a path (e.g. credentials.client_secret), in any credentials
+ * option. The connector never prints their values, as Airbyte masks them: the spec alone decides what is
+ * secret. That includes tenant_id, which is no credential (anyone can read a domain's tenant ID from its
+ * public OpenID metadata) but which Airbyte's acceptance tests expect marked secret by its name, and the
+ * certificate, public too but marked for the same reason: messages name these fields, never their values.
+ */
+function secretPaths(schema: SchemaNode, prefix: string[] = []): string[][] {
+  const paths: string[][] = [];
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    const path = [...prefix, name];
+    if (field.airbyte_secret === true) paths.push(path);
+    for (const option of [field, ...(field.oneOf ?? [])]) paths.push(...secretPaths(option, path));
+  }
+  return paths;
+}
+
+let secrets: string[][] | undefined;
+
 /** Validates a parsed config object; error messages name fields and never echo values. */
-export function validateConfig(raw: unknown): Config {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw configError('The config must be a JSON object with tenant_id, client_id and credentials.');
-  }
-  const candidate = structuredClone(raw) as Record<string, unknown>;
+export function validateConfig(raw: unknown): ConfigOptions {
+  if (!isObject(raw)) throw configError('The config must be a JSON object with tenant_id, client_id and credentials.');
+  const candidate = structuredClone(raw);
   // Register secrets first, so that nothing printed afterwards (even a validation error) can show them.
-  const credentials = candidate.credentials as Record<string, unknown> | undefined;
-  if (credentials && typeof credentials === 'object') {
-    // The certificate is public: only the secret, the private key and its passphrase are redacted.
-    for (const key of ['client_secret', 'private_key', 'private_key_passphrase']) {
-      if (typeof credentials[key] === 'string') registerSecret(credentials[key] as string);
-    }
+  secrets ??= secretPaths(loadSpec().connectionSpecification as SchemaNode);
+  for (const path of secrets) {
+    const value = path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), candidate);
+    if (typeof value === 'string') registerSecret(value);
   }
+  const authType = isObject(candidate.credentials) ? candidate.credentials.auth_type : undefined;
   validator ??= createValidator();
   if (!validator(candidate)) {
-    const messages = [...new Set(credentialErrors(validator.errors ?? [], credentials?.auth_type).map(describe))];
+    const messages = [...new Set(credentialErrors(validator.errors ?? [], authType).map(describe))];
     // When a oneOf branch reports details, the generic oneOf line adds nothing.
     const useful = messages.length > 1 ? messages.filter((m) => !m.includes('exactly one of')) : messages;
     throw configError(`The config is invalid: ${useful.slice(0, 6).join('; ')}. Fix these fields and try again.`);
   }
-  const config = candidate as Config;
+  const config = candidate as ConfigOptions;
   config.domains = parseDomainNames(config.domain_names);
+  // ajv's date-time (RFC 3339) admits a leap second, 23:59:60Z, which Date (and so the sign-in windows) cannot
+  // hold; every other impossible date or time (2026-02-30, 24:00:00) has already failed the spec's format.
   if (config.start_date && Number.isNaN(Date.parse(config.start_date))) {
     throw configError('start_date is not a real date. Use YYYY-MM-DDTHH:mm:ssZ in UTC, for example 2026-11-01T00:00:00Z.');
   }
@@ -111,7 +142,11 @@ function authTypes(): string[] {
   return credentialOptions().map((option) => String(option.properties?.auth_type?.const));
 }
 
-type SchemaNode = { properties?: Record<string, SchemaNode & { const?: unknown; default?: unknown }>; oneOf?: SchemaNode[] };
+type SchemaNode = {
+  properties?: Record<string, SchemaNode & { const?: unknown; default?: unknown; airbyte_secret?: boolean }>;
+  oneOf?: SchemaNode[];
+  pattern_descriptor?: string;
+};
 
 function credentialOptions(): SchemaNode[] {
   return ((loadSpec().connectionSpecification as SchemaNode).properties?.credentials?.oneOf ?? []) as SchemaNode[];
@@ -139,12 +174,22 @@ function createValidator(): ValidateFunction {
   const schema = structuredClone(loadSpec().connectionSpecification) as SchemaNode;
   for (const option of schema.properties?.credentials?.oneOf ?? [])
     for (const field of Object.values(option.properties ?? {})) delete field.default;
-  return createAjv({ useDefaults: true }).compile(schema);
+  // verbose: each error carries its field's schema, whose pattern_descriptor words a pattern failure.
+  return createAjv({ useDefaults: true, verbose: true }).compile(schema);
 }
 
-/** Reads and validates the config file; a bad endpoint override in the environment fails here too. */
-export function loadConfig(path: string): Config {
-  const config = validateConfig(readJsonFile(path, 'config'));
-  resolveEndpoints(config.cloud);
-  return config;
+/**
+ * Validates a parsed config and settles it: the endpoints of its cloud, moved only by AZURE_AUTHORITY_HOST /
+ * AZURE_GRAPH_ENDPOINT in `env` (tests), and the credential, a certificate parsed and checked against `now`.
+ * Everything that can be known wrong without a request fails here, as a config error.
+ */
+export function settleConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): Config {
+  const options = validateConfig(raw);
+  const endpoints = resolveEndpoints(options.cloud, env);
+  return { ...options, endpoints, clientCredential: clientCredential(options.credentials, now) };
+}
+
+/** Reads the config file and settles it (settleConfig): the one place the process environment's endpoint overrides are read. */
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return settleConfig(readJsonFile(path, 'config'), env);
 }

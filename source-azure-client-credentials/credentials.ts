@@ -2,8 +2,8 @@
 // Certificate credentials: https://learn.microsoft.com/entra/identity-platform/certificate-credentials
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { CERTIFICATES_PATH } from './admin-center.js';
-import type { Config } from './config.js';
 import { configError } from './errors.js';
+import type { SourceConfig } from './generated/spec.js';
 import { registerSecret } from './secrets.js';
 
 export interface CertificateCredential {
@@ -19,7 +19,7 @@ export interface CertificateCredential {
 export type ClientCredential = { clientSecret: string } | { clientCertificate: CertificateCredential; thumbprint: string };
 
 /** Facts about the certificate that error messages may show (all public). */
-export interface CertificateFacts {
+interface CertificateFacts {
   /** Upper-case hex SHA-1 thumbprint, as the Entra admin center lists it under Certificates & secrets. */
   thumbprint: string;
   notAfter: Date;
@@ -144,7 +144,7 @@ export function certificateCredential(
 }
 
 /** The credential msal-node is configured with, checked before the connector sends anything. */
-export function clientCredential(credentials: Config['credentials'], now?: Date): ClientCredential {
+export function clientCredential(credentials: SourceConfig['credentials'], now?: Date): ClientCredential {
   if (credentials.auth_type === 'certificate') {
     const { thumbprintSha256, privateKey, x5c, thumbprint } = certificateCredential(credentials, now);
     return { clientCertificate: { thumbprintSha256, privateKey, ...(x5c ? { x5c } : {}) }, thumbprint };

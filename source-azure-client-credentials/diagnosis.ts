@@ -60,13 +60,13 @@ export type StreamProblem =
   | { kind: 'other'; error: ConnectorError };
 
 /** Advised permissions the roles claim lacks, for a warning (the stream stays readable). */
-export interface PermissionAdvice {
+interface PermissionAdvice {
   missing: string[][];
   reason: string;
 }
 
 /** "a", "a and b", "a, b and c" */
-export function listing(items: readonly string[]): string {
+function listing(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
@@ -123,7 +123,7 @@ export function failureProblem(caught: unknown, access: StreamAccess, roles: rea
 }
 
 /** One sentence about one stream, without the "where to grant it" advice (see consentAdvice). */
-export function problemSentence(stream: string, problem: StreamProblem): string {
+function problemSentence(stream: string, problem: StreamProblem): string {
   switch (problem.kind) {
     case 'permission':
     case 'no_roles':
@@ -163,7 +163,7 @@ export function problemSentence(stream: string, problem: StreamProblem): string 
  * means nothing was consented as an Application permission: permissions added as Delegated never
  * appear in the app-only token this connector uses.
  */
-export function consentAdvice(problems: readonly StreamProblem[]): string | undefined {
+function consentAdvice(problems: readonly StreamProblem[]): string | undefined {
   const requirements = problems.flatMap((p) =>
     p.kind === 'permission' || p.kind === 'no_roles' || p.kind === 'advised_missing' ? p.missing : [],
   );
@@ -178,7 +178,7 @@ export function consentAdvice(problems: readonly StreamProblem[]): string | unde
 }
 
 /** The warning about advised permissions the token lacks; `readable` says whether the stream itself can be read. */
-export function adviceSentence(stream: string, advice: PermissionAdvice, readable: boolean): string {
+function adviceSentence(stream: string, advice: PermissionAdvice, readable: boolean): string {
   const permissions = listing(advice.missing.map(choice));
   return readable
     ? `${stream} can be read, but the app's token lacks ${permissions}, which is advised: ${advice.reason}. ` +
@@ -208,7 +208,7 @@ export interface CheckResult {
   advice?: PermissionAdvice | undefined;
 }
 
-export interface CheckOutcome {
+interface CheckOutcome {
   succeeded: boolean;
   /** For CONNECTION_STATUS; absent when every stream can be read and nothing is advised. */
   message?: string;

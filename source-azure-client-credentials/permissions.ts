@@ -53,7 +53,7 @@ export function grantingRoles(requirement: PermissionRequirement, roles: readonl
 }
 
 /** The least-privileged permission of each inner list, de-duplicated, for "add these" advice. */
-export function leastPrivileged(requirements: readonly string[][]): string[] {
+function leastPrivileged(requirements: readonly string[][]): string[] {
   return [...new Set(requirements.map((anyOf) => anyOf[0]!))];
 }
 

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 
 export type FailureType = 'config_error' | 'system_error' | 'transient_error';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
-export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 export type SyncMode = 'full_refresh' | 'incremental';
 
 export interface AirbyteStream {
@@ -17,13 +17,13 @@ export interface AirbyteStream {
   is_resumable?: boolean;
 }
 
-export interface StreamStateMessage {
+interface StreamStateMessage {
   type: 'STREAM';
   stream: { stream_descriptor: { name: string; namespace?: string }; stream_state: object };
   sourceStats?: { recordCount: number };
 }
 
-export type AirbyteMessage =
+type AirbyteMessage =
   | { type: 'SPEC'; spec: { documentationUrl?: string; connectionSpecification: object; supportsIncremental?: boolean } }
   | { type: 'CONNECTION_STATUS'; connectionStatus: { status: 'SUCCEEDED' | 'FAILED'; message?: string } }
   | { type: 'CATALOG'; catalog: { streams: AirbyteStream[] } }
@@ -45,14 +45,14 @@ export interface ErrorTrace {
   stream_descriptor?: { name: string };
 }
 
-export interface StreamStatusTrace {
+interface StreamStatusTrace {
   stream_descriptor: { name: string };
   status: StreamStatus;
   reasons?: { type: 'RATE_LIMITED'; rate_limited: { quota_reset?: number } }[];
 }
 
 /** Redacts secret values from text before it can leave the process (logs, traces, messages). */
-export type Redactor = (text: string) => string;
+type Redactor = (text: string) => string;
 
 /** Lines are written in chunks of about this size: one write per record would dominate a fast sync's CPU. */
 const CHUNK_BYTES = 64 * 1024;
@@ -115,7 +115,7 @@ export class MessageWriter {
   }
 }
 
-export const now = (): number => Date.now();
+const now = (): number => Date.now();
 
 export const recordMessage = (stream: string, data: object): AirbyteMessage => ({
   type: 'RECORD',

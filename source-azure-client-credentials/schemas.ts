@@ -16,7 +16,7 @@ export function loadSchema(name: string): Record<string, unknown> {
   return structuredClone(schema) as Record<string, unknown>;
 }
 
-export interface ConnectorSpecification {
+interface ConnectorSpecification {
   documentationUrl: string;
   connectionSpecification: Record<string, unknown>;
 }

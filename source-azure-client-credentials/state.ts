@@ -1,16 +1,17 @@
-// Incoming state (array of STREAM state messages, [], legacy shapes) -> a per-stream map.
+// Incoming state (array of STREAM state messages, [], legacy shapes) -> a per-stream map, then each stream's own parsed state.
+import type { ConfiguredStream } from './catalog.js';
+import type { Config } from './config.js';
 import { configError } from './errors.js';
 import type { Logger } from './logger.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+import { isObject } from './values.js';
 
 /**
  * Accepts what the platform may pass: an array of AirbyteStateMessage of type STREAM, [],
  * a legacy {"type":"LEGACY","data":{stream: state}} message, or a legacy object keyed by stream.
  * Anything else is a config error. Streams not in `known` are ignored with a warning.
  */
-export function parseStateInput(raw: unknown, known: ReadonlySet<string>, log?: Logger): Map<string, unknown> {
-  const states = new Map<string, unknown>();
+export function parseStateInput(raw: unknown, known: ReadonlySet<string>, log?: Logger): Map<string, Record<string, unknown>> {
+  const states = new Map<string, Record<string, unknown>>();
   const add = (name: unknown, value: unknown, where: string) => {
     if (typeof name !== 'string' || name === '') throw configError(`The state file is malformed: ${where} has no stream name.`);
     if (!known.has(name)) {
@@ -47,4 +48,24 @@ export function parseStateInput(raw: unknown, known: ReadonlySet<string>, log?: 
     return states;
   }
   throw bad('it must be a JSON array');
+}
+
+/**
+ * The state each incremental stream starts from, parsed by the stream itself (StreamDef.parseState) here and
+ * nowhere else, before any request: a state a stream cannot use fails the sync up front. A full refresh reads
+ * without one, and a state that parses to nothing (e.g. the {} a full refresh leaves behind) means a first sync.
+ */
+export function streamStates(
+  streams: readonly ConfiguredStream[],
+  states: ReadonlyMap<string, object>,
+  config: Config,
+): Map<string, object> {
+  const parsed = new Map<string, object>();
+  for (const { def, syncMode } of streams) {
+    const raw = states.get(def.name);
+    if (raw === undefined || syncMode !== 'incremental') continue;
+    const state = def.parseState ? def.parseState(raw, config) : raw;
+    if (state !== undefined) parsed.set(def.name, state);
+  }
+  return parsed;
 }

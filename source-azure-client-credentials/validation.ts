@@ -19,8 +19,15 @@ const AIRBYTE_KEYWORDS = [
   'examples',
 ];
 
-export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, useDefaults: options.useDefaults ?? false });
+/** useDefaults fills in absent fields; verbose adds each error's schema (parentSchema) for messages that quote it. */
+export function createAjv(options: { useDefaults?: boolean; verbose?: boolean } = {}): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    useDefaults: options.useDefaults ?? false,
+    verbose: options.verbose ?? false,
+  });
   addFormats(ajv);
   ajv.addVocabulary(AIRBYTE_KEYWORDS.filter((k) => k !== 'examples'));
   return ajv;

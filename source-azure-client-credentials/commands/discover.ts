@@ -5,7 +5,7 @@ import { loadSchema } from '../schemas.js';
 import { STREAMS } from '../streams/index.js';
 import type { StreamDef } from '../streams/types.js';
 
-export function airbyteStream(def: StreamDef): AirbyteStream {
+function airbyteStream(def: StreamDef): AirbyteStream {
   return {
     name: def.name,
     json_schema: loadSchema(def.schemaName),

@@ -2,16 +2,17 @@
 import type { ConfiguredStream } from '../catalog.js';
 import type { Config } from '../config.js';
 import { diagnoseFailure, permissionProblem, streamAccess, streamError } from '../diagnosis.js';
-import { errorTraceBody } from '../errors.js';
+import { configError, errorTraceBody } from '../errors.js';
 import { forStream } from '../graph/for-stream.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import { errorTrace, type MessageWriter, recordMessage, stateMessage, streamStatusTrace } from '../protocol.js';
 
-export interface ReadInput {
+interface ReadInput {
   config: Config;
   streams: ConfiguredStream[];
-  states: Map<string, unknown>;
+  /** Each incremental stream's state, already parsed by the stream (state.ts streamStates); absent: a first sync. */
+  states: ReadonlyMap<string, unknown>;
 }
 
 /** Reads one stream; returns normally when it completed, throws when it failed. */
@@ -23,8 +24,7 @@ async function readStream(
   log: Logger,
 ): Promise<void> {
   const name = def.name;
-  const rawState = syncMode === 'incremental' ? input.states.get(name) : undefined;
-  const state = rawState !== undefined && def.parseState ? def.parseState(rawState, input.config) : (rawState as object | undefined);
+  const state = input.states.get(name) as object | undefined;
 
   // The same diagnosis as check: a missing required permission fails this stream fast, the others go on.
   // (A missing advised permission does not: Graph decides, and a 403 then names it.)
@@ -77,17 +77,23 @@ async function readStream(
 
 export async function read(writer: MessageWriter, log: Logger, input: ReadInput, graph: GraphClient): Promise<number> {
   let failures = 0;
+  const fail = async (name: string, caught: unknown) => {
+    failures++;
+    const trace = errorTraceBody(caught, name);
+    log.error(`${name} failed: ${trace.message}`);
+    await writer.emit(errorTrace(trace));
+  };
+  // Streams refused when the catalog was read come first: they never start and cost no request; the others still run.
+  for (const { def, refusal } of input.streams) if (refusal !== undefined) await fail(def.name, configError(refusal));
   for (const configured of input.streams) {
+    if (configured.refusal !== undefined) continue;
     const name = configured.def.name;
     await writer.emit(streamStatusTrace(name, 'STARTED'));
     try {
       await readStream(configured, input, graph, writer, log);
       await writer.emit(streamStatusTrace(name, 'COMPLETE'));
     } catch (caught) {
-      failures++;
-      const trace = errorTraceBody(caught, name);
-      log.error(`${name} failed: ${trace.message}`);
-      await writer.emit(errorTrace(trace));
+      await fail(name, caught);
       await writer.emit(streamStatusTrace(name, 'INCOMPLETE'));
     }
   }

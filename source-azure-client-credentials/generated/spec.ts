@@ -1,7 +1,7 @@
 // Generated from schemas/spec.json by `npm run gen`: do not edit by hand.
 
 /**
- * The Directory (tenant) ID shown on the app registration's Overview page in the Entra admin center, or one of the tenant's verified domains such as contoso.onmicrosoft.com.
+ * The Directory (tenant) ID shown on the app registration's Overview page in the Entra admin center, or one of the tenant's verified domains such as contoso.onmicrosoft.com. It is not a credential, but it is marked secret (Airbyte's acceptance tests expect a field of this name to be), so Airbyte masks it and the connector never prints it.
  */
 export type DirectoryTenantID = string;
 /**

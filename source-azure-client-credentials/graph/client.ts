@@ -1,7 +1,6 @@
 // The one Graph client: wires token, transport, pacing, retries, paging and batching behind the GraphClient contract.
 import type { Config } from '../config.js';
-import { clientCredential } from '../credentials.js';
-import { CLOUDS, resolveEndpoints } from '../endpoints.js';
+import { CLOUDS } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import { createBatcher } from './batch.js';
 import type { MessageContext } from './error-policy.js';
@@ -29,8 +28,8 @@ import { displayRequest, GraphUrls, requestCost, selectsSignInActivity } from '.
 export interface GraphClientDeps {
   log: Logger;
   /**
-   * Environment read at construction (default process.env): AZURE_AUTHORITY_HOST / AZURE_GRAPH_ENDPOINT
-   * (endpoints.ts), AZURE_GRAPH_TIME_SCALE (test-only divisor of Graph's throttling windows) and
+   * Environment read at construction (default process.env; the endpoints come settled in the config):
+   * AZURE_GRAPH_TIME_SCALE (test-only divisor of Graph's throttling windows) and
    * NODE_EXTRA_CA_CERTS (trusted by got explicitly, so an in-process test can pass its own), and
    * HTTPS_PROXY / ALL_PROXY / NO_PROXY (proxy.ts; Airbyte passes them to the container when the operator sets them).
    */
@@ -55,7 +54,8 @@ export function timeScaleOf(env: NodeJS.ProcessEnv): number {
 export function createGraphClient(config: Config, deps: GraphClientDeps): GraphClient {
   const env = deps.env ?? process.env;
   const { log } = deps;
-  const endpoints = resolveEndpoints(config.cloud, env);
+  // Settled once by loadConfig: the hosts (with any test override) and the credential, already checked.
+  const { endpoints, clientCredential: credential } = config;
   // AZURE_AUTHORITY_HOST is also set by some Azure hosting environments: say so whenever it (or the Graph
   // override) moves the connector off the configured cloud's own hosts.
   const cloud = CLOUDS[config.cloud];
@@ -66,8 +66,6 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
   }
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const stats: GraphStats = { requests: 0, retries: 0, throttled: 0, waitMs: 0 };
-  // A certificate that cannot work (bad PEM, wrong key or passphrase, expired) fails here, before any request.
-  const credential = clientCredential(config.credentials);
   const context: MessageContext = {
     clientId: config.client_id,
     cloud: config.cloud,

@@ -2,14 +2,14 @@
 // https://learn.microsoft.com/graph/delta-query-overview
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
-import { resolveEndpoints } from '../endpoints.js';
 import { ConnectorError, configError } from '../errors.js';
 import { GraphRequestError, matchesRow } from '../graph/errors.js';
 import { encodeQuery } from '../graph/urls.js';
+import { isObject } from '../values.js';
 import type { ReadContext, StreamOutput } from './types.js';
 
 /** The two columns Airbyte destinations read in append + deduped mode (CDC convention): cursor and delete marker. */
-export interface CdcFields {
+interface CdcFields {
   _ab_cdc_updated_at?: string | null;
   _ab_cdc_deleted_at?: string | null;
 }
@@ -20,7 +20,7 @@ export interface CdcFields {
  *   delta_full_resync_days): objects the stream does not keep become deletion records.
  * - changes: a round from a deltaLink: only changed objects; those the stream no longer keeps become deletion records.
  */
-export type DeltaRound = 'initial' | 'resync' | 'changes';
+type DeltaRound = 'initial' | 'resync' | 'changes';
 
 /**
  * The stream state. Exactly one link: `deltaLink` after a finished round (the next sync calls it verbatim),
@@ -46,7 +46,7 @@ export interface DeltaState {
   chainDeltaLink?: string;
 }
 
-export interface DeltaSource<G extends { id: string }, R extends object> {
+interface DeltaSource<G extends { id: string }, R extends object> {
   /** The stream's name, for messages. */
   stream: string;
   /** The collection: /users/delta or /servicePrincipals/delta. */
@@ -65,18 +65,18 @@ const ROUNDS: readonly DeltaRound[] = ['initial', 'resync', 'changes'];
 const DAY_MS = 86_400_000;
 
 /** The fingerprint of what a delta link was made with: $select (baked into Graph's tokens) and the client-side filters. */
-export function deltaScope(source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'filters'>): string {
+function deltaScope(source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'filters'>): string {
   const text = JSON.stringify({ select: [...source.select], filters: source.filters ?? null });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /**
- * Checks a saved state: one link, on the configured Graph root (a state must never send the access token
- * to another host), on this stream's delta endpoint. `{}` (what a full refresh leaves behind) starts over.
+ * Checks a saved state: one link, on the Graph root the config settled on (a state must never send the access
+ * token to another host), on this stream's delta endpoint. `{}` (what a full refresh leaves behind) starts over.
  */
 export function parseDeltaState(
   raw: unknown,
-  config: Config,
+  config: Pick<Config, 'endpoints'>,
   resource: DeltaSource<{ id: string }, object>['resource'],
   stream: string,
 ): DeltaState | undefined {
@@ -85,10 +85,9 @@ export function parseDeltaState(
       `The saved state of stream "${stream}" is unusable: ${why}. Reset this stream (or clear its state) so that the next sync starts a new delta round.`,
       `state ${stream}: ${why}`,
     );
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad('it is not a JSON object');
-  const state = raw as Record<string, unknown>;
-  if (Object.keys(state).length === 0) return undefined;
-  const { deltaLink, nextLink, round, scope, fullRoundAt, chainDeltaLink } = state;
+  if (!isObject(raw)) throw bad('it is not a JSON object');
+  if (Object.keys(raw).length === 0) return undefined;
+  const { deltaLink, nextLink, round, scope, fullRoundAt, chainDeltaLink } = raw;
   if ((deltaLink === undefined) === (nextLink === undefined)) throw bad('it must hold exactly one of "deltaLink" or "nextLink"');
   const link = deltaLink ?? nextLink;
   if (typeof link !== 'string') throw bad('the link is not a string');
@@ -100,7 +99,7 @@ export function parseDeltaState(
   if (chainDeltaLink !== undefined && (typeof chainDeltaLink !== 'string' || nextLink === undefined || round !== 'resync')) {
     throw bad('"chainDeltaLink" belongs only next to the "nextLink" of a "resync" round, as a string');
   }
-  const { graphRoot } = resolveEndpoints(config.cloud, process.env);
+  const { graphRoot } = config.endpoints;
   // Graph writes /users/delta() in its links; /microsoft.graph.delta is the fully qualified name.
   const path = new RegExp(`^/v1\\.0/${resource}/(microsoft\\.graph\\.)?delta(\\(\\))?$`, 'i');
   const checkLink = (value: string) => {
@@ -135,7 +134,7 @@ export function parseDeltaState(
  * so any 400 or 410 to a saved link counts. A 400 anywhere else (a fresh round's first request, a later page)
  * is not a stale link and keeps the error policy's message.
  */
-export function isRefusedSavedLink(error: unknown): error is GraphRequestError {
+function isRefusedSavedLink(error: unknown): error is GraphRequestError {
   return error instanceof GraphRequestError && (error.status === 400 || error.status === 410);
 }
 

@@ -1,18 +1,18 @@
 // Pure derivations and filters of the directory streams (users, service_principals, app_role_assignments).
 
 /** Microsoft's own tenant: it owns the registrations of first-party apps such as Office 365 Exchange Online. */
-export const FIRST_PARTY_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
+const FIRST_PARTY_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
 /** The app role id of "default access": an assignment to an app that defines no roles of its own. */
-export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
-export const DEFAULT_ACCESS_DISPLAY_NAME = 'Default Access';
+const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
+const DEFAULT_ACCESS_DISPLAY_NAME = 'Default Access';
 
 type Text = string | null | undefined;
 
 /** Unset or the empty string, which Graph returns for cleared properties (whitespace is a value). */
 const isBlank = (value: Text): value is null | undefined | '' => value == null || value === '';
 
-/** The non-empty values joined with ", " (the seed product's location format), else null. */
+/** The non-empty values joined with ", " (how location and loginLocation read, e.g. "Seattle, WA, US"), else null. */
 export function joinNonEmpty(values: readonly Text[]): string | null {
   const kept = values.filter((v): v is string => !isBlank(v));
   return kept.length > 0 ? kept.join(', ') : null;
@@ -119,7 +119,7 @@ export function publisher(
   return owner === FIRST_PARTY_TENANT_ID ? 'Microsoft' : null;
 }
 
-export interface ResolvedRole {
+interface ResolvedRole {
   appRoleValue: string | null;
   appRoleDisplayName: string | null;
 }

@@ -5,11 +5,6 @@ import { signIns } from './sign-ins/sign-ins.js';
 import type { StreamDef } from './types.js';
 import { users } from './users.js';
 
-export const STREAMS: readonly StreamDef[] = [
-  users as unknown as StreamDef,
-  servicePrincipals as unknown as StreamDef,
-  appRoleAssignments as unknown as StreamDef,
-  signIns as unknown as StreamDef,
-];
+export const STREAMS: readonly StreamDef[] = [users, servicePrincipals, appRoleAssignments, signIns];
 
 export const STREAM_NAMES: ReadonlySet<string> = new Set(STREAMS.map((s) => s.name));

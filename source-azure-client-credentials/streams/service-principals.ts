@@ -7,7 +7,7 @@ import { isFirstParty, oauth2Integration, openAccess, publisher } from './derive
 import type { StreamDef } from './types.js';
 
 /** The service principal properties this stream emits as Graph returns them (all need $select). */
-export const SERVICE_PRINCIPAL_FIELDS = [
+const SERVICE_PRINCIPAL_FIELDS = [
   'id',
   'appId',
   'displayName',
@@ -30,15 +30,15 @@ export const SERVICE_PRINCIPAL_FIELDS = [
 
 type ServicePrincipalField = (typeof SERVICE_PRINCIPAL_FIELDS)[number];
 
-export type GraphServicePrincipal = Partial<Pick<ServicePrincipalsRecord, ServicePrincipalField>> & { id: string };
+type GraphServicePrincipal = Partial<Pick<ServicePrincipalsRecord, ServicePrincipalField>> & { id: string };
 
-export interface Organization {
+interface Organization {
   id: string;
   displayName: string | null;
 }
 
 /** This tenant's id and name: the single object of GET /organization (https://learn.microsoft.com/graph/api/organization-list). */
-export async function readOrganization(graph: GraphClient): Promise<Organization> {
+async function readOrganization(graph: GraphClient): Promise<Organization> {
   const answer = await graph.get<{ value?: Partial<Organization>[] }>('/organization', { query: { $select: 'id,displayName' } });
   const organization = answer.value?.[0];
   if (!organization?.id) {

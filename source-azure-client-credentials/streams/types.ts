@@ -54,6 +54,11 @@ export interface Probe {
   bucket?: 'identity' | 'reports';
 }
 
+/**
+ * A stream of records R resumed from states S. Its functions are methods, so a StreamDef<R, S> is also a plain
+ * StreamDef and the list of streams needs no cast; this holds because the state a stream's read receives is
+ * only ever the one its own parseState returned (state.ts streamStates).
+ */
 export interface StreamDef<R extends object = object, S extends object = object> {
   name: string;
   /** File name under schemas/ (without .json). */
@@ -71,7 +76,12 @@ export interface StreamDef<R extends object = object, S extends object = object>
   optionPermissions?(config: Config): PermissionRequirement;
   /** The cheap requests check makes to confirm access, one per endpoint the stream reads ($top=1, $select=id). */
   probes: Probe[];
-  /** Checks and normalises an incoming state; throws a config error when it is unusable. */
+  /**
+   * Why this stream cannot run in `syncMode` under `config`, as a sentence for the user, or undefined when it can.
+   * Asked when the catalog is read, so a refused stream is reported before any stream starts and costs no request.
+   */
+  refuse?(config: Config, syncMode: SyncMode): string | undefined;
+  /** Checks and normalises an incoming state, once, before any request (state.ts); throws a config error when it is unusable. */
   parseState?(raw: unknown, config: Config): S;
   read(context: ReadContext<S>): AsyncIterable<StreamOutput<R>>;
 }

@@ -1,5 +1,4 @@
 // The users stream (HR roster): GET /users (full refresh) or /users/delta (incremental) with an explicit $select, roster filters and derived fields.
-import { configError } from '../errors.js';
 import type { UsersRecord } from '../generated/users.js';
 import type { Logger } from '../logger.js';
 import { type DeltaState, parseDeltaState, readDelta } from './delta.js';
@@ -40,7 +39,7 @@ export const USER_FIELDS = [
 type UserField = (typeof USER_FIELDS)[number];
 
 /** A user as Graph returns it for our $select: any property may be missing or null. */
-export type GraphUser = Partial<Pick<UsersRecord, UserField | 'signInActivity'>> & { id: string };
+type GraphUser = Partial<Pick<UsersRecord, UserField | 'signInActivity'>> & { id: string };
 
 /** Graph's maximum page size for users, and the lower one when signInActivity is selected. */
 const PAGE_SIZE = 999;
@@ -59,7 +58,7 @@ export function toUserRecord(user: GraphUser, withSignInActivity: boolean): User
 }
 
 /** The one WARN for concealed identities, shared with every stream that meets them. */
-export function warnConcealed(log: Logger, count: number, what: string): void {
+function warnConcealed(log: Logger, count: number, what: string): void {
   if (count === 0) return;
   log.warn(
     `Skipped ${count} ${what} whose display name or user principal name is a 32-character hex hash: Microsoft 365 is ` +
@@ -98,6 +97,11 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
   // signInActivity is read from the sign-in logs (https://learn.microsoft.com/graph/api/resources/signinactivity).
   optionPermissions: (config) => (config.include_sign_in_activity ? [['AuditLog.Read.All']] : []),
   probes: [{ path: '/users', query: { $top: 1, $select: 'id' } }],
+  // A sign-in does not change the user object, so delta never reports it: the values would go stale.
+  refuse: (config, syncMode) =>
+    syncMode === 'incremental' && config.include_sign_in_activity
+      ? "users cannot sync incrementally with include_sign_in_activity on: Microsoft Graph's delta query does not track sign-in activity, so it would go stale in the destination. Either set the users stream to full refresh, or turn include_sign_in_activity off."
+      : undefined,
   // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
   parseState: (raw, config) => parseDeltaState(raw, config, 'users', 'users') as DeltaState,
   async *read(context) {
@@ -115,12 +119,7 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
     // /users/delta accepts $filter on id only (https://learn.microsoft.com/graph/api/user-delta).
     const roster = rosterKeeper(filter);
     if (syncMode === 'incremental') {
-      if (withSignInActivity) {
-        // A sign-in does not change the user object, so delta never reports it: the values would go stale.
-        throw configError(
-          "users cannot sync incrementally with include_sign_in_activity on: Microsoft Graph's delta query does not track sign-in activity, so it would go stale in the destination. Either set the users stream to full refresh, or turn include_sign_in_activity off.",
-        );
-      }
+      // include_sign_in_activity never gets here: refuse turns it away when the catalog is read.
       // A user who stops matching include_guests / domain_names (or becomes concealed) is emitted as deleted.
       yield* readDelta(
         context,

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import tls, { rootCertificates } from 'node:tls';
 import got from 'got';
 import { HttpsProxyAgent } from 'hpagent';
-import { validateConfig } from '../../source-azure-client-credentials/config.js';
+import { settleConfig } from '../../source-azure-client-credentials/config.js';
 import { ConnectorError } from '../../source-azure-client-credentials/errors.js';
 import { createGraphClient, type GraphClientDeps } from '../../source-azure-client-credentials/graph/client.js';
 import { GraphRequestError } from '../../source-azure-client-credentials/graph/errors.js';
@@ -34,7 +34,12 @@ const LOGIN_ATTEMPTS = Math.min(FAST_RETRY.maxAttempts, 4);
 const GRAPH_ATTEMPTS = FAST_RETRY.maxAttempts;
 
 function client(env: Record<string, string>, lines: string[] = [], deps: Partial<GraphClientDeps> = {}) {
-  return createGraphClient(validateConfig(em.config()), { log: captureLog(lines), env: { ...em.env, ...env }, retry: FAST_RETRY, ...deps });
+  return createGraphClient(settleConfig(em.config(), { ...em.env, ...env }), {
+    log: captureLog(lines),
+    env: { ...em.env, ...env },
+    retry: FAST_RETRY,
+    ...deps,
+  });
 }
 
 /** The emulator's remote ports that did not come from one of the proxy's upstream sockets. */

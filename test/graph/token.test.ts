@@ -1,7 +1,7 @@
 // Tokens against the emulator: roles claim, cache, renewal before expiry mid-sync, one skipCache re-acquisition after a 401, token errors by AADSTS code, no secret or token in any output.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { validateConfig } from '../../source-azure-client-credentials/config.js';
+import { settleConfig } from '../../source-azure-client-credentials/config.js';
 import { createGraphClient } from '../../source-azure-client-credentials/graph/client.js';
 import { GraphRequestError } from '../../source-azure-client-credentials/graph/errors.js';
 import { createLoginHttp } from '../../source-azure-client-credentials/graph/login-http.js';
@@ -121,7 +121,7 @@ describe('tokens', () => {
   describe('token errors', () => {
     let s: Setup;
     const client = (overrides: Record<string, unknown>, env: Record<string, string> = {}) => {
-      const config = validateConfig(s.emulator.config(overrides));
+      const config = settleConfig(s.emulator.config(overrides), { ...s.emulator.env, ...env });
       const graph = createGraphClient(config, { log: captureLog(s.lines), env: { ...s.emulator.env, ...env }, retry: FAST_RETRY });
       return graph;
     };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { validateConfig } from '../../source-azure-client-credentials/config.js';
+import { settleConfig } from '../../source-azure-client-credentials/config.js';
 import { createGraphClient } from '../../source-azure-client-credentials/graph/client.js';
 import { fixture } from '../emulator/state.js';
 import { captureLog, collect, FAST_RETRY } from '../support/graph-helpers.js';
@@ -81,11 +81,14 @@ const NEXT_PATH = '/v1.0/users?$filter=startswith(displayName,%27a%27)&$count=tr
 
 test('a nextLink is requested byte for byte; ConsistencyLevel goes with every page; an HTTP-date Retry-After is honoured on the same link', async () => {
   const env = { AZURE_AUTHORITY_HOST: base, AZURE_GRAPH_ENDPOINT: base, NODE_EXTRA_CA_CERTS: fixture('ca.pem') };
-  const config = validateConfig({
-    tenant_id: TENANT,
-    client_id: CLIENT,
-    credentials: { auth_type: 'client_secret', client_secret: 'Qx18Q~synthetic-test-secret-value-000000000' },
-  });
+  const config = settleConfig(
+    {
+      tenant_id: TENANT,
+      client_id: CLIENT,
+      credentials: { auth_type: 'client_secret', client_secret: 'Qx18Q~synthetic-test-secret-value-000000000' },
+    },
+    env,
+  );
   const graph = createGraphClient(config, { log: captureLog([]), env, retry: FAST_RETRY });
   try {
     const pages = await collect(
@@ -120,11 +123,14 @@ test('a nextLink is requested byte for byte; ConsistencyLevel goes with every pa
 
 test('a redirect is never followed, so the token cannot be carried to the host it names', async () => {
   const env = { AZURE_AUTHORITY_HOST: base, AZURE_GRAPH_ENDPOINT: base, NODE_EXTRA_CA_CERTS: fixture('ca.pem') };
-  const config = validateConfig({
-    tenant_id: TENANT,
-    client_id: CLIENT,
-    credentials: { auth_type: 'client_secret', client_secret: 'Qx18Q~synthetic-test-secret-value-000000000' },
-  });
+  const config = settleConfig(
+    {
+      tenant_id: TENANT,
+      client_id: CLIENT,
+      credentials: { auth_type: 'client_secret', client_secret: 'Qx18Q~synthetic-test-secret-value-000000000' },
+    },
+    env,
+  );
   const graph = createGraphClient(config, { log: captureLog([]), env, retry: FAST_RETRY });
   try {
     await assert.rejects(graph.get('/redirected'));

@@ -1,6 +1,6 @@
 // Shared setup for the Graph client tests: an emulator with a small tenant and an in-process client whose log lines are kept.
 
-import { type Config, validateConfig } from '../../source-azure-client-credentials/config.js';
+import { type Config, settleConfig } from '../../source-azure-client-credentials/config.js';
 import { createGraphClient, type GraphClientDeps } from '../../source-azure-client-credentials/graph/client.js';
 import { forStream } from '../../source-azure-client-credentials/graph/for-stream.js';
 import type { GraphClient } from '../../source-azure-client-credentials/graph/types.js';
@@ -38,11 +38,9 @@ export async function setup(
   const rateLimited: number[] = [];
   const clients: GraphClient[] = [];
   const client = (more: Record<string, unknown> = {}, moreDeps: Partial<GraphClientDeps> = {}) => {
-    const config = validateConfig(emulator.config({ ...overrides, ...more }));
-    const graph = forStream(
-      createGraphClient(config, { log: captureLog(lines), env: { ...emulator.env }, retry: FAST_RETRY, ...deps, ...moreDeps }),
-      { onRateLimited: (until) => void rateLimited.push(until) },
-    );
+    const clientDeps: GraphClientDeps = { log: captureLog(lines), env: { ...emulator.env }, retry: FAST_RETRY, ...deps, ...moreDeps };
+    const config = settleConfig(emulator.config({ ...overrides, ...more }), clientDeps.env);
+    const graph = forStream(createGraphClient(config, clientDeps), { onRateLimited: (until) => void rateLimited.push(until) });
     clients.push(graph);
     return graph;
   };
@@ -50,7 +48,7 @@ export async function setup(
   return {
     emulator,
     graph,
-    config: validateConfig(emulator.config(overrides)),
+    config: settleConfig(emulator.config(overrides), emulator.env),
     lines,
     rateLimited,
     client,

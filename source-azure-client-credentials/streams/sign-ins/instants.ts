@@ -1,7 +1,7 @@
 // Sign-in instants as BigInt 100-ns ticks: Graph writes createdDateTime with up to 7 fractional digits, Date keeps 3.
 
 /** 100-nanosecond ticks, the resolution of Graph's DateTimeOffset values. */
-export const TICKS_PER_MS = 10_000n;
+const TICKS_PER_MS = 10_000n;
 export const TICKS_PER_SECOND = 10_000_000n;
 export const TICKS_PER_MINUTE = 60n * TICKS_PER_SECOND;
 export const TICKS_PER_DAY = 24n * 60n * TICKS_PER_MINUTE;

@@ -14,7 +14,7 @@ type GraphSignIn = SignInsRecord;
 /** The largest page Graph serves for sign-ins (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters). */
 const PAGE_SIZE = 1000;
 
-/** The seed product's "Login Location": "city, state, country", from the non-empty parts. */
+/** "Login Location" as the SaaS-management integration this connector reproduces lists it: "city, state, country", from the non-empty parts. */
 export const loginLocation = (signIn: GraphSignIn): string | null =>
   joinNonEmpty([signIn.location?.city, signIn.location?.state, signIn.location?.countryOrRegion]);
 

@@ -1,5 +1,6 @@
 // The sign_ins stream state: {"createdDateTime": "<end of the last completed window>"}, checked on the way in.
 import { configError } from '../../errors.js';
+import { isObject, quoted } from '../../values.js';
 import { parseInstant } from './instants.js';
 
 /** Everything created before createdDateTime has been emitted; absent before the first checkpoint. */
@@ -16,15 +17,14 @@ const STREAM = 'sign_ins';
  * unchanged (e.g. one from the future) stays byte-identical.
  */
 export function parseSignInsState(raw: unknown): SignInsState {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isObject(raw)) {
     throw configError(`The saved state of the ${STREAM} stream is not a JSON object. Reset the ${STREAM} stream to start over.`);
   }
-  const value = (raw as Record<string, unknown>).createdDateTime;
+  const value = raw.createdDateTime;
   if (value === undefined || value === null) return {};
   if (parseInstant(value) === undefined) {
-    const shown = JSON.stringify(value).slice(0, 60);
     throw configError(
-      `The saved state of the ${STREAM} stream is unusable: createdDateTime ${shown} is not an ISO-8601 date-time such as 2026-11-01T00:00:00Z. Fix the state or reset the ${STREAM} stream, then sync again.`,
+      `The saved state of the ${STREAM} stream is unusable: createdDateTime ${quoted(value)} is not an ISO-8601 date-time such as 2026-11-01T00:00:00Z. Fix the state or reset the ${STREAM} stream, then sync again.`,
     );
   }
   return { createdDateTime: value as string };

@@ -42,7 +42,7 @@ export interface SyncRange {
   empty: boolean;
 }
 
-export interface RangeInput {
+interface RangeInput {
   nowMs: number;
   /** config.start_date (first sync only). */
   startDate?: string;
@@ -89,7 +89,7 @@ export function windowFilter(from: bigint, to: bigint): string {
 export const beforeWindowEnd = (createdDateTime: bigint | undefined, to: bigint): boolean =>
   createdDateTime === undefined || createdDateTime < to;
 
-export interface PlannerOptions {
+interface PlannerOptions {
   /** First window size of a sync. @default 1 hour */
   initial: bigint;
   min: bigint;
