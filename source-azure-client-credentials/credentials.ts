@@ -1,9 +1,9 @@
 // The app's credential as msal-node takes it: the client secret, or a certificate checked locally before any request.
 // Certificate credentials: https://learn.microsoft.com/entra/identity-platform/certificate-credentials
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { CERTIFICATES_PATH } from './admin-center.js';
 import { configError } from './errors.js';
 import type { SourceConfig } from './generated/spec.js';
-import { CERTIFICATES_PATH } from './graph/error-policy.js';
 import { registerSecret } from './secrets.js';
 
 export interface CertificateCredential {

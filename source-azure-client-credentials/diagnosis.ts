@@ -1,16 +1,12 @@
 // Why a stream cannot be read (permission, consent lag, licence, cloud) and the sentences that tell an administrator what to do.
+import { CONSENT_PATH } from './admin-center.js';
 import type { Config } from './config.js';
 import type { Cloud } from './endpoints.js';
 import { ConnectorError } from './errors.js';
+import { DENIED_CODE, NOT_PREMIUM_CODE } from './graph/error-policy.js';
+import { matchesRow } from './graph/errors.js';
 import { grantingRoles, requiredPermissions, smallestGrant, unmetRequirements } from './permissions.js';
 import type { AdvisedPermissions, CloudAvailability, PermissionRequirement, StreamDef } from './streams/types.js';
-
-export const CONSENT_PATH =
-  'Entra admin center > App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions, then "Grant admin consent"';
-
-/** Graph's error codes for the two 403s that mean "not allowed", not "broken" (https://learn.microsoft.com/graph/errors). */
-const DENIED = 'Authorization_RequestDenied';
-const NOT_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 
 /** Without a licence, users still works once it stops selecting signInActivity; other streams must be deselected. */
 const LICENCE_WORKAROUND: Readonly<Record<string, string>> = { users: 'turn off include_sign_in_activity' };
@@ -110,8 +106,9 @@ function answersNotServed(status: number | undefined, code: string | undefined):
 export function failureProblem(caught: unknown, access: StreamAccess, roles: readonly string[]): StreamProblem | undefined {
   if (!(caught instanceof ConnectorError)) return undefined;
   const { status, code } = caught as ConnectorError & { status?: number; code?: string };
-  if (code === NOT_PREMIUM) return { kind: 'licence' };
-  if (code === DENIED) {
+  // The error table knows the codes of the two 403s that mean "not allowed" rather than "broken".
+  if (matchesRow(caught, 'http-403-no-premium')) return { kind: 'licence' };
+  if (matchesRow(caught, 'http-403-permission')) {
     const granted = grantingRoles(access.required, roles);
     const advice = advisedGaps(access, roles);
     return advice
@@ -134,18 +131,18 @@ function problemSentence(stream: string, problem: StreamProblem): string {
     case 'consent_pending':
       return (
         `${stream} cannot be read yet: the app's token already lists ${listing(problem.granted)}, but Microsoft Graph still answered ` +
-        `403 ${DENIED}; admin consent may still be propagating, so wait a few minutes and try again.`
+        `403 ${DENIED_CODE}; admin consent may still be propagating, so wait a few minutes and try again.`
       );
     case 'advised_missing':
       return (
-        `${stream} cannot be read: Microsoft Graph refused it (403 ${DENIED})` +
+        `${stream} cannot be read: Microsoft Graph refused it (403 ${DENIED_CODE})` +
         `${problem.granted.length ? ` although the app's token lists ${listing(problem.granted)}` : ''}; it also needs the Microsoft Graph ` +
         `application ${permissionWord(problem.missing)} ${listing(problem.missing.map(choice))}: ${problem.reason}.`
       );
     case 'licence':
       return (
         `${stream} cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence, which Microsoft Graph requires for sign-in data ` +
-        `(403 ${NOT_PREMIUM}); add an Entra ID P1 or P2 licence to the tenant, or ${LICENCE_WORKAROUND[stream] ?? `deselect ${stream}`}.`
+        `(403 ${NOT_PREMIUM_CODE}); add an Entra ID P1 or P2 licence to the tenant, or ${LICENCE_WORKAROUND[stream] ?? `deselect ${stream}`}.`
       );
     case 'unavailable_in_cloud': {
       const { clouds, data, page } = problem.availability;
@@ -185,7 +182,7 @@ function adviceSentence(stream: string, advice: PermissionAdvice, readable: bool
   const permissions = listing(advice.missing.map(choice));
   return readable
     ? `${stream} can be read, but the app's token lacks ${permissions}, which is advised: ${advice.reason}. ` +
-        `If a sync of ${stream} is refused with 403 ${DENIED}, add ${permissions} (Application permissions, not Delegated) in ${CONSENT_PATH}.`
+        `If a sync of ${stream} is refused with 403 ${DENIED_CODE}, add ${permissions} (Application permissions, not Delegated) in ${CONSENT_PATH}.`
     : `For ${stream}, ${permissions} is advised as well: ${advice.reason}.`;
 }
 

@@ -3,6 +3,7 @@ import type { ConfiguredStream } from '../catalog.js';
 import type { Config } from '../config.js';
 import { diagnoseFailure, permissionProblem, streamAccess, streamError } from '../diagnosis.js';
 import { configError, errorTraceBody } from '../errors.js';
+import { forStream } from '../graph/for-stream.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import { errorTrace, type MessageWriter, recordMessage, stateMessage, streamStatusTrace } from '../protocol.js';
@@ -43,9 +44,10 @@ async function readStream(
     running = true;
     await writer.emit(streamStatusTrace(name, 'RUNNING'));
   };
-  graph.onRateLimited = (until) => void writer.emit(streamStatusTrace(name, 'RUNNING', until));
+  // Long waits for Graph's throttling budget are reported for this stream (RUNNING with a RATE_LIMITED reason).
+  const streamGraph = forStream(graph, { onRateLimited: (until) => void writer.emit(streamStatusTrace(name, 'RUNNING', until)) });
   try {
-    for await (const output of def.read({ graph, config: input.config, log, syncMode, state })) {
+    for await (const output of def.read({ graph: streamGraph, config: input.config, log, syncMode, state })) {
       await markRunning();
       if (output.kind === 'record') {
         await writer.emit(recordMessage(name, output.data));
@@ -60,8 +62,6 @@ async function readStream(
   } catch (caught) {
     // A licence or permission 403, or a cloud without the endpoint, becomes the sentence check would print; anything else passes unchanged.
     throw diagnoseFailure(caught, access, roles);
-  } finally {
-    graph.onRateLimited = undefined;
   }
   // Every stream ends with a STATE: full refresh has nothing to resume, an incremental stream that
   // read nothing new keeps the state it was given, and records after the last checkpoint are counted.

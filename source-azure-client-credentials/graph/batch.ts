@@ -1,13 +1,14 @@
 // Many GETs at once: JSON $batch (up to 20 per call, failed items retried alone) or one plain request per item, each key followed to its last page.
 // https://learn.microsoft.com/graph/json-batching ; throttled items: https://learn.microsoft.com/graph/throttling#throttling-and-batching
 import type { Logger } from '../logger.js';
-import { decide, type MessageContext } from './error-policy.js';
+import type { MessageContext } from './error-policy.js';
 import { GraphRequestError, graphError, graphErrorBody } from './errors.js';
-import { displayRequest, type GraphSender } from './http.js';
-import { estimateCost, type Pacer, type Semaphore } from './pacing.js';
-import { type GraphUrls, isAbsolute, LinkGuard, toPage } from './paging.js';
+import { type Pacer, pacingHeaders, type Semaphore } from './pacing.js';
+import { LinkGuard, toPage } from './paging.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
-import type { BatchPage, BatchRequest, Bucket, GraphStats } from './types.js';
+import type { GraphSender } from './sender.js';
+import type { BatchPage, BatchRequest, Bucket, GraphStats, RateLimitListener } from './types.js';
+import { displayRequest, type GraphUrls, requestCost } from './urls.js';
 
 /** Graph's limit of requests in one $batch. */
 export const MAX_BATCH_ITEMS = 20;
@@ -23,7 +24,6 @@ export interface BatchDeps {
   context: MessageContext;
   maxConcurrent: number;
   useBatch: boolean;
-  onRateLimited: () => ((until: number) => void) | undefined;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -47,10 +47,9 @@ interface Settled<T> {
   requeue: Item[];
 }
 
-const headerOf = (headers: Record<string, unknown> | undefined, name: string): string | undefined => {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return String(value);
-  return undefined;
-};
+/** A $batch item's headers by lower-case name, as got gives a whole response's. */
+const lowerCased = (headers: Record<string, unknown> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
 
 export function createBatcher(deps: BatchDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -62,30 +61,30 @@ export function createBatcher(deps: BatchDeps) {
   }
 
   function label(item: Item): string {
-    return displayRequest('GET', isAbsolute(item.link) ? item.link : `${deps.urls.versionRoot}${item.link}`);
+    return displayRequest('GET', item.link);
   }
 
   /** One $batch call for up to 20 items. */
-  async function runBatch<T>(items: Item[], bucket: Bucket): Promise<Settled<T>> {
+  async function runBatch<T>(items: Item[], bucket: Bucket, listener: RateLimitListener): Promise<Settled<T>> {
     const requests = items.map((item, index) => ({
       id: String(index + 1),
       method: 'GET',
-      url: isAbsolute(item.link) ? deps.urls.relative(item.link) : item.link,
+      url: deps.urls.relative(item.link),
       ...(item.headers ? { headers: item.headers } : {}),
     }));
     // Each item is charged and throttled on its own: the call costs what its items cost.
-    const cost = bucket === 'identity' ? requests.reduce((sum, r) => sum + estimateCost(r.url), 0) : requests.length;
+    const cost = requests.reduce((sum, r) => sum + requestCost(bucket, r.url), 0);
     const { body } = await deps.semaphore.run(() =>
       deps.send<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] }>(
         'POST',
         `${deps.urls.versionRoot}/$batch`,
-        { json: { requests }, bucket, cost },
+        { json: { requests }, bucket, cost, onRateLimited: listener.onRateLimited },
       ),
     );
-    const byId = new Map((body.responses ?? []).map((r) => [String(r.id), r]));
+    const byId = new Map((body.responses ?? []).map((r) => [String(r.id), { ...r, headers: lowerCased(r.headers) }]));
     // Items carry their own throttling headers: the highest usage Graph reports slows the bucket down.
-    const usage = Math.max(0, ...[...byId.values()].map((r) => Number(headerOf(r.headers, 'x-ms-throttle-limit-percentage')) || 0));
-    if (usage) deps.pacer.budgets[bucket].pressure(usage);
+    const usage = Math.max(0, ...[...byId.values()].map((r) => pacingHeaders(r.headers).limitPercentage ?? 0));
+    deps.pacer.learn(bucket, { limitPercentage: usage });
     const statuses = new Map<number, number>();
     for (const r of byId.values()) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     deps.log.debug(
@@ -105,38 +104,32 @@ export function createBatcher(deps: BatchDeps) {
         continue;
       }
       const { code, detail } = graphErrorBody(answer?.body);
-      const outcome = { kind: 'http' as const, status, code };
-      const context = {
-        ...deps.context,
-        request: `batch ${label(item)}`,
-        status,
-        code,
-        detail,
-        attempts: item.failures + 1,
-        waitedMs: item.waitedMs,
-      };
-      const decision = decide(outcome);
+      // Classified once: the error carries the table's action, and is thrown or yielded as it is.
+      const error = graphError(
+        { kind: 'http', status, code },
+        { ...deps.context, request: `batch ${label(item)}`, status, code, detail, attempts: item.failures + 1, waitedMs: item.waitedMs },
+      );
       deps.log.debug(`batch item ${label(item)} ${status}${code ? ` ${code}` : ''}`);
       if (status === 429) {
-        deps.stats.throttled++;
+        deps.pacer.learn(bucket, { throttled: 1 });
         throttled = true;
       }
-      if (decision.action === 'retry') {
-        const retryAfterMs = parseRetryAfter(headerOf(answer?.headers, 'retry-after'));
+      if (error.action === 'retry') {
+        const retryAfterMs = parseRetryAfter(answer?.headers['retry-after']);
         const verdict = nextRetry(item.failures + 1, retryAfterMs, item.waitedMs, deps.policy);
-        if (!verdict.retry) throw graphError(outcome, context);
+        if (!verdict.retry) throw error;
         retried.push({ item, retryAfterMs, delayMs: verdict.delayMs });
-      } else if (decision.action === 'skip') {
-        settled.pages.push({ key: item.key, error: graphError(outcome, context), last: true });
+      } else if (error.action === 'skip') {
+        settled.pages.push({ key: item.key, error, last: true });
       } else {
-        throw graphError(outcome, context);
+        throw error;
       }
     }
     if (retried.length > 0) {
       // All retried items wait for the longest Retry-After (or backoff) among them: the budget is the tenant's, not the item's.
       const delayMs = Math.max(...retried.map((r) => r.delayMs));
       const until = Date.now() + delayMs;
-      if (throttled) deps.pacer.budgets[bucket].block(until);
+      if (throttled) deps.pacer.learn(bucket, { blockedUntil: until });
       for (const { item } of retried) {
         deps.stats.retries++;
         settled.requeue.push({ ...item, failures: item.failures + 1, waitedMs: item.waitedMs + delayMs, notBefore: until });
@@ -146,11 +139,16 @@ export function createBatcher(deps: BatchDeps) {
   }
 
   /** One plain GET for one item (use_batch_requests off); got retries it, the policy may skip it. */
-  async function runSingle<T>(item: Item, bucket: Bucket): Promise<Settled<T>> {
-    const url = isAbsolute(item.link) ? deps.urls.resolve(item.link) : `${deps.urls.versionRoot}${item.link}`;
+  async function runSingle<T>(item: Item, bucket: Bucket, listener: RateLimitListener): Promise<Settled<T>> {
+    const url = deps.urls.resolve(item.link);
     try {
       const { body } = await deps.semaphore.run(() =>
-        deps.send<unknown>('GET', url, { headers: item.headers, bucket, cost: bucket === 'identity' ? estimateCost(url) : 1 }),
+        deps.send<unknown>('GET', url, {
+          headers: item.headers,
+          bucket,
+          cost: requestCost(bucket, url),
+          onRateLimited: listener.onRateLimited,
+        }),
       );
       const page = toPage<T>(body);
       return {
@@ -167,6 +165,7 @@ export function createBatcher(deps: BatchDeps) {
   return async function* batchPages<T>(
     requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
     bucket: Bucket,
+    listener: RateLimitListener,
   ): AsyncGenerator<BatchAnswer<T>> {
     const source = (
       Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<BatchRequest>)[Symbol.iterator]()
@@ -188,7 +187,7 @@ export function createBatcher(deps: BatchDeps) {
             failures: 0,
             waitedMs: 0,
             notBefore: 0,
-            guard: new LinkGuard({ ...deps.context, request: displayRequest('GET', `${deps.urls.versionRoot}${next.value.path}`) }),
+            guard: new LinkGuard({ ...deps.context, request: displayRequest('GET', next.value.path) }),
           });
       }
       const now = Date.now();
@@ -199,7 +198,7 @@ export function createBatcher(deps: BatchDeps) {
           else i++;
         }
         if (ready.length === 0) break;
-        const work = deps.useBatch ? runBatch<T>(ready, bucket) : runSingle<T>(ready[0]!, bucket);
+        const work = deps.useBatch ? runBatch<T>(ready, bucket, listener) : runSingle<T>(ready[0]!, bucket, listener);
         const done: Running = work.then((settled) => ({ done, settled }));
         // If the consumer stops early, a unit still in flight may fail with nobody awaiting it: not an unhandled rejection.
         done.catch(() => {});
@@ -209,7 +208,7 @@ export function createBatcher(deps: BatchDeps) {
         if (queue.length === 0 && sourceDone) return;
         if (queue.length === 0) continue;
         const waitMs = Math.max(1, Math.min(...queue.map((item) => item.notBefore)) - Date.now());
-        if (waitMs > 1_000) deps.onRateLimited()?.(Date.now() + waitMs);
+        if (waitMs > 1_000) listener.onRateLimited?.(Date.now() + waitMs);
         deps.stats.waitMs += waitMs;
         await sleep(waitMs);
         continue;

@@ -4,31 +4,26 @@ import { CLOUDS } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import { createBatcher } from './batch.js';
 import type { MessageContext } from './error-policy.js';
-import {
-  certificateAuthorities,
-  createGraphSender,
-  createLoginHttp,
-  createTransport,
-  DEFAULT_TIMEOUTS,
-  displayRequest,
-  type Timeouts,
-} from './http.js';
-import { estimateCost, IDENTITY_RU_PER_10S, Pacer, Semaphore, selectsSignInActivity } from './pacing.js';
-import { GraphUrls, LinkGuard, toPage } from './paging.js';
-import { type Agents, HTTPS_PROXY_VARIABLES, httpProxyOnlyWarning } from './proxy.js';
+import { createLoginHttp } from './login-http.js';
+import { IDENTITY_RU_PER_10S, Pacer, Semaphore } from './pacing.js';
+import { LinkGuard, toPage } from './paging.js';
+import { describeRoutes } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { createGraphSender } from './sender.js';
 import { LoginNetwork, TokenSource } from './token.js';
+import { certificateAuthorities, createTransport, DEFAULT_TIMEOUTS, type Timeouts } from './transport.js';
 import type {
   BatchObject,
+  BatchOptions,
   BatchPage,
   BatchRequest,
-  Bucket,
   GraphClient,
   GraphPage,
   GraphStats,
   PagesOptions,
   RequestOptions,
 } from './types.js';
+import { displayRequest, GraphUrls, requestCost, selectsSignInActivity } from './urls.js';
 
 export interface GraphClientDeps {
   log: Logger;
@@ -97,15 +92,30 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     timeScale: timeScaleOf(env),
     identityRuPer10s: deps.identityRuPer10s ?? IDENTITY_RU_PER_10S,
     reportsPer10s: config.reports_requests_per_10_seconds,
+    stats,
   });
   const semaphore = new Semaphore(config.max_concurrent_requests);
   const urls = new GraphUrls(endpoints.graphRoot);
+  const send = createGraphSender({ transport, tokens, pacer, policy, log, stats, context, timeouts });
+  const batcher = createBatcher({
+    send,
+    urls,
+    pacer,
+    semaphore,
+    policy,
+    stats,
+    log,
+    context,
+    maxConcurrent: config.max_concurrent_requests,
+    useBatch: config.use_batch_requests,
+  });
 
   const client: GraphClient = {
     async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
       const url = urls.resolve(path, options.query);
       const bucket = options.bucket ?? 'identity';
-      const { body } = await semaphore.run(() => send<T>('GET', url, { headers: options.headers, bucket, cost: costOf(bucket, url) }));
+      const { onRateLimited, headers } = options;
+      const { body } = await semaphore.run(() => send<T>('GET', url, { headers, bucket, cost: requestCost(bucket, url), onRateLimited }));
       return body;
     },
 
@@ -116,9 +126,10 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
       const signInActivity = selectsSignInActivity(first);
       // Each page's request is retried on its own URL (the last good link), never on a link from a failed answer.
+      const { onRateLimited, headers } = options;
       const fetchPage = (link: string) => {
         const pending = semaphore
-          .run(() => send<unknown>('GET', link, { headers: options.headers, bucket, cost: costOf(bucket, link), signInActivity }))
+          .run(() => send<unknown>('GET', link, { headers, bucket, cost: requestCost(bucket, link), signInActivity, onRateLimited }))
           .then(({ body }) => toPage<T>(body));
         // Awaited on the next turn; a consumer that stops early must not leave an unhandled rejection.
         pending.catch(() => {});
@@ -148,18 +159,15 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       for await (const page of client.pages<T>(path, options)) yield* page.value;
     },
 
-    batchPages<T>(
-      requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
-      options: { bucket?: Bucket } = {},
-    ): AsyncIterable<BatchPage<T>> {
-      return batcher<T>(requests, options.bucket ?? 'identity');
+    batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: BatchOptions = {}): AsyncIterable<BatchPage<T>> {
+      return batcher<T>(requests, options.bucket ?? 'identity', { onRateLimited: options.onRateLimited });
     },
 
     async *batchGet<T>(
       requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
-      options: { bucket?: Bucket } = {},
+      options: BatchOptions = {},
     ): AsyncIterable<BatchObject<T>> {
-      for await (const answer of batcher<T>(requests, options.bucket ?? 'identity')) {
+      for await (const answer of batcher<T>(requests, options.bucket ?? 'identity', { onRateLimited: options.onRateLimited })) {
         yield answer.error ? { key: answer.key, error: answer.error } : { key: answer.key, body: answer.body as T };
       }
     },
@@ -177,48 +185,5 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     },
   };
 
-  const onRateLimited = () => client.onRateLimited;
-  const send = createGraphSender({ transport, tokens, pacer, policy, log, stats, context, onRateLimited, timeouts });
-  const batcher = createBatcher({
-    send,
-    urls,
-    pacer,
-    semaphore,
-    policy,
-    stats,
-    log,
-    context,
-    maxConcurrent: config.max_concurrent_requests,
-    useBatch: config.use_batch_requests,
-    onRateLimited,
-  });
   return client;
-}
-
-/**
- * Chooses the route (proxy or direct) of both hosts now, so that an unusable proxy variable fails before
- * any request, and says once which way each host goes (the proxy as origin only, never its credentials).
- */
-function describeRoutes(
-  agents: Agents,
-  endpoints: { authorityHost: string; graphRoot: string },
-  env: NodeJS.ProcessEnv,
-  log: Logger,
-): void {
-  const warning = httpProxyOnlyWarning(env);
-  if (warning) log.warn(warning);
-  const hosts = [endpoints.authorityHost, endpoints.graphRoot].filter((host, i, all) => all.indexOf(host) === i);
-  const routes = hosts.map((host) => ({ host: new URL(host).host, proxy: agents.route(host).proxy }));
-  if (routes.every((r) => !r.proxy)) {
-    if (HTTPS_PROXY_VARIABLES.some((name) => env[name]))
-      log.info(`Connecting directly to ${routes.map((r) => r.host).join(' and ')} (NO_PROXY).`);
-    return;
-  }
-  log.info(
-    `Connecting ${routes.map((r) => (r.proxy ? `to ${r.host} through the proxy ${r.proxy.display} (${r.proxy.variable})` : `directly to ${r.host} (NO_PROXY)`)).join(', and ')}.`,
-  );
-}
-
-function costOf(bucket: Bucket, url: string): number {
-  return bucket === 'identity' ? estimateCost(url) : 1;
 }

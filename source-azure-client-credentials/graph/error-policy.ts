@@ -1,6 +1,6 @@
 // THE error policy: one table from an outcome (HTTP status + Graph code, token error, network error) to an action, a failure_type and a message.
 // Graph error codes: https://learn.microsoft.com/graph/errors ; token errors: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
-import { CONSENT_PATH } from '../diagnosis.js';
+import { CERTIFICATES_PATH, CONSENT_PATH, SECRETS_PATH } from '../admin-center.js';
 import type { FailureType } from '../protocol.js';
 
 /**
@@ -79,8 +79,7 @@ export interface Decision {
   message: string;
 }
 
-const SECRETS_PATH = 'Entra admin center > App registrations > the app > Certificates & secrets';
-export const CERTIFICATES_PATH = `${SECRETS_PATH} > Certificates`;
+/** Socket and body failures (got's and Node's codes) a Graph request is retried on; got keeps no list of its own (retry-hook.ts). */
 const TRANSIENT_NETWORK = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
@@ -96,6 +95,7 @@ const TRANSIENT_NETWORK = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+/** The login host's share of them: a refused connection or an unknown host there is a wrong host, not a passing fault. */
 const LOGIN_RETRYABLE = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
@@ -107,10 +107,12 @@ const LOGIN_RETRYABLE = new Set([
 const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ERR_TLS/;
 /** Failures reaching the proxy itself that are not retried: nothing listens there, its name does not resolve, no route to it. */
 const PROXY_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-/** HTTP statuses worth another attempt: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors */
-export const RETRYABLE_STATUSES = [429, 500, 502, 503, 504] as const;
-/** Socket and body failures worth another attempt (got's error codes). */
-export const RETRYABLE_NETWORK_CODES = [...TRANSIENT_NETWORK];
+/**
+ * The two 403 codes that mean "not allowed" rather than "broken" (https://learn.microsoft.com/graph/errors): their
+ * rows match them here, and diagnosis.ts names them in its sentences after matchesRow() recognised the row.
+ */
+export const DENIED_CODE = 'Authorization_RequestDenied';
+export const NOT_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 
 const http = (status: number | ((s: number) => boolean), code?: string | ((c: string | undefined) => boolean)) => (o: Outcome) =>
   o.kind === 'http' &&
@@ -150,6 +152,7 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
   },
   {
     id: 'http-5xx-retryable',
+    // Graph's transient statuses: https://learn.microsoft.com/graph/best-practices-concept#handling-expected-errors
     matches: http((s) => s === 500 || s === 502 || s === 503 || s === 504),
     action: 'retry',
     failureType: 'transient_error',
@@ -166,15 +169,15 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
   },
   {
     id: 'http-403-permission',
-    matches: http(403, 'Authorization_RequestDenied'),
+    matches: http(403, DENIED_CODE),
     action: 'fail',
     failureType: 'config_error',
     message: (c) =>
-      `Microsoft Graph denied ${req(c)} (403 Authorization_RequestDenied: insufficient privileges). The app registration lacks the application permission this request needs, or admin consent was not granted. Add it in ${CONSENT_PATH}.`,
+      `Microsoft Graph denied ${req(c)} (403 ${DENIED_CODE}: insufficient privileges). The app registration lacks the application permission this request needs, or admin consent was not granted. Add it in ${CONSENT_PATH}.`,
   },
   {
     id: 'http-403-no-premium',
-    matches: http(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant'),
+    matches: http(403, NOT_PREMIUM_CODE),
     action: 'fail',
     failureType: 'config_error',
     message: (c) =>

@@ -23,11 +23,15 @@ export class GraphRequestError extends ConnectorError implements GraphError {
 }
 
 /**
- * True when the policy table's row `rowId` decided `error`: callers branch on rows (the table is the one place
- * that knows Graph's error codes), never on codes of their own.
+ * True when the policy table's row `rowId` decides `error`: callers branch on rows (the table is the one place
+ * that knows Graph's error codes), never on codes of their own. The client's errors carry the row that decided
+ * them; any other error with an HTTP status (a GraphError made elsewhere) is judged by the table on its status and code.
  */
 export function matchesRow(error: unknown, rowId: string): boolean {
-  return error instanceof GraphRequestError && error.row === rowId;
+  if (error instanceof GraphRequestError) return error.row === rowId;
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  if (typeof status !== 'number') return false;
+  return decide({ kind: 'http', status, code: typeof code === 'string' ? code : undefined }).row === rowId;
 }
 
 /** Classifies an outcome with the policy table and wraps it as a GraphRequestError. */

@@ -1,7 +1,7 @@
-// Client-side pacing within Graph's throttling budgets: sliding-window budgets per bucket, request cost estimates, bounded concurrency.
+// Client-side pacing within Graph's throttling budgets: sliding-window budgets per bucket, what each answer teaches them, bounded concurrency.
 // Limits and costs: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
 //                   https://learn.microsoft.com/graph/throttling-limits#identity-and-access-reports-service-limits
-import type { Bucket } from './types.js';
+import type { Bucket, GraphStats } from './types.js';
 
 const WINDOW_MS = 10_000;
 /**
@@ -19,7 +19,7 @@ const SIGN_IN_ACTIVITY_PER_MINUTE = 10;
 /** Budgets the client paces: the contract's buckets, plus signInActivity's own limit on top of the identity bucket. */
 export type PacedBudget = Bucket | 'signInActivity';
 
-interface Entry {
+export interface Entry {
   at: number;
   cost: number;
 }
@@ -137,19 +137,49 @@ export interface PacerOptions {
   timeScale: number;
   identityRuPer10s: number;
   reportsPer10s: number;
+  /** The client's counters: the pacer adds its waits and the 429 answers it learns of (default: counters of its own). */
+  stats?: GraphStats;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** What one answer (a whole response, or the items of a $batch answer) teaches the pacer; see Pacer.learn. */
+export interface Lesson {
+  /** The entry acquire() recorded for the request, settled at the answer's arrival. */
+  entry?: Entry;
+  /** x-ms-resource-unit: what Graph charged for the request (identity bucket), replacing the entry's estimate. */
+  charged?: number;
+  /** x-ms-throttle-limit-percentage: how near the app is to Graph's limit (sent from 0.8 on). */
+  limitPercentage?: number;
+  /** How many 429 answers it carried. */
+  throttled?: number;
+  /** Retry-After: nothing of the bucket goes out before this instant (epoch ms). */
+  blockedUntil?: number;
+}
+
+/**
+ * The pacing headers of an answer, by lower-case name (as got gives them; lower-case a $batch item's first).
+ * https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits ; a value that is not a number is ignored.
+ */
+export function pacingHeaders(headers: Record<string, string | string[] | undefined>): Pick<Lesson, 'charged' | 'limitPercentage'> {
+  const number = (name: string) => {
+    const value = Number(headers[name]);
+    return Number.isFinite(value) ? value : undefined;
+  };
+  return { charged: number('x-ms-resource-unit'), limitPercentage: number('x-ms-throttle-limit-percentage') };
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One budget per bucket; acquire() waits until a request's cost fits. */
+/** One budget per bucket; acquire() waits until a request's cost fits, learn() takes in what each answer says. */
 export class Pacer {
-  readonly budgets: Record<PacedBudget, WindowBudget>;
+  private readonly budgets: Record<PacedBudget, WindowBudget>;
+  private readonly stats: GraphStats;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
   constructor(options: PacerOptions) {
+    this.stats = options.stats ?? { requests: 0, retries: 0, throttled: 0, waitMs: 0 };
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? realSleep;
     const window = (ms: number) => (ms * WINDOW_MARGIN) / options.timeScale + WINDOW_SLACK_MS;
@@ -182,35 +212,25 @@ export class Pacer {
       if (delay > 1_000) onLongWait?.(this.now() + delay);
       await this.sleep(delay);
       waitedMs += delay;
+      this.stats.waitMs += delay;
     }
   }
-}
 
-/** Requests that select signInActivity are also held to its own per-minute limit. */
-export const selectsSignInActivity = (url: string): boolean => /signInActivity/i.test(decodeURIComponent(url.split('?')[1] ?? ''));
-
-/**
- * Estimated RU of one identity request, per the documented cost table: users 2, group members 3,
- * transitiveMembers 5, anything else 1; $select -1, $expand +1, $top under 20 -1; never below 1.
- * Paging links hide their options inside $skiptoken, so their estimate stays on the safe side;
- * the charge Graph reports in x-ms-resource-unit corrects it afterwards.
- */
-export function estimateCost(pathAndQuery: string): number {
-  const [rawPath = '', query = ''] = pathAndQuery
-    .replace(/^https:\/\/[^/]+/i, '')
-    .replace(/^\/(v1\.0|beta)(?=\/)/i, '')
-    .split('?', 2);
-  const path = rawPath.toLowerCase().replace(/\/$/, '');
-  let cost = 1;
-  if (/^\/users(\/delta)?$/.test(path)) cost = 2;
-  else if (/^\/groups\/[^/]+\/transitivemembers(\/|$)/.test(path)) cost = 5;
-  else if (/^\/groups\/[^/]+\/members(\/|$)/.test(path)) cost = 3;
-  const params = new URLSearchParams(query);
-  if (params.has('$select')) cost -= 1;
-  if (params.has('$expand')) cost += 1;
-  const top = Number(params.get('$top'));
-  if (params.has('$top') && top < 20) cost -= 1;
-  return Math.max(1, cost);
+  /**
+   * The one entry for what an answer teaches: the request's cost is settled at the answer and corrected to
+   * Graph's charge, the limit percentage slows the bucket down, a Retry-After blocks it, 429s are counted.
+   */
+  learn(bucket: Bucket, lesson: Lesson): void {
+    const budget = this.budgets[bucket];
+    if (lesson.entry) {
+      budget.settle(lesson.entry);
+      // Only the identity bucket is charged in RU; reports count requests.
+      if (lesson.charged !== undefined && bucket === 'identity') budget.correct(lesson.entry, lesson.charged);
+    }
+    if (lesson.limitPercentage) budget.pressure(lesson.limitPercentage);
+    if (lesson.throttled) this.stats.throttled += lesson.throttled;
+    if (lesson.blockedUntil !== undefined) budget.block(lesson.blockedUntil);
+  }
 }
 
 /** At most `limit` tasks at once, first come first served. */

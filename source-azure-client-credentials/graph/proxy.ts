@@ -5,6 +5,7 @@ import type { SecureContext } from 'node:tls';
 import { HttpsProxyAgent, type ProxyAgentRequestOptions } from 'hpagent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { configError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { registerSecret } from '../secrets.js';
 import type { ProxyOutcome } from './error-policy.js';
 
@@ -235,4 +236,28 @@ export class Agents {
     }
     return { agent, proxy: info };
   }
+}
+
+/**
+ * Chooses the route (proxy or direct) of both hosts now, so that an unusable proxy variable fails before
+ * any request, and says once which way each host goes (the proxy as origin only, never its credentials).
+ */
+export function describeRoutes(
+  agents: Agents,
+  endpoints: { authorityHost: string; graphRoot: string },
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): void {
+  const warning = httpProxyOnlyWarning(env);
+  if (warning) log.warn(warning);
+  const hosts = [endpoints.authorityHost, endpoints.graphRoot].filter((host, i, all) => all.indexOf(host) === i);
+  const routes = hosts.map((host) => ({ host: new URL(host).host, proxy: agents.route(host).proxy }));
+  if (routes.every((r) => !r.proxy)) {
+    if (HTTPS_PROXY_VARIABLES.some((name) => env[name]))
+      log.info(`Connecting directly to ${routes.map((r) => r.host).join(' and ')} (NO_PROXY).`);
+    return;
+  }
+  log.info(
+    `Connecting ${routes.map((r) => (r.proxy ? `to ${r.host} through the proxy ${r.proxy.display} (${r.proxy.variable})` : `directly to ${r.host} (NO_PROXY)`)).join(', and ')}.`,
+  );
 }

@@ -146,7 +146,6 @@ export class TokenSource {
   private pending: Promise<string> | undefined;
   private readonly app: ConfidentialClientApplication;
   private readonly now: () => number;
-  issued = 0;
 
   constructor(private readonly options: TokenSourceOptions) {
     this.now = options.now ?? Date.now;
@@ -192,7 +191,6 @@ export class TokenSource {
         const now = this.now();
         const expiresAt = result.expiresOn ? result.expiresOn.getTime() : now + 60_000;
         this.current = { token: result.accessToken, expiresAt, renewAt: expiresAt - renewalMarginMs(expiresAt - now) };
-        this.issued++;
         return result.accessToken;
       } catch (error) {
         throw tokenFailure(error, this.options.network.lastFailure, this.options.context);

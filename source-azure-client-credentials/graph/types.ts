@@ -4,7 +4,21 @@ import type { ConnectorError } from '../errors.js';
 /** Which throttling budget a request draws from (https://learn.microsoft.com/graph/throttling-limits). */
 export type Bucket = 'identity' | 'reports';
 
-export interface RequestOptions {
+/**
+ * Who hears of the client's long waits: the read command attaches it to the requests of the stream it reads
+ * (forStream in for-stream.ts), so each stream's RATE_LIMITED status names that stream. Streams leave it out.
+ */
+export interface RateLimitListener {
+  /** Called whenever the client decides to wait for a throttling budget longer than a second, with the end of the wait (epoch ms). */
+  onRateLimited?: (until: number) => void;
+}
+
+/** Options of a batched read: the bucket, and the listener of long waits. */
+export interface BatchOptions extends RateLimitListener {
+  bucket?: Bucket;
+}
+
+export interface RequestOptions extends RateLimitListener {
   /** Query parameters for the first request; nextLinks are followed verbatim and never rebuilt. */
   query?: Record<string, string | number | boolean>;
   /** Per-request headers (e.g. ConsistencyLevel); re-sent with every page. */
@@ -75,19 +89,17 @@ export interface GraphClient {
    * Pages of one key come in order; keys interleave. A failed item that the policy skips (e.g. 404)
    * is yielded as `error`; any other failure is thrown.
    */
-  batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: { bucket?: Bucket }): AsyncIterable<BatchPage<T>>;
+  batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: BatchOptions): AsyncIterable<BatchPage<T>>;
   /**
    * Reads single objects (e.g. GET /users/{id}?$select=...) through the same $batch machinery as batchPages
    * (20 per call, pacing, retries of failed items); answers come in any order. A failed item that the policy
    * skips (404: deleted since) is yielded as `error`; any other failure is thrown.
    */
-  batchGet<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: { bucket?: Bucket }): AsyncIterable<BatchObject<T>>;
+  batchGet<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: BatchOptions): AsyncIterable<BatchObject<T>>;
   /** The `roles` claim of the current app-only token (application permissions with admin consent). */
   grantedRoles(): Promise<string[]>;
   /** Counters since the client was made (or since the last call with reset = true). */
   stats(reset?: boolean): GraphStats;
-  /** Called whenever the client decides to wait for a throttling budget longer than a second. */
-  onRateLimited?: (until: number) => void;
   /** Releases sockets and timers. */
   close(): void;
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { ConnectorError, configError } from '../errors.js';
 import { GraphRequestError, matchesRow } from '../graph/errors.js';
-import { encodeQuery } from '../graph/paging.js';
+import { encodeQuery } from '../graph/urls.js';
 import { isObject } from '../values.js';
 import type { ReadContext, StreamOutput } from './types.js';
 

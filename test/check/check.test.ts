@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { CONSENT_PATH } from '../../source-azure-client-credentials/admin-center.js';
 import { check } from '../../source-azure-client-credentials/commands/check.js';
 import type { Config } from '../../source-azure-client-credentials/config.js';
-import { CONSENT_PATH } from '../../source-azure-client-credentials/diagnosis.js';
 import { graphError } from '../../source-azure-client-credentials/graph/errors.js';
 import type { GraphClient } from '../../source-azure-client-credentials/graph/types.js';
 import { MessageWriter } from '../../source-azure-client-credentials/protocol.js';

@@ -1,10 +1,10 @@
 // Unit tests: roles claim vs stream requirements (permissions.ts) and the administrator-facing sentences (diagnosis.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { CONSENT_PATH } from '../../source-azure-client-credentials/admin-center.js';
 import type { Config } from '../../source-azure-client-credentials/config.js';
 import {
   advisedGaps,
-  CONSENT_PATH,
   checkOutcome,
   diagnoseFailure,
   failureProblem,

@@ -1,7 +1,8 @@
 // Pacing math: the sliding-window budget, its proactive slow-down, Retry-After blocks, request costs and bounded concurrency.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { estimateCost, Pacer, Semaphore, selectsSignInActivity, WindowBudget } from '../../source-azure-client-credentials/graph/pacing.js';
+import { Pacer, Semaphore, WindowBudget } from '../../source-azure-client-credentials/graph/pacing.js';
+import { estimateCost, selectsSignInActivity } from '../../source-azure-client-credentials/graph/urls.js';
 
 function clock(start = 1_000_000) {
   let t = start;

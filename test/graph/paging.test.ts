@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GraphRequestError } from '../../source-azure-client-credentials/graph/errors.js';
-import { displayRequest } from '../../source-azure-client-credentials/graph/http.js';
-import { encodeQuery, GraphUrls, LinkGuard, toPage } from '../../source-azure-client-credentials/graph/paging.js';
+import { LinkGuard, toPage } from '../../source-azure-client-credentials/graph/paging.js';
 import { renewalMarginMs, rolesOf } from '../../source-azure-client-credentials/graph/token.js';
+import { displayRequest, encodeQuery, GraphUrls } from '../../source-azure-client-credentials/graph/urls.js';
 
 const urls = new GraphUrls('https://graph.microsoft.com');
 

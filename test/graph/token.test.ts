@@ -4,14 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import { settleConfig } from '../../source-azure-client-credentials/config.js';
 import { createGraphClient } from '../../source-azure-client-credentials/graph/client.js';
 import { GraphRequestError } from '../../source-azure-client-credentials/graph/errors.js';
-import {
-  certificateAuthorities,
-  createLoginHttp,
-  createTransport,
-  DEFAULT_TIMEOUTS,
-} from '../../source-azure-client-credentials/graph/http.js';
+import { createLoginHttp } from '../../source-azure-client-credentials/graph/login-http.js';
 import { DEFAULT_RETRY_POLICY } from '../../source-azure-client-credentials/graph/retry.js';
 import { LoginNetwork, TokenSource } from '../../source-azure-client-credentials/graph/token.js';
+import { certificateAuthorities, createTransport, DEFAULT_TIMEOUTS } from '../../source-azure-client-credentials/graph/transport.js';
 import { startEmulator } from '../emulator/index.js';
 import { runConnector } from '../support/connector.js';
 import { captureLog, collect, FAST_RETRY, rejection, type Setup, SMALL, setup } from '../support/graph-helpers.js';

@@ -2,6 +2,7 @@
 
 import { type Config, settleConfig } from '../../source-azure-client-credentials/config.js';
 import { createGraphClient, type GraphClientDeps } from '../../source-azure-client-credentials/graph/client.js';
+import { forStream } from '../../source-azure-client-credentials/graph/for-stream.js';
 import type { GraphClient } from '../../source-azure-client-credentials/graph/types.js';
 import type { Logger } from '../../source-azure-client-credentials/logger.js';
 import { type Emulator, type ServerOptions, startEmulator } from '../emulator/index.js';
@@ -39,8 +40,7 @@ export async function setup(
   const client = (more: Record<string, unknown> = {}, moreDeps: Partial<GraphClientDeps> = {}) => {
     const clientDeps: GraphClientDeps = { log: captureLog(lines), env: { ...emulator.env }, retry: FAST_RETRY, ...deps, ...moreDeps };
     const config = settleConfig(emulator.config({ ...overrides, ...more }), clientDeps.env);
-    const graph = createGraphClient(config, clientDeps);
-    graph.onRateLimited = (until) => void rateLimited.push(until);
+    const graph = forStream(createGraphClient(config, clientDeps), { onRateLimited: (until) => void rateLimited.push(until) });
     clients.push(graph);
     return graph;
   };
