@@ -18,7 +18,7 @@ const PARALLEL_RUNS = 4;
 
 /**
  * Runs `input`'s command with the login host and Graph pointed at a listener of its own that counts connections
- * (and answers none, so a run that does connect fails fast): how many the run made comes back with its result.
+ * (and answers them in plain HTTP, so a run that does connect fails fast): how many it made comes with its result.
  */
 async function runCounted(input: Pick<BadInput, 'command' | 'args' | 'config' | 'catalog' | 'state'>) {
   const net = await countConnections();
