@@ -15,6 +15,8 @@ export interface ReadContext<S> {
   syncMode: SyncMode;
   /** This stream's incoming state, already checked by parseState; undefined on a first sync. */
   state: S | undefined;
+  /** The clock in ms since the epoch (Date.now when absent): unit tests freeze it. */
+  now?: () => number;
 }
 
 /**

@@ -403,13 +403,34 @@ describe('check: licence', () => {
     // Sign-ins reach the licence check only when Graph does not also ask for Directory.Read.All.
     lenient.setPremium(false);
     lenient.setPermissions(without('User.Read.All', 'Directory.Read.All'));
-    const { status } = await runCheck({}, {}, lenient);
+    const { status, result } = await runCheck({}, {}, lenient);
     assert.equal(status.status, 'SUCCEEDED');
     assert.match(status.message!, /^Connected, but users, app_role_assignments and sign_ins will fail\./);
-    assert.match(status.message!, /users cannot be read: .*User\.Read\.All/);
-    assert.match(status.message!, /sign_ins cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence/);
+    // The permission part: both streams that need User.Read.All name it, and how to grant it is said once.
+    assert.match(
+      status.message!,
+      / users cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\. app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\. /,
+    );
+    const grant =
+      'Add User.Read.All (Application permissions, not Delegated) in Entra admin center > App registrations > the app > API permissions > Add a permission > Microsoft Graph > Application permissions, then "Grant admin consent".';
+    assert.equal(status.message!.split(grant).length, 2, `the way to grant User.Read.All, once: ${status.message}`);
+    // The licence part: what is missing, Graph's answer, and the two ways out; no permission is blamed for it.
+    assert.match(
+      status.message!,
+      / sign_ins cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence, which Microsoft Graph requires for sign-in data \(403 Authentication_RequestFromNonPremiumTenantOrB2CTenant\); add an Entra ID P1 or P2 licence to the tenant, or deselect sign_ins\. /,
+    );
+    assert.doesNotMatch(status.message!, /AuditLog\.Read\.All|Directory\.Read\.All/, 'the licence, not a permission, stops sign_ins');
     assert.doesNotMatch(status.message!, /is advised/, 'advice cannot help a tenant without the licence');
     assert.match(status.message!, /service_principals works\.$/);
+    // One WARN per stream that will fail, the licence one included.
+    assert.deepEqual(
+      warnings(result).map((w) => w.split(':')[0]),
+      ['users cannot be read', 'app_role_assignments cannot be read', 'sign_ins cannot be read'],
+    );
+    assert.match(
+      warnings(result)[2]!,
+      /^sign_ins cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence.*or deselect sign_ins\.$/,
+    );
   });
 });
 

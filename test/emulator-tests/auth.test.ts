@@ -16,7 +16,8 @@ describe('emulator token endpoint and bearer validation', () => {
   const post = (tenant: string, fields: Record<string, string>) => httpPost(tokenUrl(tenant), tokenForm(fields), FORM);
 
   before(async () => {
-    emulator = await startMiniEmulator({}, { tokenLifetimeSeconds: 2, permissions: ['User.Read.All', 'Organization.Read.All'] });
+    // Tokens of 10 minutes: none expires while a test uses it, however loaded the machine; the expiry test moves the clock.
+    emulator = await startMiniEmulator({}, { tokenLifetimeSeconds: 600, permissions: ['User.Read.All', 'Organization.Read.All'] });
   });
   after(() => emulator.stop());
 
@@ -25,7 +26,7 @@ describe('emulator token endpoint and bearer validation', () => {
     const answer = await post(tenantId, { client_id: clientId, client_secret: clientSecret });
     assert.equal(answer.status, 200);
     assert.equal(answer.body.token_type, 'Bearer');
-    assert.equal(answer.body.expires_in, 2);
+    assert.equal(answer.body.expires_in, 600);
     const { payload } = decodeJwt(answer.body.access_token)!;
     assert.equal(payload.tid, tenantId);
     assert.equal(payload.appid, clientId);
@@ -33,7 +34,7 @@ describe('emulator token endpoint and bearer validation', () => {
     assert.equal(payload.idtyp, 'app');
     assert.equal(payload.appidacr, '1');
     assert.equal(payload.aud, 'https://graph.microsoft.com');
-    assert.equal((payload.exp as number) - (payload.iat as number), 2);
+    assert.equal((payload.exp as number) - (payload.iat as number), 600);
     assert.equal(emulator.metrics().tokensIssued, 1);
   });
 
@@ -142,7 +143,8 @@ describe('emulator token endpoint and bearer validation', () => {
     const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
     const forged = `${h}.${base64url(JSON.stringify({ ...claims, roles: ['Directory.Read.All'] }))}.${token.split('.')[2]}`;
     assert.equal((await httpGet(users, { authorization: `Bearer ${forged}` })).status, 401);
-    await new Promise((r) => setTimeout(r, 2100));
+    // Ten minutes later (the emulator's token clock moved, nobody waits): the same token has expired.
+    emulator.advanceTokenClock(600);
     const expired = await httpGet(users, { authorization: `Bearer ${token}` });
     assert.equal(expired.status, 401);
     assert.match(expired.body.error.message, /expired/);

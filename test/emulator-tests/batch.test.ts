@@ -36,12 +36,22 @@ describe('emulator $batch', () => {
     assert.ok(Number(throttled[0].headers['retry-after']) > 0);
     assert.equal(throttled[0].body.error.code, 'TooManyRequests');
     assert.equal(ok[0].headers['x-ms-resource-unit'], '1');
-    const withNext = ok.find((r) => r.body['@odata.nextLink']);
-    if (withNext)
-      assert.match(
-        withNext.body['@odata.nextLink'],
-        /^https:\/\/127\.0\.0\.1:\d+\/v1\.0\/servicePrincipals\/[0-9a-f-]+\/appRoleAssignedTo\?\$top=5&\$skiptoken=/,
-      );
+    // Items are charged in request order, so sp0 to sp3 pass; the mini tenant's App 2 (sp2) has 12 assignments,
+    // more than $top=5: its answer must carry an absolute nextLink to its own next page.
+    assert.equal(throttled[0].id, 'sp4');
+    const withNext = ok.find((r) => r.id === 'sp2');
+    assert.ok(withNext, 'sp2 was answered 200');
+    assert.equal(withNext.body.value.length, 5);
+    assert.equal(
+      withNext.body['@odata.nextLink'].split('&$skiptoken=')[0],
+      `${emulator.url}/v1.0/servicePrincipals/${sps[2]}/appRoleAssignedTo?$top=5`,
+    );
+    assert.match(withNext.body['@odata.nextLink'], /&\$skiptoken=[^&]+$/);
+    assert.deepEqual(
+      ok.filter((r) => r.body['@odata.nextLink']).map((r) => r.id),
+      ['sp2'],
+      'only sp2 has more than 5 assignments',
+    );
     assert.equal(emulator.metrics().requests['batch GET /servicePrincipals/{id}/appRoleAssignedTo'], 5);
     assert.equal(emulator.metrics().throttled, 1);
   });

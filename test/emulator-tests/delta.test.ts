@@ -25,7 +25,7 @@ describe('emulator delta queries', () => {
   let emulator: Emulator;
   let session: Session;
   before(async () => {
-    emulator = await startEmulator({ seed: 7, sizes: { users: 250 }, deltaTokenLifetimeSeconds: 60 });
+    emulator = await startEmulator({ seed: 7, sizes: { users: 250 } });
     session = await graphSession(emulator);
   });
   after(() => emulator.stop());
@@ -75,14 +75,16 @@ describe('emulator delta queries', () => {
 
 describe('emulator delta token expiry (400 syncStateNotFound variant)', () => {
   it('expires delta tokens after their lifetime', async () => {
-    const emulator = await startEmulator({ seed: 3, sizes: { users: 20 }, deltaTokenLifetimeSeconds: 1, deltaExpiredStatus: 400 });
+    // The delta clock is moved by hand (no sleeping): 10 s of slack on either side of the 60-second lifetime.
+    const emulator = await startEmulator({ seed: 3, sizes: { users: 20 }, deltaTokenLifetimeSeconds: 60, deltaExpiredStatus: 400 });
     try {
       const session = await graphSession(emulator);
       const first = await round(session, '/v1.0/users/delta');
-      assert.equal((await session.get(first.deltaLink)).status, 200);
-      await new Promise((r) => setTimeout(r, 1100));
+      emulator.advanceDeltaClock(50);
+      assert.equal((await session.get(first.deltaLink)).status, 200, '50 s old: still valid');
+      emulator.advanceDeltaClock(20);
       const expired = await session.get(first.deltaLink);
-      assert.equal(expired.status, 400);
+      assert.equal(expired.status, 400, '70 s old: expired');
       assert.equal(expired.body.error.code, 'syncStateNotFound');
     } finally {
       await emulator.stop();

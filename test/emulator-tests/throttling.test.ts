@@ -5,8 +5,14 @@ import { startMiniEmulator } from '../emulator/mini-tenant.js';
 import { graphSession } from '../emulator/test-client.js';
 
 describe('emulator throttling', () => {
+  // These tests move the throttling clock by hand: however slowly a loaded machine sends the requests, they all
+  // fall in the same window, and the window ends exactly when the test says.
   it('throttles directory requests beyond the RU budget with 429, Retry-After and throttle headers', async () => {
-    const emulator = await startMiniEmulator({ users: 20 }, { throttling: { enabled: true, ruPer10s: 10, timeScale: 10 } });
+    let clockMs = 0;
+    const emulator = await startMiniEmulator(
+      { users: 20 },
+      { throttling: { enabled: true, ruPer10s: 10, timeScale: 10 }, throttleClock: () => clockMs },
+    );
     try {
       const session = await graphSession(emulator);
       const answers = [];
@@ -20,16 +26,17 @@ describe('emulator throttling', () => {
       assert.equal(answers[0]!.headers['x-ms-throttle-limit-percentage'], undefined);
       const throttled = answers[5]!;
       assert.equal(throttled.body.error.code, 'TooManyRequests');
-      const retryAfter = Number(throttled.headers['retry-after']);
-      // Window 10 s / 10 = 1 s for 10 RU; the refused requests still spent their cost.
-      assert.ok(retryAfter > 0 && retryAfter <= 1, String(retryAfter));
+      // Window 10 s / 10 = 1 s for 10 RU (100 ms per RU); the refused requests still spent their cost, so the
+      // bucket is at -2 RU after the sixth (4 RU short of one request: 0.4 s) and -4 RU after the seventh (0.6 s).
+      assert.equal(throttled.headers['retry-after'], '0.4');
       assert.match(
         String(throttled.headers['x-ms-throttle-scope']),
         new RegExp(`^Tenant_Application/Read/${emulator.credentials.clientId}/${emulator.tenant.tenantId}$`),
       );
       assert.equal(throttled.headers['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
       const latest = answers[6]!;
-      await new Promise((r) => setTimeout(r, Number(latest.headers['retry-after']) * 1000 + 20));
+      assert.equal(latest.headers['retry-after'], '0.6');
+      clockMs += Number(latest.headers['retry-after']) * 1000;
       assert.equal((await session.get('/v1.0/users')).status, 200);
       assert.equal(emulator.metrics().throttled, 2);
       assert.equal(emulator.metrics().resourceUnits, 16);
@@ -39,13 +46,25 @@ describe('emulator throttling', () => {
   });
 
   it('allows 5 sign-in requests per (scaled) 10 s window', async () => {
-    const emulator = await startMiniEmulator({ signIns: 10 }, { throttling: { enabled: true, timeScale: 20 } });
+    let clockMs = 0;
+    const emulator = await startMiniEmulator(
+      { signIns: 10 },
+      { throttling: { enabled: true, timeScale: 20 }, throttleClock: () => clockMs },
+    );
     try {
       const session = await graphSession(emulator);
-      const statuses = [];
-      for (let i = 0; i < 6; i += 1) statuses.push((await session.get('/v1.0/auditLogs/signIns')).status);
-      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
-      await new Promise((r) => setTimeout(r, 10_000 / 20 + 20));
+      const answers = [];
+      for (let i = 0; i < 6; i += 1) answers.push(await session.get('/v1.0/auditLogs/signIns'));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200, 200, 429],
+      );
+      assert.equal(answers[5]!.headers['retry-after'], '0.5');
+      assert.equal(answers[5]!.headers['x-ms-throttle-information'], 'RequestLimitExceeded');
+      // The window is 10 s / 20 = 500 ms: still full a millisecond before it ends (a refused request is not counted), free at its end.
+      clockMs = 499;
+      assert.equal((await session.get('/v1.0/auditLogs/signIns')).status, 429);
+      clockMs = 500;
       assert.equal((await session.get('/v1.0/auditLogs/signIns')).status, 200);
       assert.equal(emulator.env.AZURE_GRAPH_TIME_SCALE, '20');
     } finally {

@@ -105,9 +105,11 @@ export function jwks(state: EmulatorState): Reply {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** The access tokens' clock: the wall clock plus what tests advanced it by. */
+const accessTokenSeconds = (state: EmulatorState) => Math.floor((Date.now() + state.accessTokenClockOffsetMs) / 1000);
 
 function issueAccessToken(state: EmulatorState, resource: string, appidacr: '1' | '2'): string {
-  const iat = nowSeconds();
+  const iat = accessTokenSeconds(state);
   const { tenantId } = state.tenant;
   const payload: Record<string, unknown> = {
     aud: resource,
@@ -308,7 +310,7 @@ export function authenticate(state: EmulatorState, authorization: string | undef
   if (!GRAPH_RESOURCES.includes(String(payload.aud)) && payload.aud !== state.url)
     return unauthorized('Access token validation failure. Invalid audience.');
   if (payload.tid !== state.tenant.tenantId) return unauthorized('Access token validation failure. Invalid tenant.');
-  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds())
+  if (typeof payload.exp !== 'number' || payload.exp <= accessTokenSeconds(state))
     return unauthorized('Lifetime validation failed, the token is expired.');
   return {
     roles: new Set(Array.isArray(payload.roles) ? payload.roles.map(String) : []),

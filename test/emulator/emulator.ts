@@ -15,7 +15,7 @@ import {
   newSigningKey,
   seededRandom,
 } from './state.js';
-import { ruBudgetFor, Throttler, type ThrottleSettings } from './throttling.js';
+import { ruBudgetFor, type ThrottleClock, Throttler, type ThrottleSettings } from './throttling.js';
 
 export type { MutationCounts } from './mutations.js';
 
@@ -39,6 +39,11 @@ export const DEFAULT_PERMISSIONS = [
 export interface ServerOptions extends EmulatorOptions {
   /** How an expired or unknown delta token is answered: 410 Gone (default) or 400 syncStateNotFound. */
   deltaExpiredStatus?: 410 | 400;
+  /**
+   * The throttling windows' clock in ms (default performance.now). A test that passes its own and moves it by hand
+   * gets the same answers however slowly a loaded machine sends the requests.
+   */
+  throttleClock?: ThrottleClock;
   /** Delta token lifetime (default 7 days, as for directory objects). */
   deltaTokenLifetimeSeconds?: number;
   /**
@@ -92,6 +97,8 @@ export interface Emulator {
   mutate(counts: MutationCounts): DirectoryChange[];
   /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
   advanceDeltaClock(seconds: number): void;
+  /** Moves the access tokens' clock forward: every token issued so far is that much older (e.g. expired), new ones are fresh. */
+  advanceTokenClock(seconds: number): void;
   stop(): Promise<void>;
 }
 
@@ -129,8 +136,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     signInsInNationalClouds: options.signInsInNationalClouds ?? false,
     signInsNationalCloudStatus: options.signInsNationalCloudStatus ?? 400,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    accessTokenClockOffsetMs: 0,
     signingKey: newSigningKey(),
-    throttler: new Throttler(throttling, `Tenant_Application/Read/${credentials.clientId}/${tenant.tenantId}`),
+    throttler: new Throttler(throttling, `Tenant_Application/Read/${credentials.clientId}/${tenant.tenantId}`, options.throttleClock),
     faults,
     metrics: new MetricsRecorder(),
     latencyMs: options.latencyMs ?? 0,
@@ -201,6 +209,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     },
     advanceDeltaClock: (seconds) => {
       state.delta.clockOffsetMs += seconds * 1000;
+    },
+    advanceTokenClock: (seconds) => {
+      state.accessTokenClockOffsetMs += seconds * 1000;
     },
     stop: () => running.close(),
   };

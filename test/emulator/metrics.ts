@@ -32,6 +32,9 @@ export class MetricsRecorder {
   lastTokenRequest: TokenRequestRecord | undefined;
   /** Requests per remote (client) port, every request counted, so tests can tell which connection each came on (e.g. a proxy's). */
   remotePorts: Record<string, number> = {};
+  /** HTTP requests being handled right now, and the most at once since the last reset (a $batch counts once). */
+  inFlight = 0;
+  peakInFlight = 0;
   /** Every access token issued, so tests can check none is ever printed (kept across reset(): a token outlives it). */
   readonly accessTokens: string[] = [];
 
@@ -67,6 +70,16 @@ export class MetricsRecorder {
     this.secretSeenByGraph = false;
     this.lastTokenRequest = undefined;
     this.remotePorts = {};
+    this.peakInFlight = this.inFlight;
+  }
+
+  /** Brackets the handling of one HTTP request, from its arrival to the end of its answer. */
+  requestStarted() {
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+  }
+  requestFinished() {
+    this.inFlight -= 1;
   }
 
   peer(port: number | undefined) {
@@ -152,6 +165,7 @@ export function snapshot(recorder: MetricsRecorder, floorMs: Record<string, numb
     tokensIssued: recorder.tokensIssued,
     secretSeenByGraph: recorder.secretSeenByGraph,
     remotePorts: { ...recorder.remotePorts },
+    peakInFlight: recorder.peakInFlight,
     ...(recorder.lastTokenRequest ? { lastTokenRequest: structuredClone(recorder.lastTokenRequest) } : {}),
     floorMs,
   };

@@ -164,6 +164,15 @@ export async function listen(state: EmulatorState, port = 0): Promise<RunningSer
 }
 
 async function handle(state: EmulatorState, req: IncomingMessage, res: ServerResponse) {
+  state.metrics.requestStarted();
+  try {
+    await answer(state, req, res);
+  } finally {
+    state.metrics.requestFinished();
+  }
+}
+
+async function answer(state: EmulatorState, req: IncomingMessage, res: ServerResponse) {
   const requestId = randomUUID();
   state.metrics.peer(req.socket.remotePort);
   try {

@@ -48,6 +48,8 @@ export interface EmulatorState {
   signInsInNationalClouds: boolean;
   signInsNationalCloudStatus: 400 | 404;
   tokenLifetimeSeconds: number;
+  /** Added to the wall clock for issuing and judging access tokens (tests age tokens without waiting). */
+  accessTokenClockOffsetMs: number;
   /** The emulator's token-signing key, made at start. */
   signingKey: { privateKey: KeyObject; publicKey: KeyObject; kid: string };
   throttler: Throttler;

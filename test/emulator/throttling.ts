@@ -33,21 +33,26 @@ export function ruCost(base: number, params: URLSearchParams): number {
   return Math.max(1, cost);
 }
 
+/** The windows' clock in ms: performance.now, or a test's own (moved by hand, so that a loaded machine cannot change the answers). */
+export type ThrottleClock = () => number;
+
 /** Refills continuously at capacity per window; a throttled request still spends its cost (retrying early makes it worse). */
 class TokenBucket {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   constructor(
     private readonly capacity: number,
     private readonly windowMs: number,
+    private readonly clock: ThrottleClock,
   ) {
     this.tokens = capacity;
+    this.last = clock();
   }
   private refill(now: number) {
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.capacity) / this.windowMs);
     this.last = now;
   }
-  take(cost: number, now = performance.now()): { allowed: boolean; retryAfterMs: number; usage: number } {
+  take(cost: number, now = this.clock()): { allowed: boolean; retryAfterMs: number; usage: number } {
     this.refill(now);
     const allowed = this.tokens >= cost;
     // The penalty is bounded so that a client hammering the endpoint recovers within one window.
@@ -63,8 +68,9 @@ class SlidingWindow {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
+    private readonly clock: ThrottleClock,
   ) {}
-  take(now = performance.now()): { allowed: boolean; retryAfterMs: number; usage: number } {
+  take(now = this.clock()): { allowed: boolean; retryAfterMs: number; usage: number } {
     while (this.times.length && this.times[0]! <= now - this.windowMs) this.times.shift();
     if (this.times.length >= this.limit) {
       return { allowed: false, retryAfterMs: this.times[0]! + this.windowMs - now, usage: 1 };
@@ -85,11 +91,12 @@ export class Throttler {
   constructor(
     readonly settings: ThrottleSettings,
     private readonly scope: string,
+    clock: ThrottleClock = () => performance.now(),
   ) {
     const window = 10_000 / settings.timeScale;
-    this.directory = new TokenBucket(settings.ruPer10s, window);
-    this.reports = new SlidingWindow(settings.reportsPer10s, window);
-    this.signInActivity = new SlidingWindow(10, 60_000 / settings.timeScale);
+    this.directory = new TokenBucket(settings.ruPer10s, window, clock);
+    this.reports = new SlidingWindow(settings.reportsPer10s, window, clock);
+    this.signInActivity = new SlidingWindow(10, 60_000 / settings.timeScale, clock);
   }
 
   /** Charges one request (or batch item) against its budget. */

@@ -144,6 +144,8 @@ export interface EmulatorMetrics {
   secretSeenByGraph: boolean;
   /** Requests received per remote (client) port, every request counted (faults included). */
   remotePorts: Record<string, number>;
+  /** The most HTTP requests (token requests included; a $batch counts once) the emulator was handling at once since the last reset. */
+  peakInFlight: number;
   /** The last request to the token endpoint since the last reset (answered or refused), so tests can check host, scope and credential. */
   lastTokenRequest?: TokenRequestRecord;
   /** Lower bound on a full sync's wall time (ms) per stream under the current model. */

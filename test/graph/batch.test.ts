@@ -163,22 +163,29 @@ describe('batchPages against the emulator', () => {
       await collect(
         slow.graph.batchPages<Assignment>(ids.map((id) => ({ key: id, path: `/servicePrincipals/${id}/appRoleAssignedTo?$top=999` }))),
       );
+      slow.emulator.resetMetrics();
       const started = Date.now();
       await collect(
         slow.graph.batchPages<Assignment>(ids.map((id) => ({ key: id, path: `/servicePrincipals/${id}/appRoleAssignedTo?$top=999` }))),
       );
       const sequential = Date.now() - started;
       assert.ok(sequential >= 8 * 40, `8 requests one after another take at least 320 ms (took ${sequential})`);
+      // The emulator saw them one at a time: never two requests in flight.
+      assert.equal(slow.emulator.metrics().totalRequests, 8);
+      assert.equal(slow.emulator.metrics().peakInFlight, 1);
       const parallel = slow.client({ use_batch_requests: false, max_concurrent_requests: 8 });
       // Warm up as above (token, TLS connections), so only the request pattern differs.
       await collect(
         parallel.batchPages<Assignment>(ids.map((id) => ({ key: id, path: `/servicePrincipals/${id}/appRoleAssignedTo?$top=999` }))),
       );
-      const t = Date.now();
+      slow.emulator.resetMetrics();
       await collect(
         parallel.batchPages<Assignment>(ids.map((id) => ({ key: id, path: `/servicePrincipals/${id}/appRoleAssignedTo?$top=999` }))),
       );
-      assert.ok(Date.now() - t < sequential, 'more concurrency is faster');
+      // More concurrency overlaps the requests (counted by the emulator, not timed: a loaded machine cannot change it).
+      assert.equal(slow.emulator.metrics().totalRequests, 8);
+      const peak = slow.emulator.metrics().peakInFlight;
+      assert.ok(peak > 1 && peak <= 8, `${peak} requests in flight at most, with max_concurrent_requests 8`);
     } finally {
       await slow.close();
     }

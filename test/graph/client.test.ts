@@ -99,10 +99,12 @@ describe('Graph client against the emulator', () => {
 
   test('a body that stalls past the idle timeout is retried', async () => {
     const graph = s.client({}, { timeouts: { idle: 300 } });
-    s.emulator.setFaults([{ kind: 'stall', times: 1, path: '/organization', stallMs: 1_500 }]);
+    // A stall far longer than the idle timeout: the retry (~0.3 s plus a backoff of at most 0.1 s) finishes seconds
+    // before the stalled body would, even on a loaded machine.
+    s.emulator.setFaults([{ kind: 'stall', times: 1, path: '/organization', stallMs: 5_000 }]);
     const started = Date.now();
     await graph.get('/organization');
-    assert.ok(Date.now() - started < 1_400, 'did not wait for the stalled body');
+    assert.ok(Date.now() - started < 4_000, 'did not wait for the stalled body');
     assert.equal(graph.stats().requests, 2);
     assert.equal(count('GET /organization'), 2);
   });
@@ -124,25 +126,29 @@ describe('Graph client against the emulator', () => {
       s.emulator.setFaults([{ ...stall, path: '/organization' }]);
       await graph.get('/organization');
       assert.equal(count('GET /organization'), 2);
-      // Longer than the reports timeout: retried too.
-      s.emulator.setFaults([{ ...stall, stallMs: 2_600, path: '/auditLogs/signIns' }]);
+      // Longer than the reports timeout: retried too (after ~2 s), long before the 5-second stall would end.
+      s.emulator.setFaults([{ ...stall, stallMs: 5_000, path: '/auditLogs/signIns' }]);
       const again = Date.now();
       await graph.get('/auditLogs/signIns', { query: { $top: 5 }, bucket: 'reports' });
-      assert.ok(Date.now() - again < 2_500, 'did not wait for the stall past the reports timeout');
+      assert.ok(Date.now() - again < 4_000, 'did not wait for the stall past the reports timeout');
       assert.equal(count('GET /auditLogs/signIns'), 3);
     });
   }
 
   test('pages() requests the next page ahead, unless readAhead says no for that page', async () => {
-    const first = async (readAhead?: () => boolean) => {
+    const first = async (expected: number, readAhead?: () => boolean) => {
       s.emulator.resetMetrics();
       for await (const _page of s.graph.pages('/users', { query: { $top: 10, $select: 'id' }, ...(readAhead ? { readAhead } : {}) })) break;
+      // A page read ahead was sent before the break, but on a loaded machine it may take a while to arrive: wait
+      // for the expected count (up to 10 s), then 200 ms more for any request that should not be there at all.
+      for (const deadline = Date.now() + 10_000; count('GET /users') < expected && Date.now() < deadline; )
+        await new Promise((resolve) => setTimeout(resolve, 20));
       await new Promise((resolve) => setTimeout(resolve, 200));
       return count('GET /users');
     };
-    assert.equal(await first(), 2, 'by default the second page was requested while the first was consumed');
-    assert.equal(await first(() => true), 2);
-    assert.equal(await first(() => false), 1, 'a caller that stops after a page it said no for costs no further request');
+    assert.equal(await first(2), 2, 'by default the second page was requested while the first was consumed');
+    assert.equal(await first(2, () => true), 2);
+    assert.equal(await first(1, () => false), 1, 'a caller that stops after a page it said no for costs no further request');
     // readAhead false still delivers every page, each requested when the caller asks for it.
     s.emulator.resetMetrics();
     const asked: number[] = [];

@@ -24,7 +24,9 @@ describe('pacing within Graph throttling budgets', () => {
   });
 
   test('without matching windows the same read is throttled, and Retry-After still brings it through', async () => {
-    const s = await setup({ throttling: { enabled: true, timeScale: SCALE, reportsPer10s: 5 }, sizes: { signIns: 40 } });
+    // 1-second windows here: the unpaced client must send six requests within one window to be throttled, which a
+    // loaded machine does with room to spare (a request would have to take over 160 ms to miss it).
+    const s = await setup({ throttling: { enabled: true, timeScale: 10, reportsPer10s: 5 }, sizes: { signIns: 40 } });
     try {
       // The client believes windows are 1000x shorter than 10 s: it does not pace at all.
       const graph = s.client({}, { env: { ...s.emulator.env, AZURE_GRAPH_TIME_SCALE: '1000' } });

@@ -12,7 +12,6 @@ import { startEmulator } from '../emulator/index.js';
 import { runConnector } from '../support/connector.js';
 import { captureLog, collect, FAST_RETRY, rejection, type Setup, SMALL, setup } from '../support/graph-helpers.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const JWT = /eyJ[\w-]{10,}\.[\w-]+/;
 
 /** Every setup and error of this file, to check at the end that nothing printed a secret or a token. */
@@ -50,8 +49,12 @@ describe('tokens', () => {
   });
 
   test('short-lived tokens are renewed before they expire, mid-sync, without a 401', async () => {
-    const s = await open({ tokenLifetimeSeconds: 2, latencyMs: 120 });
-    const pages = await collect(s.graph.pages<{ id: string }>('/users', { query: { $top: 4, $select: 'id' } }));
+    // 5-second tokens are renewed when 3 s old (a fifth of the lifetime plus a second early); Graph holds them valid
+    // for at least 4 s (exp is in whole seconds), so a request may take up to a second to arrive, even on a loaded
+    // machine. 30 pages of 120 ms each take at least 3.6 s: the read outlives its first token.
+    const s = await open({ tokenLifetimeSeconds: 5, latencyMs: 120 });
+    const pages = await collect(s.graph.pages<{ id: string }>('/users', { query: { $top: 2, $select: 'id' } }));
+    assert.equal(pages.length, 30);
     assert.equal(pages.flatMap((p) => p.value).length, SMALL.users);
     const metrics = s.emulator.metrics();
     assert.ok(metrics.tokensIssued >= 2, `tokens issued: ${metrics.tokensIssued} over ${pages.length} pages`);
@@ -63,11 +66,12 @@ describe('tokens', () => {
   });
 
   test('a 401 InvalidAuthenticationToken gets one new token (skipCache) and the request succeeds', async () => {
-    // A frozen clock keeps the client believing its 2-second token is fresh, so Graph is the one to reject it.
+    // A frozen clock keeps the client believing its 60-second token is fresh, so Graph is the one to reject it once
+    // the emulator's token clock has moved past the token's lifetime (no waiting).
     const frozen = Date.now();
-    const s = await open({ tokenLifetimeSeconds: 2 }, {}, { tokenClock: () => frozen });
+    const s = await open({ tokenLifetimeSeconds: 60 }, {}, { tokenClock: () => frozen });
     await s.graph.get('/organization');
-    await sleep(2_200);
+    s.emulator.advanceTokenClock(60);
     s.emulator.resetMetrics();
     s.graph.stats(true);
     const org = await s.graph.get<{ value: unknown[] }>('/organization');

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEMO_TABLES, DEMO_TENANT, type DemoRunReport } from '../../scripts/demo/tenant.js';
 import { startEmulator } from '../emulator/index.js';
+import { childEnv } from '../support/connector.js';
 import { repoRoot } from '../support/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'azcc-demo-test-'));
@@ -19,7 +20,8 @@ const KEYS: Record<string, string> = { users: 'id', service_principals: 'id', ap
 
 async function runDemo(): Promise<{ stdout: string; report: DemoRunReport }> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'dist', 'scripts', 'demo.js')], {
-    env: { ...process.env, DEMO_DIR: dir },
+    // The machine's proxy variables stay out (see childEnv): the demo's connector runs talk to its local emulator.
+    env: childEnv({ DEMO_DIR: dir }),
     timeout: 90_000,
   });
   return { stdout, report: JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as DemoRunReport };

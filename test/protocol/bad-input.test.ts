@@ -1,29 +1,50 @@
 // Bad input: hundreds of generated invalid configs, catalogs and states each get the right outcome, a readable message, no leak and no hang.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { type RunResult, runConnector } from '../support/connector.js';
+import { catalogOf, validConfig } from '../support/fixtures.js';
 import { signInRange } from '../support/ground-truth.js';
 import { type BadInput, configOnlyCases, SIGN_INS_CATALOG, secretsOf } from '../support/invalid-inputs.js';
 import { assertNoLeaks, assertRunLeaksNothing, forbiddenStrings } from '../support/leaks.js';
+import { countConnections } from '../support/listener.js';
 import { assertReadableMessage } from '../support/messages.js';
 import { inBatches } from '../support/parallel.js';
 
 const RUN_TIMEOUT_MS = 20_000;
 
-/** A port nothing listens on: config-only runs must fail before any request, and fast if they ever tried one. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** How many runs go at once: each is a process that spends about half a second of CPU loading the connector. */
+const PARALLEL_RUNS = 4;
+
+/**
+ * Runs `input`'s command with the login host and Graph pointed at a listener of its own that counts connections
+ * (and answers them in plain HTTP, so a run that does connect fails fast): how many it made comes with its result.
+ */
+async function runCounted(input: Pick<BadInput, 'command' | 'args' | 'config' | 'catalog' | 'state'>) {
+  const net = await countConnections();
+  try {
+    const result = await runConnector([input.command, ...(input.args ?? [])], {
+      ...(input.config !== undefined ? { config: input.config } : {}),
+      ...(input.catalog !== undefined ? { catalog: input.catalog } : {}),
+      ...(input.state !== undefined ? { state: input.state } : {}),
+      env: { AZURE_AUTHORITY_HOST: net.url, AZURE_GRAPH_ENDPOINT: net.url },
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
+    // A connection still waiting to be accepted is accepted before a timer fires.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return { result, connections: net.connections() };
+  } finally {
+    await net.close();
+  }
 }
 
-/** check: a FAILED connection status and exit 0; discover/read: one config_error ERROR trace and a non-zero exit. */
-function assertRefused(input: BadInput, result: RunResult): void {
+/**
+ * check: a FAILED connection status and exit 0; discover/read: one config_error ERROR trace and a non-zero exit.
+ * Either way the message names what is wrong, and no connection was made.
+ */
+function assertRefused(input: BadInput, result: RunResult, connections: number): void {
   const label = input.name;
+  assert.equal(connections, 0, `${label}: ${connections} connections for an input that must be refused before any request`);
   assert.equal(result.signal, null, `${label}: killed`);
   assert.equal(result.records().length, 0, `${label}: records emitted`);
   assert.equal(result.states().length, 0, `${label}: a STATE was emitted for a refused input`);
@@ -33,6 +54,7 @@ function assertRefused(input: BadInput, result: RunResult): void {
     const status = result.connectionStatus();
     assert.equal(status?.status, 'FAILED', `${label}: expected a FAILED connection status, got ${JSON.stringify(status)?.slice(0, 300)}`);
     assertReadableMessage(status?.message, label);
+    assertNames(status!.message!, input);
     assert.equal(result.errors().length, 0, `${label}: check reported an ERROR trace besides its status`);
   } else {
     assert.notEqual(result.code, 0, `${label}: exit 0`);
@@ -40,30 +62,39 @@ function assertRefused(input: BadInput, result: RunResult): void {
     assert.equal(errors.length, 1, `${label}: expected one ERROR trace, got ${errors.length}: ${JSON.stringify(errors).slice(0, 300)}`);
     assert.equal(errors[0].failure_type, 'config_error', `${label}: ${errors[0].failure_type}: ${errors[0].message}`);
     assertReadableMessage(errors[0].message, label);
+    assertNames(errors[0].message, input);
     assert.equal(errors[0].stack_trace, undefined, `${label}: a config error carries a stack trace`);
   }
   assert.equal(result.stderr.trim(), '', `${label}: stderr: ${result.stderr.slice(0, 300)}`);
 }
 
+/** The refusal names the field, file, catalog entry or state entry that is wrong. */
+function assertNames(message: string, input: BadInput): void {
+  assert.ok(
+    message.includes(input.names),
+    `${input.name}: the message does not name ${JSON.stringify(input.names)}: ${message.slice(0, 300)}`,
+  );
+}
+
 describe('bad input without a tenant (no request is ever made)', () => {
+  test('the connection counter sees a valid config connect, so its zero for a bad input means something', async () => {
+    const catalog = catalogOf([{ name: 'users' }]);
+    for (const command of ['check', 'read'] as const) {
+      const { connections } = await runCounted({ command, config: validConfig(), ...(command === 'read' ? { catalog } : {}) });
+      assert.ok(connections >= 1, `${command} with a valid config made no connection`);
+    }
+  });
+
   test('every generated invalid config, catalog and state is refused the right way', async () => {
-    const port = await closedPort();
-    const env = { AZURE_AUTHORITY_HOST: `https://127.0.0.1:${port}`, AZURE_GRAPH_ENDPOINT: `https://127.0.0.1:${port}` };
     const cases = configOnlyCases();
     const started = Date.now();
     // Every case runs; failures are collected so that one report lists them all.
     const failures = (
-      await inBatches(cases, 4, async (input) => {
+      await inBatches(cases, PARALLEL_RUNS, async (input) => {
         try {
-          const result = await runConnector([input.command, ...(input.args ?? [])], {
-            ...(input.config !== undefined ? { config: input.config } : {}),
-            ...(input.catalog !== undefined ? { catalog: input.catalog } : {}),
-            ...(input.state !== undefined ? { state: input.state } : {}),
-            env,
-            timeoutMs: RUN_TIMEOUT_MS,
-          });
+          const { result, connections } = await runCounted(input);
           assertNoLeaks(result, forbiddenStrings(undefined, secretsOf(input)), input.name);
-          assertRefused(input, result);
+          assertRefused(input, result, connections);
           return undefined;
         } catch (error) {
           return (error as Error).message.split('\n')[0]!.slice(0, 400);

@@ -5,18 +5,38 @@ import type { Config } from '../../source-azure-client-credentials/config.js';
 import { ConnectorError } from '../../source-azure-client-credentials/errors.js';
 import type { GraphClient, GraphPage, PagesOptions } from '../../source-azure-client-credentials/graph/types.js';
 import type { Logger } from '../../source-azure-client-credentials/logger.js';
-import {
-  formatInstant,
-  msToTicks,
-  parseInstant,
-  TICKS_PER_MINUTE,
-  TICKS_PER_SECOND,
-} from '../../source-azure-client-credentials/streams/sign-ins/instants.js';
 import { loginLocation, signIns } from '../../source-azure-client-credentials/streams/sign-ins/sign-ins.js';
 import { parseSignInsState } from '../../source-azure-client-credentials/streams/sign-ins/state.js';
 import type { StreamOutput } from '../../source-azure-client-credentials/streams/types.js';
 
 type SignIn = { id: string; createdDateTime: string; location?: Record<string, unknown> | null };
+
+// The test's own instants, written independently of the connector's instants.ts: 100-ns ticks since the epoch.
+const SECOND = 10_000_000n;
+const MINUTE = 60n * SECOND;
+
+/** `YYYY-MM-DDTHH:mm:ssZ`, or with exactly 7 fractional digits when the instant is not a whole second. */
+function isoOf(ticks: bigint): string {
+  const fraction = ticks % SECOND;
+  const seconds = new Date(Number((ticks - fraction) / 10_000n)).toISOString().slice(0, 19);
+  return fraction === 0n ? `${seconds}Z` : `${seconds}.${fraction.toString().padStart(7, '0')}Z`;
+}
+
+/** Ticks of a UTC instant with up to 7 fractional digits; anything else fails the test. */
+function ticksOf(iso: string): bigint {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?Z$/.exec(iso);
+  assert.ok(match, `not a UTC instant with at most 7 fractional digits: ${iso}`);
+  return BigInt(Date.parse(`${match[1]}Z`)) * 10_000n + BigInt((match[2] ?? '').padEnd(7, '0'));
+}
+
+/** Every read in this file runs at this frozen instant, so that the expected ranges can be written out. */
+const NOW = '2026-11-15T10:20:30.456Z';
+const NOW_MS = Date.parse(NOW);
+const now = ticksOf(NOW);
+
+/** When each generated sign-in happened, as the test made it (never parsed back from the record). */
+const createdAt = new Map<string, bigint>();
+const at = (signIn: SignIn) => createdAt.get(signIn.id)!;
 
 /**
  * Serves /auditLogs/signIns like Graph: $filter ge/le on createdDateTime, newest first, $top per page.
@@ -24,7 +44,7 @@ type SignIn = { id: string; createdDateTime: string; location?: Record<string, u
  * soon as one arrives unless readAhead says no; `consumed` counts the pages handed to the stream.
  */
 function fakeGraph(all: SignIn[]) {
-  const sorted = [...all].sort((a, b) => (parseInstant(b.createdDateTime)! > parseInstant(a.createdDateTime)! ? 1 : -1));
+  const sorted = [...all].sort((a, b) => (at(b) > at(a) ? 1 : -1));
   const requests: string[] = [];
   const served = { consumed: 0 };
   const graph = {
@@ -34,13 +54,10 @@ function fakeGraph(all: SignIn[]) {
       const filter = String(options?.query?.$filter);
       const match = /^createdDateTime ge (\S+) and createdDateTime le (\S+)$/.exec(filter);
       assert.ok(match, `unexpected filter ${filter}`);
-      const from = parseInstant(match[1])!;
-      const to = parseInstant(match[2])!;
+      const from = ticksOf(match[1]!);
+      const to = ticksOf(match[2]!);
       const top = Number(options?.query?.$top);
-      const hits = sorted.filter((s) => {
-        const created = parseInstant(s.createdDateTime)!;
-        return created >= from && created <= to;
-      });
+      const hits = sorted.filter((s) => at(s) >= from && at(s) <= to);
       let requested = false;
       for (let offset = 0; ; offset += top) {
         if (!requested) requests.push(`${filter} skip=${offset}`);
@@ -83,20 +100,24 @@ async function collect(graph: GraphClient, options: { state?: { createdDateTime?
     log,
     syncMode: options.state ? 'incremental' : 'full_refresh',
     state: options.state,
+    now: () => NOW_MS,
   })) {
     outputs.push(output);
   }
   return { outputs, lines };
 }
 
-const iso = (ticks: bigint) => formatInstant(ticks);
 let serial = 0;
-const signIn = (ticks: bigint, extra: Partial<SignIn> = {}): SignIn => ({
-  id: `00000000-0000-4000-8000-${(serial++).toString(16).padStart(12, '0')}`,
-  createdDateTime: iso(ticks),
-  location: { city: 'Redmond', state: 'Washington', countryOrRegion: 'US' },
-  ...extra,
-});
+function signIn(ticks: bigint, extra: Partial<SignIn> = {}): SignIn {
+  const made: SignIn = {
+    id: `00000000-0000-4000-8000-${(serial++).toString(16).padStart(12, '0')}`,
+    createdDateTime: isoOf(ticks),
+    location: { city: 'Redmond', state: 'Washington', countryOrRegion: 'US' },
+    ...extra,
+  };
+  createdAt.set(made.id, ticks);
+  return made;
+}
 
 /** Every checkpoint covers every sign-in before it; checkpoints only move forward; no gap between them. */
 function assertCheckpointsSound(outputs: StreamOutput<any>[], data: SignIn[], rangeStart: bigint, maxPerCheckpoint: number) {
@@ -109,60 +130,61 @@ function assertCheckpointsSound(outputs: StreamOutput<any>[], data: SignIn[], ra
       since++;
       continue;
     }
-    const cursor = parseInstant((output.state as { createdDateTime: string }).createdDateTime)!;
+    const cursor = ticksOf((output.state as { createdDateTime: string }).createdDateTime);
     assert.ok(cursor > last, 'checkpoints strictly ascend');
     last = cursor;
     assert.ok(since <= maxPerCheckpoint, `a checkpoint after ${since} records`);
     since = 0;
-    const missing = data.filter((s) => {
-      const created = parseInstant(s.createdDateTime)!;
-      return created >= rangeStart && created < cursor && !emitted.has(s.id);
-    });
-    assert.equal(missing.length, 0, `checkpoint ${iso(cursor)} passed ${missing.length} unread sign-ins`);
+    const missing = data.filter((s) => at(s) >= rangeStart && at(s) < cursor && !emitted.has(s.id));
+    assert.equal(missing.length, 0, `checkpoint ${isoOf(cursor)} passed ${missing.length} unread sign-ins`);
   }
   return last;
 }
 
 test('a quiet tenant: every sign-in in the range exactly once, ties at window ends included, newest ones after the lag excluded', async () => {
-  const now = msToTicks(Date.now());
-  const start = now - 29n * 24n * 60n * TICKS_PER_MINUTE;
+  // start_date 29 days before NOW; the read ends at NOW minus the 2-minute lag, floored to the second.
+  const START_DATE = '2026-10-17T10:20:30Z';
+  const END = '2026-11-15T10:18:30Z';
+  const start = ticksOf(START_DATE);
   const data: SignIn[] = [];
-  for (let i = 0; i < 600; i++) data.push(signIn(start + BigInt(i) * 67n * TICKS_PER_MINUTE + BigInt(i % 10)));
-  const first = floorToWholeSecond(start) + 3600n * TICKS_PER_SECOND; // any whole second can be a window end
-  for (let i = 0; i < 48; i++) data.push(signIn(first + BigInt(i) * 3600n * TICKS_PER_SECOND)); // whole-hour ties
-  const late = signIn(now - 30n * TICKS_PER_SECOND); // inside the publishing lag: next sync
-  data.push(late);
-  const { graph, requests } = fakeGraph(data);
-  const { outputs, lines } = await collect(graph, { config: config({ start_date: iso(floorToWholeSecond(start)) }) });
+  for (let i = 0; i < 600; i++) data.push(signIn(start + 456n * 10_000n + BigInt(i) * 67n * MINUTE + BigInt(i % 10)));
+  for (let i = 1; i <= 48; i++) data.push(signIn(start + BigInt(i) * 3600n * SECOND)); // whole-hour ties: any whole second can be a window end
+  const edges = [signIn(start), signIn(ticksOf(END) - 1n)]; // the first and the last instant in the range
+  data.push(...edges);
+  const late = [signIn(ticksOf(END)), signIn(ticksOf('2026-11-15T10:20:00.456Z'))]; // at the end or inside the lag: next sync
+  const early = signIn(start - 1n); // before start_date
+  const { graph, requests } = fakeGraph([...data, ...late, early]);
+  const { outputs, lines } = await collect(graph, { config: config({ start_date: START_DATE }) });
   const ids = outputs.filter((o) => o.kind === 'record').map((o) => o.data.id);
   assert.equal(new Set(ids).size, ids.length, 'no sign-in twice');
-  assert.deepEqual(new Set(ids), new Set(data.filter((s) => s !== late).map((s) => s.id)));
-  const last = assertCheckpointsSound(outputs, data, floorToWholeSecond(start), 50_000);
-  assert.ok(last <= now - 2n * TICKS_PER_MINUTE && last > now - 3n * TICKS_PER_MINUTE, `ends at now minus the lag, got ${iso(last)}`);
+  assert.deepEqual(new Set(ids), new Set(data.map((s) => s.id)));
+  const last = assertCheckpointsSound(outputs, data, start, 50_000);
+  assert.equal(isoOf(last), END, 'the last checkpoint is NOW minus the lag, floored to the second');
   assert.ok(requests.length <= 12, `a quiet month takes a handful of requests, not ${requests.length}`);
-  assert.ok(lines.some((l) => l.startsWith('INFO sign_ins: reading sign-ins with createdDateTime from')));
+  assert.ok(
+    lines.includes(`INFO sign_ins: reading sign-ins with createdDateTime from ${START_DATE} up to (not including) ${END}.`),
+    lines.join('\n'),
+  );
   const record = outputs.find((o) => o.kind === 'record')!;
   assert.equal(record.data.loginLocation, 'Redmond, Washington, US');
 });
 
-function floorToWholeSecond(ticks: bigint) {
-  return ticks - (ticks % TICKS_PER_SECOND);
-}
-
 test('a burst: windows shrink and split so that checkpoints come at least every 50,000 records, and nothing is lost', async () => {
-  const now = msToTicks(Date.now());
+  // No start_date: the read starts at NOW minus 30 days plus the 15-minute retention margin, rounded up to the second.
+  const RETENTION_START = '2026-10-16T10:35:31Z';
+  const END = '2026-11-15T10:18:30Z';
   const data: SignIn[] = [];
-  const burst = now - 3n * 24n * 60n * TICKS_PER_MINUTE;
+  const burst = ticksOf('2026-11-12T10:20:30Z');
   // 120,000 sign-ins within 20 minutes, many sharing one instant, plus a steady trickle.
   for (let i = 0; i < 120_000; i++) data.push(signIn(burst + BigInt(i % 40_000) * 300_000n, { location: null }));
-  for (let i = 0; i < 2_000; i++) data.push(signIn(now - BigInt(i) * 20n * TICKS_PER_MINUTE - 5n * TICKS_PER_MINUTE));
-  const { graph, requests, served } = fakeGraph(data);
+  for (let i = 0; i < 2_000; i++) data.push(signIn(now - BigInt(i) * 20n * MINUTE - 5n * MINUTE));
+  const outside = [signIn(ticksOf(RETENTION_START) - 1n), signIn(ticksOf(END))];
+  const { graph, requests, served } = fakeGraph([...data, ...outside]);
   const { outputs, lines } = await collect(graph);
-  const firstStart = now - 30n * 24n * 60n * TICKS_PER_MINUTE;
-  assertCheckpointsSound(outputs, data, firstStart + 16n * TICKS_PER_MINUTE, 50_000);
+  assert.equal(isoOf(assertCheckpointsSound(outputs, data, ticksOf(RETENTION_START), 50_000)), END);
   const ids = new Set(outputs.filter((o) => o.kind === 'record').map((o) => o.data.id));
-  const expected = data.filter((s) => parseInstant(s.createdDateTime)! >= firstStart + 16n * TICKS_PER_MINUTE);
-  assert.equal(expected.filter((s) => !ids.has(s.id)).length, 0);
+  // Every generated sign-in lies in [RETENTION_START, END): all of them, and nothing else.
+  assert.deepEqual(ids, new Set(data.map((s) => s.id)));
   assert.ok(
     lines.some((l) => l.includes('reading its older part in smaller windows')),
     'the split path ran',
@@ -177,37 +199,37 @@ test('a burst: windows shrink and split so that checkpoints come at least every 
 });
 
 test('incremental: starts at the cursor minus the lookback and never checkpoints at or before the cursor', async () => {
-  const now = msToTicks(Date.now());
-  const cursor = now - 60n * TICKS_PER_MINUTE + 1234567n;
+  const CURSOR = '2026-11-15T09:20:30.5794567Z';
+  // The cursor minus the 60-minute lookback, floored to the second; the end is NOW minus the lag.
+  const LOOKBACK_START = '2026-11-15T08:20:30Z';
+  const END = '2026-11-15T10:18:30Z';
   const data: SignIn[] = [];
-  for (let i = 0; i < 300; i++) data.push(signIn(now - BigInt(i) * 30n * TICKS_PER_SECOND - 3n * TICKS_PER_MINUTE));
+  // Every 30 s back from NOW minus 3 minutes (10:17:30.456): 235 of them (i = 0..234) are at or after 08:20:30.
+  for (let i = 0; i < 300; i++) data.push(signIn(now - BigInt(i) * 30n * SECOND - 3n * MINUTE));
   const { graph } = fakeGraph(data);
-  const { outputs } = await collect(graph, { state: { createdDateTime: iso(cursor) } });
-  const lookbackStart = floorToWholeSecond(cursor - 60n * TICKS_PER_MINUTE);
+  const { outputs } = await collect(graph, { state: { createdDateTime: CURSOR } });
   const records = outputs.filter((o) => o.kind === 'record').map((o) => o.data as SignIn);
-  assert.ok(records.length > 0);
-  assert.ok(
-    records.every((r) => parseInstant(r.createdDateTime)! >= lookbackStart),
-    'nothing older than cursor minus lookback',
+  const expected = data.filter((s) => at(s) >= ticksOf(LOOKBACK_START) && at(s) < ticksOf(END));
+  assert.equal(expected.length, 235);
+  assert.deepEqual(
+    records.map((r) => r.id).sort(),
+    expected.map((s) => s.id).sort(),
+    'exactly the sign-ins from cursor minus lookback up to the end',
   );
-  const expected = data.filter((s) => {
-    const created = parseInstant(s.createdDateTime)!;
-    return created >= lookbackStart && created < now - 2n * TICKS_PER_MINUTE;
-  });
-  assert.equal(records.length, expected.length);
-  const checkpoints = outputs.filter((o) => o.kind === 'checkpoint').map((o) => parseInstant((o.state as SignIn).createdDateTime)!);
-  assert.ok(checkpoints.length > 0 && checkpoints.every((c) => c > cursor));
+  const checkpoints = outputs.filter((o) => o.kind === 'checkpoint').map((o) => ticksOf((o.state as SignIn).createdDateTime));
+  assert.ok(checkpoints.length > 0 && checkpoints.every((c) => c > ticksOf(CURSOR)));
+  assert.equal(isoOf(checkpoints.at(-1)!), END);
 });
 
 test('a cursor from the future reads nothing; one inside the lag re-reads its lookback without moving backwards', async () => {
-  const { graph, requests } = fakeGraph([signIn(msToTicks(Date.now()) - 5n * TICKS_PER_MINUTE)]);
+  const { graph, requests } = fakeGraph([signIn(ticksOf('2026-11-15T10:15:30.456Z'))]);
   const future = await collect(graph, { state: { createdDateTime: '2121-01-01T00:00:00Z' } });
   assert.deepEqual(future.outputs, []);
   assert.ok(future.lines.some((l) => l.includes('nothing to read')));
   assert.equal(requests.length, 0);
-  // A sync right after the last one: its cursor is past now minus the lag, but late sign-ins can still
-  // land in the lookback, so that is read again; no checkpoint may go behind the saved cursor.
-  const recent = await collect(graph, { state: { createdDateTime: iso(msToTicks(Date.now()) - 30n * TICKS_PER_SECOND) } });
+  // A sync right after the last one: its cursor (NOW minus 30 s) is past NOW minus the lag, but late sign-ins can
+  // still land in the lookback, so that is read again; no checkpoint may go behind the saved cursor.
+  const recent = await collect(graph, { state: { createdDateTime: '2026-11-15T10:20:00.456Z' } });
   assert.deepEqual(
     recent.outputs.map((o) => o.kind),
     ['record'],

@@ -47,9 +47,14 @@ function assertSucceeded(result: RunResult) {
 
 /** Each STATE's recordCount is exactly the records since the previous one; no two identical consecutive states. */
 function assertStateCounts(result: RunResult) {
+  assert.equal(assertCheckpointCounts(result.messages), 0, 'records after the last STATE');
+}
+
+/** assertStateCounts over `messages`; returns how many records follow the last STATE. */
+function assertCheckpointCounts(messages: Message[]): number {
   let since = 0;
   let previous: string | undefined;
-  for (const message of result.messages) {
+  for (const message of messages) {
     if (message.type === 'RECORD') since++;
     if (message.type === 'STATE') {
       assert.equal(message.state.sourceStats.recordCount, since);
@@ -59,7 +64,21 @@ function assertStateCounts(result: RunResult) {
       since = 0;
     }
   }
-  assert.equal(since, 0, 'records after the last STATE');
+  return since;
+}
+
+/**
+ * What Airbyte keeps of a run: the messages up to its last STATE. Records printed after it belong to no
+ * checkpoint, and Airbyte discards them with a failed attempt; the next attempt starts from that STATE.
+ */
+function committedPart(result: RunResult): { records: any[]; states: Message[]; discarded: number } {
+  const end = result.messages.findLastIndex((m) => m.type === 'STATE') + 1;
+  const kept = result.messages.slice(0, end);
+  return {
+    records: kept.filter((m) => m.type === 'RECORD').map((m) => m.record.data),
+    states: kept.filter((m) => m.type === 'STATE'),
+    discarded: result.messages.slice(end).filter((m) => m.type === 'RECORD').length,
+  };
 }
 
 async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -89,7 +108,9 @@ describe('sign_ins against the emulator', () => {
     });
 
   test('full refresh returns exactly the retention window, as Graph returns it plus loginLocation', async () => {
+    const startedAt = Date.now();
     const result = await read(fullRefresh);
+    const endedAt = Date.now();
     assertSucceeded(result);
     assertStateCounts(result);
     const { from, to } = announcedRange(result);
@@ -103,7 +124,13 @@ describe('sign_ins against the emulator', () => {
     // The range: retention (30 days, minus a 15-minute margin) up to now minus a 2-minute lag.
     const days = (to.getTime() - from.getTime()) / 86_400_000;
     assert.ok(days > 29.9 && days < 30, `range of ${days} days`);
-    assert.ok(Date.now() - to.getTime() >= 120_000 && Date.now() - to.getTime() < 180_000);
+    // The run read its clock between startedAt and endedAt, however long a loaded machine made it take.
+    const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+    assert.ok(
+      to.getTime() >= floorToSecond(startedAt - 120_000) && to.getTime() <= endedAt - 120_000,
+      `range end ${to.toISOString()} is not the run's now minus 2 minutes (run from ${new Date(startedAt).toISOString()} to ${new Date(endedAt).toISOString()})`,
+    );
+    assert.equal(to.getTime() % 1000, 0, 'the range ends on a whole second');
     assert.equal(lastCursor(result), to.toISOString().replace('.000Z', 'Z'));
     assert.equal(emulator.metrics().throttled, 0);
   });
@@ -155,17 +182,20 @@ describe('sign_ins against the emulator', () => {
     });
   });
 
-  test('a read killed at several points and resumed from its last STATE loses no sign-in', async () => {
+  test('a read killed at several points and resumed from its last STATE loses no sign-in', async (t) => {
     // Kill points: mid-window after some records, right after a STATE, and again mid-page.
     const killAfter: Array<(m: Message, counts: { records: number; states: number }) => boolean> = [
       (_m, c) => c.records === 700,
       (m, c) => m.type === 'STATE' && c.states === 2,
       (_m, c) => c.records === 345,
     ];
+    // Only what Airbyte keeps counts: records up to each run's last STATE, resumed from that STATE.
     const seen = new Set<string>();
     let state: unknown;
+    let cursor: string | undefined;
     let firstFrom: Date | undefined;
     let kills = 0;
+    let discarded = 0;
     for (let run = 0; run < 10; run++) {
       const counts = { records: 0, states: 0 };
       const stop = killAfter[run];
@@ -175,18 +205,35 @@ describe('sign_ins against the emulator', () => {
         if (stop?.(message, counts) && !child.killed) child.kill('SIGKILL');
       });
       if (run === 0) firstFrom = announcedRange(result).from;
-      for (const record of result.records('sign_ins')) seen.add(record.id);
-      const states = result.states('sign_ins');
-      if (states.length > 0) state = stateOf(cursorOf(states.at(-1)!));
+      const kept = committedPart(result);
+      // The STATEs the run printed before it died: each counts the records since the previous one, and the
+      // cursor only moves forward, from the STATE the run resumed from on.
+      assertCheckpointCounts(result.messages);
+      for (const message of kept.states) {
+        const next = cursorOf(message);
+        assert.ok(
+          cursor === undefined || Date.parse(next) >= Date.parse(cursor),
+          `run ${run}: the cursor went back from ${cursor} to ${next}`,
+        );
+        cursor = next;
+      }
+      for (const record of kept.records) seen.add(record.id);
+      if (cursor !== undefined) state = stateOf(cursor);
       if (result.signal === 'SIGKILL') {
         kills++;
+        discarded += kept.discarded;
+        t.diagnostic(`kill ${kills}: ${kept.records.length} records kept up to ${kept.states.length} STATEs, ${kept.discarded} discarded`);
         continue;
       }
       assertSucceeded(result);
-      const truth = emulator.truth.signIns(firstFrom!, new Date(lastCursor(result)));
+      assertStateCounts(result);
+      assert.equal(cursor, lastCursor(result));
+      const truth = emulator.truth.signIns(firstFrom!, new Date(cursor!));
       const lost = truth.filter((s) => !seen.has(s.id as string));
       assert.equal(lost.length, 0, `${lost.length} sign-ins lost across ${kills} kills`);
       assert.equal(kills, killAfter.length, 'every kill point was reached');
+      // The kills landed between checkpoints: records were printed there that Airbyte threw away.
+      assert.ok(discarded > 0, 'no killed run printed records after its last STATE');
       return;
     }
     assert.fail('the resumed reads never completed');

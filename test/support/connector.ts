@@ -36,8 +36,24 @@ export interface RunOptions {
   timeoutMs?: number;
   /** The program and its leading arguments (default: this node and the built main.js), e.g. an installed package's entrypoint. */
   command?: [string, ...string[]];
-  /** Called with the child and each parsed message as it arrives (e.g. to kill it at a point). */
+  /**
+   * Called with the child and each parsed message as it arrives (e.g. to kill it at a point). An exception it
+   * throws (a failed assert) kills the child and rejects the run with that exception.
+   */
   onMessage?: (message: Message, child: import('node:child_process').ChildProcess) => void;
+}
+
+/**
+ * The proxy variables proxy-from-env reads (either case). A run never inherits them from the machine: a CI proxy
+ * would otherwise carry the emulator's traffic. A test that means to use a proxy passes them in options.env.
+ */
+const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((name) => [name, name.toUpperCase()]);
+
+/** process.env without the proxy variables, then the test's own env on top. */
+export function childEnv(own: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const inherited = { ...process.env };
+  for (const name of PROXY_VARIABLES) delete inherited[name];
+  return { ...inherited, ...own };
 }
 
 /** Parses stdout; every non-empty line must be one valid AirbyteMessage (anything else fails the test). */
@@ -102,29 +118,36 @@ export function runConnector(args: string[], options: RunOptions = {}): Promise<
     const [program, ...leading] = options.command ?? [process.execPath, entrypoint];
     const child = spawn(program, [...leading, ...argv], {
       cwd: options.cwd ?? dir,
-      env: { ...process.env, ...options.env },
+      env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     let pending = '';
-    const live: Message[] = [];
+    /** The first exception an onMessage callback threw: it fails the run once the killed child is gone. */
+    let callbackError: { error: unknown } | undefined;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      if (!options.onMessage) return;
+      if (!options.onMessage || callbackError) return;
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop()!;
-      for (const line of lines)
-        if (line) {
-          try {
-            const message = JSON.parse(line) as Message;
-            live.push(message);
-            options.onMessage(message, child);
-          } catch {
-            /* reported by parseMessages at the end */
-          }
+      for (const line of lines) {
+        if (!line) continue;
+        let message: Message;
+        try {
+          message = JSON.parse(line) as Message;
+        } catch {
+          continue; // reported by parseMessages at the end
         }
+        try {
+          options.onMessage(message, child);
+        } catch (error) {
+          callbackError = { error };
+          child.kill('SIGKILL');
+          return;
+        }
+      }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
@@ -134,6 +157,10 @@ export function runConnector(args: string[], options: RunOptions = {}): Promise<
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (callbackError) {
+        reject(callbackError.error);
+        return;
+      }
       try {
         // A killed run may end mid-line: only complete lines are messages.
         const complete = signal ? stdout.slice(0, stdout.lastIndexOf('\n') + 1) : stdout;

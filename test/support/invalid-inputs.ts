@@ -15,9 +15,12 @@ export interface BadInput {
   state?: unknown;
   /** Extra CLI arguments (e.g. a config path that does not exist, instead of `config`). */
   args?: string[];
+  /** Text the refusal must contain: the field (or file, catalog entry, state entry) that is wrong. */
+  names: string;
 }
 
-type Mutation = { name: string; apply: (config: Record<string, any>) => unknown };
+/** One fault in a valid config; `names` is the field the refusal must name. */
+type Mutation = { name: string; apply: (config: Record<string, any>) => unknown; names: string };
 
 const set =
   (path: string, value: unknown): ((c: Record<string, any>) => unknown) =>
@@ -42,7 +45,7 @@ const describeValue = (value: unknown) =>
 
 /** Every value in `values` set at `path`, one mutation each. */
 const each = (path: string, values: unknown[]): Mutation[] =>
-  values.map((value) => ({ name: `${path} = ${describeValue(value)}`, apply: set(path, value) }));
+  values.map((value) => ({ name: `${path} = ${describeValue(value)}`, apply: set(path, value), names: path }));
 
 const WRONG_TYPES_STRING = [123, null, true, [], {}];
 
@@ -53,13 +56,16 @@ export function invalidConfigs(): Mutation[] {
     ...['tenant_id', 'client_id', 'credentials', 'credentials.auth_type', 'credentials.client_secret'].map((path) => ({
       name: `missing ${path}`,
       apply: remove(path),
+      names: path,
     })),
     // Wrong types.
     ...each('tenant_id', WRONG_TYPES_STRING),
     ...each('client_id', WRONG_TYPES_STRING),
     ...each('credentials', ['client_secret', 5, null, []]),
     ...each('credentials.client_secret', [5, null, {}, [FAKE_SECRET]]),
-    ...each('credentials.auth_type', ['password', 'certificate', 5, null]),
+    ...each('credentials.auth_type', ['password', 5, null]),
+    // A certificate credential without its certificate: the missing field is what is wrong.
+    { name: 'credentials.auth_type = "certificate"', apply: set('credentials.auth_type', 'certificate'), names: 'credentials.certificate' },
     ...each('include_guests', ['yes', 1, null]),
     ...each('include_sign_in_activity', ['no', 0]),
     ...each('domain_names', [5, ['contoso.com'], { domain: 'contoso.com' }]),
@@ -122,21 +128,25 @@ export function invalidConfigs(): Mutation[] {
       (path) => ({
         name: `${path} = 1 MB string`,
         apply: set(path, HUGE),
+        names: path,
       }),
     ),
   ];
 }
 
-/** Config files that are not a JSON object at all (raw contents). */
-export const RAW_CONFIGS: Array<{ name: string; contents: string }> = [
-  { name: 'empty file', contents: '' },
-  { name: 'not JSON', contents: 'tenant_id: contoso' },
-  { name: 'truncated JSON', contents: '{"tenant_id": "00000000-' },
-  { name: 'JSON array', contents: '[]' },
-  { name: 'JSON null', contents: 'null' },
-  { name: 'JSON number', contents: '42' },
-  { name: 'JSON string', contents: '"config"' },
-  { name: '1 MB of garbage', contents: `{${HUGE}` },
+const NOT_JSON = 'config.json is not valid JSON';
+const NOT_AN_OBJECT = 'The config must be a JSON object';
+
+/** Config files that are not a JSON object at all (raw contents), and what the refusal must say about the file. */
+export const RAW_CONFIGS: Array<{ name: string; contents: string; names: string }> = [
+  { name: 'empty file', contents: '', names: NOT_JSON },
+  { name: 'not JSON', contents: 'tenant_id: contoso', names: NOT_JSON },
+  { name: 'truncated JSON', contents: '{"tenant_id": "00000000-', names: NOT_JSON },
+  { name: 'JSON array', contents: '[]', names: NOT_AN_OBJECT },
+  { name: 'JSON null', contents: 'null', names: NOT_AN_OBJECT },
+  { name: 'JSON number', contents: '42', names: NOT_AN_OBJECT },
+  { name: 'JSON string', contents: '"config"', names: NOT_AN_OBJECT },
+  { name: '1 MB of garbage', contents: `{${HUGE}`, names: NOT_JSON },
 ];
 
 const SIGN_INS_INCREMENTAL = { name: 'sign_ins', sync_mode: 'incremental', cursor_field: ['createdDateTime'] };
@@ -147,35 +157,57 @@ const stream = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Configured catalogs that read cannot run (each with a valid config). */
-export const INVALID_CATALOGS: Array<{ name: string; catalog: unknown }> = [
-  { name: 'not JSON', catalog: 'streams: users' },
-  { name: 'JSON array', catalog: '[]' },
-  { name: 'JSON null', catalog: 'null' },
-  { name: 'no streams', catalog: {} },
-  { name: 'streams is an object', catalog: { streams: {} } },
-  { name: 'stream entry is a number', catalog: { streams: [5] } },
-  { name: 'stream entry is empty', catalog: { streams: [{}] } },
-  { name: 'stream is a string', catalog: { streams: [{ stream: 'users', sync_mode: 'full_refresh' }] } },
-  { name: 'stream without a name', catalog: { streams: [{ stream: { json_schema: {} }, sync_mode: 'full_refresh' }] } },
-  { name: 'stream name is a number', catalog: { streams: [stream('users', { stream: { name: 5 } })] } },
-  { name: 'unknown stream "groups"', catalog: catalogOf([{ name: 'groups' }]) },
-  { name: 'unknown stream "Users" (case)', catalog: catalogOf([{ name: 'Users' }]) },
-  { name: 'empty stream name', catalog: catalogOf([{ name: '' }]) },
-  { name: 'stream name of 1 MB', catalog: catalogOf([{ name: HUGE }]) },
-  { name: 'unknown stream among known ones', catalog: catalogOf([{ name: 'users' }, { name: 'devices' }]) },
-  { name: 'duplicate stream', catalog: catalogOf([{ name: 'users' }, { name: 'users' }]) },
-  { name: 'missing sync_mode', catalog: { streams: [{ stream: { name: 'users', json_schema: {} }, destination_sync_mode: 'append' }] } },
-  { name: 'sync_mode "full_refresh_append"', catalog: catalogOf([{ name: 'users', sync_mode: 'full_refresh_append' }]) },
-  { name: 'sync_mode null', catalog: { streams: [stream('users', { sync_mode: null })] } },
-  { name: 'sync_mode 1 MB', catalog: catalogOf([{ name: 'users', sync_mode: HUGE }]) },
+const NO_STREAMS = 'it must be an object with a "streams" array';
+const NO_STREAM_OBJECT = 'entry 0 has no "stream" object';
+const NO_STREAM_NAME = 'entry 0 has no stream name';
+
+/** Configured catalogs that read cannot run (each with a valid config), and the entry or stream the refusal must name. */
+export const INVALID_CATALOGS: Array<{ name: string; catalog: unknown; names: string }> = [
+  { name: 'not JSON', catalog: 'streams: users', names: 'catalog.json is not valid JSON' },
+  { name: 'JSON array', catalog: '[]', names: NO_STREAMS },
+  { name: 'JSON null', catalog: 'null', names: NO_STREAMS },
+  { name: 'no streams', catalog: {}, names: NO_STREAMS },
+  { name: 'streams is an object', catalog: { streams: {} }, names: NO_STREAMS },
+  { name: 'stream entry is a number', catalog: { streams: [5] }, names: NO_STREAM_OBJECT },
+  { name: 'stream entry is empty', catalog: { streams: [{}] }, names: NO_STREAM_OBJECT },
+  { name: 'stream is a string', catalog: { streams: [{ stream: 'users', sync_mode: 'full_refresh' }] }, names: NO_STREAM_OBJECT },
+  {
+    name: 'stream without a name',
+    catalog: { streams: [{ stream: { json_schema: {} }, sync_mode: 'full_refresh' }] },
+    names: NO_STREAM_NAME,
+  },
+  { name: 'stream name is a number', catalog: { streams: [stream('users', { stream: { name: 5 } })] }, names: NO_STREAM_NAME },
+  { name: 'unknown stream "groups"', catalog: catalogOf([{ name: 'groups' }]), names: 'stream "groups" does not exist' },
+  { name: 'unknown stream "Users" (case)', catalog: catalogOf([{ name: 'Users' }]), names: 'stream "Users" does not exist' },
+  { name: 'empty stream name', catalog: catalogOf([{ name: '' }]), names: 'stream "" does not exist' },
+  { name: 'stream name of 1 MB', catalog: catalogOf([{ name: HUGE }]), names: 'stream "xxxxxxxxxx' },
+  {
+    name: 'unknown stream among known ones',
+    catalog: catalogOf([{ name: 'users' }, { name: 'devices' }]),
+    names: 'stream "devices" does not exist',
+  },
+  { name: 'duplicate stream', catalog: catalogOf([{ name: 'users' }, { name: 'users' }]), names: 'stream "users" appears twice' },
+  {
+    name: 'missing sync_mode',
+    catalog: { streams: [{ stream: { name: 'users', json_schema: {} }, destination_sync_mode: 'append' }] },
+    names: 'stream "users" has sync_mode undefined',
+  },
+  {
+    name: 'sync_mode "full_refresh_append"',
+    catalog: catalogOf([{ name: 'users', sync_mode: 'full_refresh_append' }]),
+    names: 'stream "users" has sync_mode "full_refresh_append"',
+  },
+  { name: 'sync_mode null', catalog: { streams: [stream('users', { sync_mode: null })] }, names: 'stream "users" has sync_mode null' },
+  { name: 'sync_mode 1 MB', catalog: catalogOf([{ name: 'users', sync_mode: HUGE }]), names: 'stream "users" has sync_mode "xxxxxxxxxx' },
   {
     name: 'incremental app_role_assignments (unsupported)',
     catalog: catalogOf([{ name: 'app_role_assignments', sync_mode: 'incremental' }]),
+    names: 'stream "app_role_assignments" does not support incremental',
   },
   {
     name: 'sign_ins incremental on another cursor',
     catalog: catalogOf([{ name: 'sign_ins', sync_mode: 'incremental', cursor_field: ['id'] }]),
+    names: 'stream "sign_ins" has a source-defined cursor createdDateTime; cursor_field ["id"]',
   },
 ];
 
@@ -185,26 +217,38 @@ export const SIGN_INS_CATALOG = catalogOf([SIGN_INS_INCREMENTAL]);
 const streamState = (name: unknown, state: unknown) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } });
 const signInsCursor = (cursor: unknown) => [streamState('sign_ins', { createdDateTime: cursor })];
 
-/** States read must refuse (config_error) before any request. */
-export const INVALID_STATES: Array<{ name: string; state: unknown }> = [
-  { name: 'not JSON', state: '[{"type": "STREAM"' },
-  { name: 'JSON number', state: '5' },
-  { name: 'JSON string', state: '"sign_ins"' },
-  { name: 'JSON true', state: 'true' },
-  { name: 'array of numbers', state: [5] },
-  { name: 'array with null', state: [null] },
-  { name: 'array of strings', state: ['sign_ins'] },
-  { name: 'GLOBAL state', state: [{ type: 'GLOBAL', global: { stream_states: [] } }] },
-  { name: 'unknown state type', state: [{ type: 'PER_STREAM', stream: {} }] },
-  { name: 'STREAM without stream', state: [{ type: 'STREAM' }] },
-  { name: 'STREAM without descriptor', state: [{ type: 'STREAM', stream: { stream_state: {} } }] },
-  { name: 'STREAM without a name', state: [{ type: 'STREAM', stream: { stream_descriptor: {}, stream_state: {} } }] },
-  { name: 'STREAM name is a number', state: [streamState(5, {})] },
-  { name: 'LEGACY without data', state: [{ type: 'LEGACY' }] },
-  { name: 'sign_ins state is a number', state: [streamState('sign_ins', 5)] },
-  { name: 'sign_ins state is a string', state: [streamState('sign_ins', '2026-01-01T00:00:00Z')] },
-  { name: 'sign_ins state is an array', state: [streamState('sign_ins', [])] },
-  { name: 'legacy object with a non-object sign_ins state', state: { sign_ins: 'x' } },
+const NOT_AN_ARRAY = 'The state file is malformed: it must be a JSON array';
+const ENTRY_NOT_AN_OBJECT = 'The state file is malformed: entry 0 is not an object';
+const STATE_NOT_AN_OBJECT = 'the state of stream "sign_ins" must be a JSON object';
+
+/** States read must refuse (config_error) before any request, and the entry or stream the refusal must name. */
+export const INVALID_STATES: Array<{ name: string; state: unknown; names: string }> = [
+  { name: 'not JSON', state: '[{"type": "STREAM"', names: 'state.json is not valid JSON' },
+  { name: 'JSON number', state: '5', names: NOT_AN_ARRAY },
+  { name: 'JSON string', state: '"sign_ins"', names: NOT_AN_ARRAY },
+  { name: 'JSON true', state: 'true', names: NOT_AN_ARRAY },
+  { name: 'array of numbers', state: [5], names: ENTRY_NOT_AN_OBJECT },
+  { name: 'array with null', state: [null], names: ENTRY_NOT_AN_OBJECT },
+  { name: 'array of strings', state: ['sign_ins'], names: ENTRY_NOT_AN_OBJECT },
+  { name: 'GLOBAL state', state: [{ type: 'GLOBAL', global: { stream_states: [] } }], names: 'entry 0 is a GLOBAL state' },
+  { name: 'unknown state type', state: [{ type: 'PER_STREAM', stream: {} }], names: 'entry 0 has an unknown type' },
+  { name: 'STREAM without stream', state: [{ type: 'STREAM' }], names: 'entry 0 has no stream.stream_descriptor' },
+  {
+    name: 'STREAM without descriptor',
+    state: [{ type: 'STREAM', stream: { stream_state: {} } }],
+    names: 'entry 0 has no stream.stream_descriptor',
+  },
+  {
+    name: 'STREAM without a name',
+    state: [{ type: 'STREAM', stream: { stream_descriptor: {}, stream_state: {} } }],
+    names: 'entry 0 has no stream name',
+  },
+  { name: 'STREAM name is a number', state: [streamState(5, {})], names: 'entry 0 has no stream name' },
+  { name: 'LEGACY without data', state: [{ type: 'LEGACY' }], names: 'entry 0 is a LEGACY state without a data object' },
+  { name: 'sign_ins state is a number', state: [streamState('sign_ins', 5)], names: STATE_NOT_AN_OBJECT },
+  { name: 'sign_ins state is a string', state: [streamState('sign_ins', '2026-01-01T00:00:00Z')], names: STATE_NOT_AN_OBJECT },
+  { name: 'sign_ins state is an array', state: [streamState('sign_ins', [])], names: STATE_NOT_AN_OBJECT },
+  { name: 'legacy object with a non-object sign_ins state', state: { sign_ins: 'x' }, names: STATE_NOT_AN_OBJECT },
   ...[
     'not-a-date',
     '',
@@ -216,7 +260,11 @@ export const INVALID_STATES: Array<{ name: string; state: unknown }> = [
     'NaN',
     '2026-01-01T25:00:00Z',
     HUGE,
-  ].map((cursor) => ({ name: `cursor ${describeValue(cursor)}`, state: signInsCursor(cursor) })),
+  ].map((cursor) => ({
+    name: `cursor ${describeValue(cursor)}`,
+    state: signInsCursor(cursor),
+    names: 'The saved state of the sign_ins stream is unusable: createdDateTime',
+  })),
 ];
 
 /** Every config-only bad input: invalid configs under check (and half of them under discover or read), raw and missing config files under all three, invalid catalogs and states under read. */
@@ -234,12 +282,13 @@ export function configOnlyCases(): BadInput[] {
         command,
         config: mutation.apply(validConfig()),
         ...(command === 'read' ? { catalog } : {}),
+        names: mutation.names,
       });
     }
   });
-  for (const { name, contents } of RAW_CONFIGS) {
+  for (const { name, contents, names } of RAW_CONFIGS) {
     for (const command of commands)
-      cases.push({ name: `${command}: config ${name}`, command, config: contents, ...(command === 'read' ? { catalog } : {}) });
+      cases.push({ name: `${command}: config ${name}`, command, config: contents, ...(command === 'read' ? { catalog } : {}), names });
   }
   for (const command of commands) {
     cases.push({
@@ -248,12 +297,13 @@ export function configOnlyCases(): BadInput[] {
       config: undefined,
       args: ['--config', '/nonexistent/azcc-config.json'],
       ...(command === 'read' ? { catalog } : {}),
+      names: 'The config file /nonexistent/azcc-config.json could not be read',
     });
   }
-  for (const { name, catalog: bad } of INVALID_CATALOGS)
-    cases.push({ name: `read: catalog ${name}`, command: 'read', config: validConfig(), catalog: bad });
-  for (const { name, state } of INVALID_STATES)
-    cases.push({ name: `read: state ${name}`, command: 'read', config: validConfig(), catalog: SIGN_INS_CATALOG, state });
+  for (const { name, catalog: bad, names } of INVALID_CATALOGS)
+    cases.push({ name: `read: catalog ${name}`, command: 'read', config: validConfig(), catalog: bad, names });
+  for (const { name, state, names } of INVALID_STATES)
+    cases.push({ name: `read: state ${name}`, command: 'read', config: validConfig(), catalog: SIGN_INS_CATALOG, state, names });
   return cases;
 }
 

@@ -110,10 +110,10 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   probes: [{ path: '/auditLogs/signIns', query: { $top: 1 }, bucket: 'reports' }],
   parseState: (raw) => parseSignInsState(raw),
 
-  async *read({ graph, config, log, state }) {
+  async *read({ graph, config, log, state, now = Date.now }) {
     const cursor = stateCursor(state);
     const range = planRange({
-      nowMs: Date.now(),
+      nowMs: now(),
       ...(config.start_date ? { startDate: config.start_date } : {}),
       ...(cursor !== undefined ? { cursor } : {}),
       lookbackMinutes: config.sign_in_lookback_minutes,
