@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { Cloud } from './endpoints.js';
 import { ConnectorError } from './errors.js';
 import { DENIED_CODE, NOT_PREMIUM_CODE } from './graph/error-policy.js';
-import { matchesRow } from './graph/errors.js';
+import { isResourceNotServed, matchesRow } from './graph/errors.js';
 import { grantingRoles, requiredPermissions, smallestGrant, unmetRequirements } from './permissions.js';
 import type { AdvisedPermissions, CloudAvailability, PermissionRequirement, StreamDef } from './streams/types.js';
 
@@ -91,17 +91,6 @@ export function advisedGaps(access: StreamAccess, roles: readonly string[]): Per
   return missing.length === 0 ? undefined : { missing, reason: access.advised.reason };
 }
 
-/**
- * Graph's answers for a resource its cloud does not serve: 400 BadRequest "Resource not found for the
- * segment 'signIns'" (China: https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3189), or a
- * 404, reported as well and with varying codes. Judged on status and code, never on the English text. It
- * counts only for a stream whose documented clouds exclude the configured one: a 400 in the global cloud
- * stays a defect of the connector's request (graph/error-policy.ts, row http-400-bad-request).
- */
-function answersNotServed(status: number | undefined, code: string | undefined): boolean {
-  return (status === 400 && code?.toLowerCase() === 'badrequest') || status === 404;
-}
-
 /** Classifies a failed Graph request made for a stream whose roles claim looked sufficient. */
 export function failureProblem(caught: unknown, access: StreamAccess, roles: readonly string[]): StreamProblem | undefined {
   if (!(caught instanceof ConnectorError)) return undefined;
@@ -116,7 +105,9 @@ export function failureProblem(caught: unknown, access: StreamAccess, roles: rea
       : { kind: 'consent_pending', granted };
   }
   const { availability, cloud } = access;
-  if (availability && !availability.clouds.includes(cloud) && answersNotServed(status, code)) {
+  // A resource the cloud does not serve counts only for a stream whose documented clouds exclude the configured one:
+  // a 400 in the global cloud stays a defect of the connector's request (row http-400-bad-request).
+  if (availability && !availability.clouds.includes(cloud) && isResourceNotServed(caught)) {
     return { kind: 'unavailable_in_cloud', cloud, availability, answer: code ? `${status} ${code}` : `HTTP ${status}` };
   }
   return { kind: 'other', error: caught };

@@ -11,7 +11,7 @@ import type { BatchPage, BatchRequest, Bucket, GraphStats, RateLimitListener } f
 import { displayRequest, type GraphUrls, requestCost } from './urls.js';
 
 /** Graph's limit of requests in one $batch. */
-export const MAX_BATCH_ITEMS = 20;
+const MAX_BATCH_ITEMS = 20;
 
 export interface BatchDeps {
   send: GraphSender;
@@ -40,7 +40,7 @@ interface Item {
 }
 
 /** A batched page with the item's raw body (for single-object GETs, whose body is the object, not a page). */
-export type BatchAnswer<T> = BatchPage<T> & { body?: unknown };
+type BatchAnswer<T> = BatchPage<T> & { body?: unknown };
 
 interface Settled<T> {
   pages: BatchAnswer<T>[];

@@ -46,7 +46,7 @@ const USER_AGENT = 'source-azure-client-credentials/0.1.0';
 /** A GUID is the shape of a secret's ID; its Value is a ~40-character string. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function timeScaleOf(env: NodeJS.ProcessEnv): number {
+function timeScaleOf(env: NodeJS.ProcessEnv): number {
   const scale = Number(env.AZURE_GRAPH_TIME_SCALE ?? 1);
   return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }

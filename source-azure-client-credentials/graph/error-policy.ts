@@ -139,6 +139,15 @@ const viaProxy = (c: MessageContext) =>
 const proxyAdvice = (c: MessageContext) =>
   `Check ${c.proxyVariable ?? 'HTTPS_PROXY'} and NO_PROXY, and ask the proxy's administrator to allow CONNECT to the login and Graph hosts of your cloud (listed in the connector's metadata.yaml allowedHosts, e.g. ${proxyTarget(c)}).`;
 
+/**
+ * Graph's answers for a resource the deployment (national cloud) does not serve: 400 BadRequest "Resource not found
+ * for the segment 'signIns'" (China: https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/3189), or a 404,
+ * reported as well and with varying codes. Judged on status and code, never on the English text. The table's rows
+ * still decide the action (a 400 is a defect, a 404 a deleted object); diagnosis.ts reads this only for a stream
+ * whose documented clouds exclude the configured one.
+ */
+export const RESOURCE_NOT_SERVED = (o: Outcome): boolean => http(400, 'BadRequest')(o) || http(404)(o);
+
 /** Ordered: the first row that matches decides. Specific codes come before their status's catch-all. */
 export const ERROR_POLICY: readonly PolicyRow[] = [
   // --- Graph HTTP answers -------------------------------------------------------------------

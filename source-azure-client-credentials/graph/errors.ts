@@ -1,6 +1,6 @@
 // GraphRequestError: a failure already classified by the error policy, and the converters from got and msal errors to it.
 import { ConnectorError } from '../errors.js';
-import { type Action, decide, type MessageContext, type Outcome } from './error-policy.js';
+import { type Action, decide, type MessageContext, type Outcome, RESOURCE_NOT_SERVED } from './error-policy.js';
 import type { GraphError } from './types.js';
 
 export class GraphRequestError extends ConnectorError implements GraphError {
@@ -32,6 +32,12 @@ export function matchesRow(error: unknown, rowId: string): boolean {
   const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
   if (typeof status !== 'number') return false;
   return decide({ kind: 'http', status, code: typeof code === 'string' ? code : undefined }).row === rowId;
+}
+
+/** True when a failed request's answer says the resource does not exist in this Graph deployment (see RESOURCE_NOT_SERVED). */
+export function isResourceNotServed(error: unknown): boolean {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  return typeof status === 'number' && RESOURCE_NOT_SERVED({ kind: 'http', status, code: typeof code === 'string' ? code : undefined });
 }
 
 /** Classifies an outcome with the policy table and wraps it as a GraphRequestError. */

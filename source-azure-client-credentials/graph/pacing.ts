@@ -17,7 +17,7 @@ const WINDOW_SLACK_MS = 20;
 const SIGN_IN_ACTIVITY_PER_MINUTE = 10;
 
 /** Budgets the client paces: the contract's buckets, plus signInActivity's own limit on top of the identity bucket. */
-export type PacedBudget = Bucket | 'signInActivity';
+type PacedBudget = Bucket | 'signInActivity';
 
 export interface Entry {
   at: number;

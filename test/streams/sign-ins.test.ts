@@ -8,6 +8,8 @@ import { type Emulator, startEmulator } from '../emulator/index.js';
 import { recordProblems } from '../support/airbyte-rules.js';
 import { type Message, type RunOptions, type RunResult, runConnector } from '../support/connector.js';
 import { catalogOf } from '../support/fixtures.js';
+import { committedPart } from '../support/ground-truth.js';
+import { inBatches } from '../support/parallel.js';
 import { schemasDir } from '../support/paths.js';
 import { announcedRange as announcedRangeOf } from '../support/sign-ins.js';
 
@@ -65,26 +67,6 @@ function assertCheckpointCounts(messages: Message[]): number {
     }
   }
   return since;
-}
-
-/**
- * What Airbyte keeps of a run: the messages up to its last STATE. Records printed after it belong to no
- * checkpoint, and Airbyte discards them with a failed attempt; the next attempt starts from that STATE.
- */
-function committedPart(result: RunResult): { records: any[]; states: Message[]; discarded: number } {
-  const end = result.messages.findLastIndex((m) => m.type === 'STATE') + 1;
-  const kept = result.messages.slice(0, end);
-  return {
-    records: kept.filter((m) => m.type === 'RECORD').map((m) => m.record.data),
-    states: kept.filter((m) => m.type === 'STATE'),
-    discarded: result.messages.slice(end).filter((m) => m.type === 'RECORD').length,
-  };
-}
-
-async function inBatches<T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(run))));
-  return results;
 }
 
 describe('sign_ins against the emulator', () => {
@@ -205,7 +187,7 @@ describe('sign_ins against the emulator', () => {
         if (stop?.(message, counts) && !child.killed) child.kill('SIGKILL');
       });
       if (run === 0) firstFrom = announcedRange(result).from;
-      const kept = committedPart(result);
+      const kept = committedPart(result.messages, 'sign_ins');
       // The STATEs the run printed before it died: each counts the records since the previous one, and the
       // cursor only moves forward, from the STATE the run resumed from on.
       assertCheckpointCounts(result.messages);

@@ -160,6 +160,23 @@ export function assertStatesNeverSkip(result: RunResult, emulator: Emulator, lab
   }
 }
 
+/**
+ * What Airbyte keeps of a run for one stream: its records up to its last STATE. Records printed after it belong to
+ * no checkpoint, and Airbyte discards them with a failed attempt; the next attempt starts from that STATE.
+ */
+export function committedPart(messages: Message[], stream: string): { records: any[]; states: Message[]; discarded: number } {
+  const ofStream = messages.filter(
+    (m) => (m.type === 'RECORD' && m.record.stream === stream) || (m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream),
+  );
+  const end = ofStream.findLastIndex((m) => m.type === 'STATE') + 1;
+  const kept = ofStream.slice(0, end);
+  return {
+    records: kept.filter((m) => m.type === 'RECORD').map((m) => m.record.data),
+    states: kept.filter((m) => m.type === 'STATE'),
+    discarded: ofStream.slice(end).length,
+  };
+}
+
 /** The last STATE of each stream, as the platform passes it to the next sync. */
 export function lastStatePerStream(messages: Message[]): Message['state'][] {
   const last = new Map<string, Message['state']>();
