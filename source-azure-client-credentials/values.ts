@@ -1,4 +1,4 @@
-// Untrusted JSON values (config, catalog, state): the one object test and the one way a message quotes a value.
+// Untrusted values (config, catalog, state, answers from Graph): the one object test and the one way a message shortens or quotes a value.
 
 /** A JSON object: not null, not an array. */
 export const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -1,5 +1,6 @@
 // GraphRequestError: a failure already classified by the error policy, and the converters from got and msal errors to it.
 import { ConnectorError } from '../errors.js';
+import { shorten } from '../values.js';
 import { type Action, decide, type MessageContext, type Outcome, RESOURCE_NOT_SERVED } from './error-policy.js';
 import type { GraphError } from './types.js';
 
@@ -89,8 +90,7 @@ export function graphErrorBody(body: unknown): { code?: string; detail?: string;
 }
 
 export function firstSentence(text: string): string {
-  const line = text.split(/\r?\n/, 1)[0] ?? '';
-  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+  return shorten(text.split(/\r?\n/, 1)[0] ?? '', 300);
 }
 
 /** got's error code for a failure without a usable HTTP answer (timeouts are ETIMEDOUT). */
