@@ -105,12 +105,10 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     byObject.set(change.id, [...list, change]);
   }
   const { minimalChanges, hidesRestores } = state.delta;
-  // Hidden restores, and objects whose only changes are of properties the first call did not select ("if only an
-  // unselected property changes, the object does not appear"), are left out before paging, so every page of the round
-  // sees the same list.
-  const tracked = (name: string) => (name === 'members' ? withMembers : fields === undefined || fields.includes(name));
+  // Hidden restores, and groups whose only changes are membership changes that the first call did not select, are left
+  // out before paging, so every page of the round sees the same list.
   const pending = [...byObject.values()].filter(
-    (list) => !(hidesRestores && list[list.length - 1]!.how === 'restored') && !list.every((c) => untracked(c, tracked)),
+    (list) => !(hidesRestores && list[list.length - 1]!.how === 'restored') && (withMembers || !list.every(membershipOnly)),
   );
   const offset = current.d === 'c' ? (current.o ?? 0) : 0;
   const page = pending.slice(offset, offset + PAGE.directoryDefault);
@@ -162,13 +160,18 @@ function changedFields(
   return (fields ?? Object.keys(object)).filter((f) => f === 'id' || changed.has(f));
 }
 
-/** A modified change that touches only properties the delta does not track (a membership change of a group without `members`). */
-function untracked(change: DirectoryChange, tracked: (name: string) => boolean): boolean {
+/**
+ * A group's membership change and nothing else: without `members` in the $select it is not reported, since "if only an
+ * unselected property changes, the object does not appear" (https://learn.microsoft.com/graph/delta-query-overview). Other
+ * changes of unselected properties are still reported (more than Graph sends, which a client must tolerate anyway).
+ */
+function membershipOnly(change: DirectoryChange): boolean {
+  const properties = change.properties ?? [];
   return (
     change.kind === 'updated' &&
     (change.how ?? 'modified') === 'modified' &&
-    change.properties !== undefined &&
-    !change.properties.some(tracked)
+    properties.length > 0 &&
+    properties.every((p) => p === 'members')
   );
 }
 
