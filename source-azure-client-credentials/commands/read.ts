@@ -7,6 +7,7 @@ import { forStream } from '../graph/for-stream.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import { errorTrace, type MessageWriter, recordMessage, stateMessage, streamStatusTrace } from '../protocol.js';
+import { MembersHandoff } from '../streams/group-members/handoff.js';
 
 interface ReadInput {
   config: Config;
@@ -22,6 +23,7 @@ async function readStream(
   graph: GraphClient,
   writer: MessageWriter,
   log: Logger,
+  members: MembersHandoff | undefined,
 ): Promise<void> {
   const name = def.name;
   const state = input.states.get(name) as object | undefined;
@@ -47,7 +49,14 @@ async function readStream(
   // Long waits for Graph's throttling budget are reported for this stream (RUNNING with a RATE_LIMITED reason).
   const streamGraph = forStream(graph, { onRateLimited: (until) => void writer.emit(streamStatusTrace(name, 'RUNNING', until)) });
   try {
-    for await (const output of def.read({ graph: streamGraph, config: input.config, log, syncMode, state })) {
+    for await (const output of def.read({
+      graph: streamGraph,
+      config: input.config,
+      log,
+      syncMode,
+      state,
+      ...(members ? { members } : {}),
+    })) {
       await markRunning();
       if (output.kind === 'record') {
         await writer.emit(recordMessage(name, output.data));
@@ -75,6 +84,23 @@ async function readStream(
   );
 }
 
+/** The streams that share group members: the first writes what it reads, the second takes it (streams/group-members/handoff.ts). */
+const MEMBERS_WRITER = 'app_role_assignments';
+const MEMBERS_READER = 'group_members';
+
+/**
+ * The order streams are read in: the catalog's, except that app_role_assignments comes before group_members when both
+ * run, so that each group's members are read once per sync (Airbyte attaches no meaning to the order of streams).
+ */
+export function readOrder(streams: readonly ConfiguredStream[]): ConfiguredStream[] {
+  const writer = streams.findIndex((s) => s.def.name === MEMBERS_WRITER);
+  const reader = streams.findIndex((s) => s.def.name === MEMBERS_READER);
+  if (writer < 0 || reader < 0 || writer < reader) return [...streams];
+  const ordered = streams.filter((_, index) => index !== writer);
+  ordered.splice(reader, 0, streams[writer]!);
+  return ordered;
+}
+
 export async function read(writer: MessageWriter, log: Logger, input: ReadInput, graph: GraphClient): Promise<number> {
   let failures = 0;
   const fail = async (name: string, caught: unknown) => {
@@ -85,17 +111,23 @@ export async function read(writer: MessageWriter, log: Logger, input: ReadInput,
   };
   // Streams refused when the catalog was read come first: they never start and cost no request; the others still run.
   for (const { def, refusal } of input.streams) if (refusal !== undefined) await fail(def.name, configError(refusal));
-  for (const configured of input.streams) {
-    if (configured.refusal !== undefined) continue;
-    const name = configured.def.name;
-    await writer.emit(streamStatusTrace(name, 'STARTED'));
-    try {
-      await readStream(configured, input, graph, writer, log);
-      await writer.emit(streamStatusTrace(name, 'COMPLETE'));
-    } catch (caught) {
-      await fail(name, caught);
-      await writer.emit(streamStatusTrace(name, 'INCOMPLETE'));
+  const runnable = readOrder(input.streams.filter((s) => s.refusal === undefined));
+  const names = new Set(runnable.map((s) => s.def.name));
+  const members = names.has(MEMBERS_WRITER) && names.has(MEMBERS_READER) ? new MembersHandoff(log) : undefined;
+  try {
+    for (const configured of runnable) {
+      const name = configured.def.name;
+      await writer.emit(streamStatusTrace(name, 'STARTED'));
+      try {
+        await readStream(configured, input, graph, writer, log, members);
+        await writer.emit(streamStatusTrace(name, 'COMPLETE'));
+      } catch (caught) {
+        await fail(name, caught);
+        await writer.emit(streamStatusTrace(name, 'INCOMPLETE'));
+      }
     }
+  } finally {
+    members?.close();
   }
   return failures > 0 ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { type Pacer, pacingHeaders, type Semaphore } from './pacing.js';
 import { LinkGuard, toPage } from './paging.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { GraphSender } from './sender.js';
-import type { BatchPage, BatchRequest, Bucket, GraphStats, RateLimitListener } from './types.js';
+import type { BatchOptions, BatchPage, BatchRequest, Bucket, GraphStats, RateLimitListener } from './types.js';
 import { displayRequest, type GraphUrls, requestCost } from './urls.js';
 
 /** Graph's limit of requests in one $batch. */
@@ -65,7 +65,12 @@ export function createBatcher(deps: BatchDeps) {
   }
 
   /** One $batch call for up to 20 items. */
-  async function runBatch<T>(items: Item[], bucket: Bucket, listener: RateLimitListener): Promise<Settled<T>> {
+  async function runBatch<T>(
+    items: Item[],
+    bucket: Bucket,
+    listener: RateLimitListener,
+    yieldFailure: BatchOptions['yieldFailure'],
+  ): Promise<Settled<T>> {
     const requests = items.map((item, index) => ({
       id: String(index + 1),
       method: 'GET',
@@ -119,7 +124,7 @@ export function createBatcher(deps: BatchDeps) {
         const verdict = nextRetry(item.failures + 1, retryAfterMs, item.waitedMs, deps.policy);
         if (!verdict.retry) throw error;
         retried.push({ item, retryAfterMs, delayMs: verdict.delayMs });
-      } else if (error.action === 'skip') {
+      } else if (error.action === 'skip' || yieldFailure?.(error)) {
         settled.pages.push({ key: item.key, error, last: true });
       } else {
         throw error;
@@ -139,7 +144,12 @@ export function createBatcher(deps: BatchDeps) {
   }
 
   /** One plain GET for one item (use_batch_requests off); got retries it, the policy may skip it. */
-  async function runSingle<T>(item: Item, bucket: Bucket, listener: RateLimitListener): Promise<Settled<T>> {
+  async function runSingle<T>(
+    item: Item,
+    bucket: Bucket,
+    listener: RateLimitListener,
+    yieldFailure: BatchOptions['yieldFailure'],
+  ): Promise<Settled<T>> {
     const url = deps.urls.resolve(item.link);
     try {
       const { body } = await deps.semaphore.run(() =>
@@ -156,7 +166,7 @@ export function createBatcher(deps: BatchDeps) {
         requeue: page.nextLink ? [continuation(item, page.nextLink)] : [],
       };
     } catch (error) {
-      if (error instanceof GraphRequestError && error.action === 'skip')
+      if (error instanceof GraphRequestError && (error.action === 'skip' || yieldFailure?.(error)))
         return { pages: [{ key: item.key, error, last: true }], requeue: [] };
       throw error;
     }
@@ -166,6 +176,7 @@ export function createBatcher(deps: BatchDeps) {
     requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
     bucket: Bucket,
     listener: RateLimitListener,
+    yieldFailure?: BatchOptions['yieldFailure'],
   ): AsyncGenerator<BatchAnswer<T>> {
     const source = (
       Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<BatchRequest>)[Symbol.iterator]()
@@ -198,7 +209,9 @@ export function createBatcher(deps: BatchDeps) {
           else i++;
         }
         if (ready.length === 0) break;
-        const work = deps.useBatch ? runBatch<T>(ready, bucket, listener) : runSingle<T>(ready[0]!, bucket, listener);
+        const work = deps.useBatch
+          ? runBatch<T>(ready, bucket, listener, yieldFailure)
+          : runSingle<T>(ready[0]!, bucket, listener, yieldFailure);
         const done: Running = work.then((settled) => ({ done, settled }));
         // If the consumer stops early, a unit still in flight may fail with nobody awaiting it: not an unhandled rejection.
         done.catch(() => {});

@@ -160,14 +160,19 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     },
 
     batchPages<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options: BatchOptions = {}): AsyncIterable<BatchPage<T>> {
-      return batcher<T>(requests, options.bucket ?? 'identity', { onRateLimited: options.onRateLimited });
+      return batcher<T>(requests, options.bucket ?? 'identity', { onRateLimited: options.onRateLimited }, options.yieldFailure);
     },
 
     async *batchGet<T>(
       requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>,
       options: BatchOptions = {},
     ): AsyncIterable<BatchObject<T>> {
-      for await (const answer of batcher<T>(requests, options.bucket ?? 'identity', { onRateLimited: options.onRateLimited })) {
+      for await (const answer of batcher<T>(
+        requests,
+        options.bucket ?? 'identity',
+        { onRateLimited: options.onRateLimited },
+        options.yieldFailure,
+      )) {
         yield answer.error ? { key: answer.key, error: answer.error } : { key: answer.key, body: answer.body as T };
       }
     },

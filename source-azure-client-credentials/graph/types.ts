@@ -13,9 +13,15 @@ export interface RateLimitListener {
   onRateLimited?: (until: number) => void;
 }
 
-/** Options of a batched read: the bucket, and the listener of long waits. */
+/** Options of a batched read: the bucket, the listener of long waits, and the failures the caller handles itself. */
 export interface BatchOptions extends RateLimitListener {
   bucket?: Bucket;
+  /**
+   * Asked for an item's failure that the error policy neither skips nor retries: true yields it as the
+   * item's `error`, like a skipped 404, so that one refused item does not end the whole fan-out (e.g. a group
+   * whose hidden membership the app may not read). The caller then reports or rethrows it.
+   */
+  yieldFailure?(error: GraphError): boolean;
 }
 
 export interface RequestOptions extends RateLimitListener {

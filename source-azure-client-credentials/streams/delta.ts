@@ -1,4 +1,4 @@
-// Incremental sync through Graph delta queries, shared by users and service_principals: rounds, checkpoints, deletion records, re-reads of partial objects, resyncs.
+// Incremental sync through Graph delta queries, shared by users, service_principals and groups: rounds, checkpoints, deletion records, re-reads of partial objects, resyncs.
 // https://learn.microsoft.com/graph/delta-query-overview
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -49,8 +49,8 @@ export interface DeltaState {
 interface DeltaSource<G extends { id: string }, R extends object> {
   /** The stream's name, for messages. */
   stream: string;
-  /** The collection: /users/delta or /servicePrincipals/delta. */
-  resource: 'users' | 'servicePrincipals';
+  /** The collection: /users/delta, /servicePrincipals/delta or /groups/delta. */
+  resource: 'users' | 'servicePrincipals' | 'groups';
   /** The stream's $select (the same fields as its full refresh). */
   select: readonly string[];
   /** What else decides which objects the stream keeps (client-side filters); part of the scope. */

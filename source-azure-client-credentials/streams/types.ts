@@ -4,6 +4,7 @@ import type { Cloud } from '../endpoints.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
+import type { MembersHandoff } from './group-members/handoff.js';
 
 /** What a stream's read yields: records, and checkpoints after which no earlier data can be lost. */
 export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object };
@@ -17,6 +18,11 @@ export interface ReadContext<S> {
   state: S | undefined;
   /** The clock in ms since the epoch (Date.now when absent): unit tests freeze it. */
   now?: () => number;
+  /**
+   * Group members read once per sync: present when the catalog has both app_role_assignments (which writes the
+   * members it reads) and group_members (which takes them instead of reading them again). See handoff.ts.
+   */
+  members?: MembersHandoff;
 }
 
 /**

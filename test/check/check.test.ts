@@ -14,7 +14,9 @@ import { catalogOf } from '../support/fixtures.js';
 import { assertExactRecords, fullCatalog, type StreamName, signInRange, streamOutcome, truthOf } from '../support/ground-truth.js';
 
 const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins'];
-/** Everything the four streams need or are advised: the least-privileged permissions, plus Directory.Read.All (advised for sign_ins). */
+/** Every stream check judges, in the source's order. */
+const CHECKED = [...STREAMS, 'groups', 'group_members'];
+/** Everything the streams need or are advised: the least-privileged permissions, plus Directory.Read.All (advised for sign_ins). */
 const ALL = [
   'User.Read.All',
   'Application.Read.All',
@@ -27,7 +29,7 @@ const without = (...drop: string[]) => ALL.filter((p) => !drop.includes(p));
 const SIZES = { users: 6, servicePrincipals: 4, groups: 2, bigGroupSizes: [], assignments: 6, signIns: 5 };
 /** Metric labels of the login host (OpenID metadata and token endpoint); every other label is a Graph request. */
 const LOGIN_LABEL = /^(GET|POST) \/\{tenant\}\//;
-const PROBES = ['GET /users', 'GET /servicePrincipals', 'GET /organization', 'GET /auditLogs/signIns'];
+const PROBES = ['GET /users', 'GET /servicePrincipals', 'GET /organization', 'GET /auditLogs/signIns', 'GET /groups'];
 
 let em: Emulator;
 /** The same tenant where sign-ins need only AuditLog.Read.All (the permissions table), not also Directory.Read.All (the known issue). */
@@ -87,7 +89,7 @@ function requestsMade(emulator: Emulator = em) {
 const withSecret = (client_secret: string) => ({ credentials: { auth_type: 'client_secret', client_secret } });
 
 describe('check: everything in place', () => {
-  test('SUCCEEDED with one token and one probe per endpoint: at most 6 requests', async () => {
+  test('SUCCEEDED with one token and one probe per endpoint: at most 7 requests', async () => {
     const { status, result } = await runCheck();
     assert.deepEqual(status, { status: 'SUCCEEDED' });
     // The only warning: the test environment moves the connector off the global cloud's hosts.
@@ -97,12 +99,13 @@ describe('check: everything in place', () => {
     );
     const made = requestsMade();
     assert.equal(made.tokens, 1);
-    // service_principals and app_role_assignments share the /servicePrincipals probe; /organization is service_principals' second endpoint.
+    // service_principals and app_role_assignments share the /servicePrincipals probe; /organization is service_principals' second
+    // endpoint; groups and group_members share the /groups probe.
     assert.deepEqual(made.graph, Object.fromEntries(PROBES.map((label) => [label, 1])));
-    assert.ok(made.total <= 6, `check made ${made.total} requests: ${JSON.stringify(em.metrics().requests)}`);
+    assert.ok(made.total <= 7, `check made ${made.total} requests: ${JSON.stringify(em.metrics().requests)}`);
   });
 
-  test('AuditLog.Read.All and Directory.Read.All alone are enough for all four streams (Directory.Read.All implies the directory reads)', async () => {
+  test('AuditLog.Read.All and Directory.Read.All alone are enough for every stream (Directory.Read.All implies the directory reads)', async () => {
     em.setPermissions(['AuditLog.Read.All', 'Directory.Read.All']);
     const { status } = await runCheck();
     assert.deepEqual(status, { status: 'SUCCEEDED' });
@@ -179,28 +182,39 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     em.setPermissions([]);
     const { status, result } = await runCheck();
     assert.equal(status.status, 'FAILED');
-    assert.match(status.message!, /^Check failed: users, service_principals, app_role_assignments and sign_ins will fail\./);
+    assert.match(
+      status.message!,
+      /^Check failed: users, service_principals, app_role_assignments, sign_ins, groups and group_members will fail\./,
+    );
     assert.match(status.message!, /no application permissions at all/);
     assert.match(status.message!, /added as Delegated/);
     assert.match(status.message!, /\(Application permissions, not Delegated\)/);
     assert.ok(status.message!.includes(CONSENT_PATH));
-    for (const stream of STREAMS) assert.match(status.message!, new RegExp(`${stream} cannot be read`));
+    for (const stream of CHECKED) assert.match(status.message!, new RegExp(`${stream} cannot be read`));
     assert.match(status.message!, /No stream can be read until this is fixed\.$/);
     // One WARN per stream, each the sentence a sync of that stream would fail with, and one for the advised permission.
     assert.deepEqual(
       warnings(result).map((w) => w.split(' ')[0]),
-      [...STREAMS, 'For'],
+      [...CHECKED, 'For'],
     );
     assert.match(warnings(result).at(-1)!, /^For sign_ins, Directory\.Read\.All is advised as well/);
     assert.deepEqual(requestsMade().graph, {});
     assert.equal(requestsMade().tokens, 1);
   });
 
-  test('only User.Read.All: SUCCEEDED, users readable, the three others named with the permissions they need; only /users is probed', async () => {
+  test('only User.Read.All: SUCCEEDED, users readable, the others named with the permissions they need; only /users is probed', async () => {
     em.setPermissions(['User.Read.All']);
     const { status, result } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message!, /^Connected, but service_principals, app_role_assignments and sign_ins will fail\. /);
+    assert.match(
+      status.message!,
+      /^Connected, but service_principals, app_role_assignments, sign_ins, groups and group_members will fail\. /,
+    );
+    for (const stream of ['groups', 'group_members'])
+      assert.match(
+        status.message!,
+        new RegExp(`${stream} cannot be read: the app lacks the Microsoft Graph application permission GroupMember\\.Read\\.All\\.`),
+      );
     assert.match(
       status.message!,
       /service_principals cannot be read: the app lacks the Microsoft Graph application permissions Application\.Read\.All and Organization\.Read\.All\./,
@@ -221,7 +235,7 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     assert.match(status.message!, /For sign_ins, Directory\.Read\.All is advised as well: .*known issue/);
     assert.match(status.message!, /deselect the streams you do not need\. users works\.$/);
     const warned = warnings(result);
-    assert.equal(warned.length, 4, warned.join('\n'));
+    assert.equal(warned.length, 6, warned.join('\n'));
     assert.match(
       warned[0]!,
       /^service_principals cannot be read: .*Application\.Read\.All and Organization\.Read\.All\. Add Application\.Read\.All and Organization\.Read\.All \(Application permissions, not Delegated\) in /,
@@ -231,7 +245,9 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       warned[2]!,
       /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. Add AuditLog\.Read\.All /,
     );
-    assert.match(warned[3]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(warned[3]!, /^groups cannot be read: .*Add GroupMember\.Read\.All /);
+    assert.match(warned[4]!, /^group_members cannot be read: .*Add GroupMember\.Read\.All /);
+    assert.match(warned[5]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
     assert.deepEqual(requestsMade().graph, { 'GET /users': 1 }, 'streams the claim rules out are not probed');
   });
 
@@ -240,7 +256,10 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     em.setPermissions(['AuditLog.Read.All']);
     const { status, result } = await runCheck();
     assert.equal(status.status, 'FAILED');
-    assert.match(status.message!, /^Check failed: users, service_principals, app_role_assignments and sign_ins will fail\. /);
+    assert.match(
+      status.message!,
+      /^Check failed: users, service_principals, app_role_assignments, sign_ins, groups and group_members will fail\. /,
+    );
     assert.match(status.message!, /users cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\./);
     assert.match(
       status.message!,
@@ -252,7 +271,7 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       status.message,
     );
     assert.match(status.message!, /No stream can be read until this is fixed\.$/);
-    assert.equal(warnings(result).length, 4);
+    assert.equal(warnings(result).length, 6);
     assert.deepEqual(requestsMade().graph, { 'GET /auditLogs/signIns': 1 });
   });
 
@@ -268,7 +287,7 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       /app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\./,
     );
     assert.ok(status.message!.includes(CONSENT_PATH));
-    assert.match(status.message!, /service_principals works\.$/);
+    assert.match(status.message!, /service_principals, groups and group_members work\.$/);
     assert.ok(!('GET /users' in requestsMade().graph), 'a stream the claim rules out is not probed');
   });
 
@@ -281,7 +300,7 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       status.message!,
       /service_principals cannot be read: the app lacks the Microsoft Graph application permission Organization\.Read\.All\./,
     );
-    assert.match(status.message!, /users and app_role_assignments work\.$/);
+    assert.match(status.message!, /users, app_role_assignments, groups and group_members work\.$/);
   });
 
   test('app_role_assignments without GroupMember.Read.All: SUCCEEDED, names it and its alternative', async () => {
@@ -304,11 +323,16 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       /^Connected, but sign_ins will fail\. sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
     );
     assert.match(status.message!, /Add AuditLog\.Read\.All \(Application permissions, not Delegated\) in /);
-    assert.match(status.message!, /users, service_principals and app_role_assignments work\.$/);
+    assert.match(status.message!, /users, service_principals, app_role_assignments, groups and group_members work\.$/);
     assert.deepEqual(warnings(result), [
       `sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. Add AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`,
     ]);
-    assert.deepEqual(Object.keys(requestsMade().graph).sort(), ['GET /organization', 'GET /servicePrincipals', 'GET /users']);
+    assert.deepEqual(Object.keys(requestsMade().graph).sort(), [
+      'GET /groups',
+      'GET /organization',
+      'GET /servicePrincipals',
+      'GET /users',
+    ]);
   });
 });
 
@@ -325,7 +349,7 @@ describe('check: Directory.Read.All is advised for sign_ins, not required', () =
     assert.match(status.message!, /https:\/\/learn\.microsoft\.com\/graph\/api\/signin-list#permissions/);
     assert.ok(status.message!.includes(`Add Directory.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`));
     assert.doesNotMatch(status.message!, /propagating|is advised/);
-    assert.match(status.message!, /users, service_principals and app_role_assignments work\.$/);
+    assert.match(status.message!, /users, service_principals, app_role_assignments, groups and group_members work\.$/);
     assert.equal(warnings(result).length, 1);
     assert.match(
       warnings(result)[0]!,
@@ -347,7 +371,7 @@ describe('check: Directory.Read.All is advised for sign_ins, not required', () =
       /^Connected\. sign_ins can be read, but the app's token lacks Directory\.Read\.All, which is advised: Microsoft's sign-in list page notes a known issue that requires Directory\.Read\.All next to AuditLog\.Read\.All/,
     );
     assert.match(status.message!, /If a sync of sign_ins is refused with 403 Authorization_RequestDenied, add Directory\.Read\.All /);
-    assert.match(status.message!, /users, service_principals, app_role_assignments and sign_ins work\.$/);
+    assert.match(status.message!, /users, service_principals, app_role_assignments, sign_ins, groups and group_members work\.$/);
     assert.deepEqual(
       warnings(result).map((w) => w.slice(0, 40)),
       ["sign_ins can be read, but the app's toke"],
@@ -373,7 +397,7 @@ describe('check: permissions that options add', () => {
       status.message!,
       /sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
     );
-    assert.match(status.message!, /service_principals and app_role_assignments work\.$/);
+    assert.match(status.message!, /service_principals, app_role_assignments, groups and group_members work\.$/);
   });
 
   test('without the option, users does not need AuditLog.Read.All', async () => {
@@ -390,7 +414,7 @@ describe('check: licence', () => {
     assert.equal(status.status, 'SUCCEEDED');
     assert.match(status.message!, /^Connected, but sign_ins will fail\./);
     assert.match(status.message!, /Microsoft Entra ID P1 or P2 licence/);
-    assert.match(status.message!, /users, service_principals and app_role_assignments work\.$/);
+    assert.match(status.message!, /users, service_principals, app_role_assignments, groups and group_members work\.$/);
     assert.equal(warnings(result).length, 1);
     assert.match(
       warnings(result)[0]!,
@@ -421,7 +445,7 @@ describe('check: licence', () => {
     );
     assert.doesNotMatch(status.message!, /AuditLog\.Read\.All|Directory\.Read\.All/, 'the licence, not a permission, stops sign_ins');
     assert.doesNotMatch(status.message!, /is advised/, 'advice cannot help a tenant without the licence');
-    assert.match(status.message!, /service_principals works\.$/);
+    assert.match(status.message!, /service_principals, groups and group_members work\.$/);
     // One WARN per stream that will fail, the licence one included.
     assert.deepEqual(
       warnings(result).map((w) => w.split(':')[0]),
@@ -468,10 +492,10 @@ describe('check: consent that lags behind the roles claim', () => {
       /users cannot be read yet: the app's token already lists User\.Read\.All, but Microsoft Graph still answered 403 Authorization_RequestDenied/,
     );
     assert.match(status.message, /consent may still be propagating, so wait a few minutes/);
-    assert.match(status.message, /service_principals and sign_ins work\.$/);
+    assert.match(status.message, /service_principals, sign_ins, groups and group_members work\.$/);
     assert.equal(messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').length, 2);
     // /users is asked once although two streams read it.
-    assert.deepEqual([...calls].sort(), ['/auditLogs/signIns', '/organization', '/servicePrincipals', '/users']);
+    assert.deepEqual([...calls].sort(), ['/auditLogs/signIns', '/groups', '/organization', '/servicePrincipals', '/users']);
   });
 });
 

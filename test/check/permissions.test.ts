@@ -24,7 +24,9 @@ const USERS = [['User.Read.All']];
 const SERVICE_PRINCIPALS = [['Application.Read.All'], ['Organization.Read.All']];
 const APP_ROLE_ASSIGNMENTS = [['Application.Read.All'], ['GroupMember.Read.All', 'Directory.Read.All'], ['User.Read.All']];
 const SIGN_INS = [['AuditLog.Read.All']];
-const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS];
+const GROUPS = [['GroupMember.Read.All']];
+const GROUP_MEMBERS = [['GroupMember.Read.All']];
+const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS, GROUPS, GROUP_MEMBERS];
 
 const def = (name: string) => STREAMS.find((s) => s.name === name)!;
 const configFor = (cloud: Cloud = 'global', options: Partial<Config> = {}) =>
@@ -50,6 +52,8 @@ describe('permissions: roles claim vs requirements', () => {
         ['service_principals', SERVICE_PRINCIPALS],
         ['app_role_assignments', APP_ROLE_ASSIGNMENTS],
         ['sign_ins', SIGN_INS],
+        ['groups', GROUPS],
+        ['group_members', GROUP_MEMBERS],
       ],
     );
     assert.deepEqual(def('sign_ins').advisedPermissions?.requirement, [['Directory.Read.All']]);
@@ -269,29 +273,36 @@ describe('diagnosis: sentences an administrator can act on', () => {
     assert.equal(outcome.succeeded, true);
     assert.equal(
       outcome.message,
-      'Connected, but app_role_assignments and sign_ins will fail. ' +
+      'Connected, but app_role_assignments, sign_ins, groups and group_members will fail. ' +
         'app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All (or Directory.Read.All). ' +
         'sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. ' +
+        'groups cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All. ' +
+        'group_members cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All. ' +
         `Add GroupMember.Read.All and AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}. ` +
         `For sign_ins, Directory.Read.All is advised as well: ${def('sign_ins').advisedPermissions!.reason}. ` +
         'In a sync, a selected stream that cannot be read fails on its own and the others complete; deselect the streams you do not need. ' +
         'users and service_principals work.',
     );
     // One WARN per unreadable stream (the sentence its sync fails with) and one for the advice.
-    assert.equal(outcome.warnings.length, 3);
+    assert.equal(outcome.warnings.length, 5);
     assert.equal(outcome.warnings[0], streamError('app_role_assignments', results[2]!.problem!).message);
     assert.match(
       outcome.warnings[1]!,
       /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. Add AuditLog\.Read\.All \(Application permissions, not Delegated\) in /,
     );
-    assert.match(outcome.warnings[2]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.equal(outcome.warnings[2], streamError('groups', results[4]!.problem!).message);
+    assert.equal(outcome.warnings[3], streamError('group_members', results[5]!.problem!).message);
+    assert.match(outcome.warnings[4]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
   });
 
   test('check outcome: only User.Read.All SUCCEEDS with users readable and every other stream named with its fix', () => {
     const roles = ['User.Read.All'];
     const outcome = checkOutcome(STREAMS.map((s) => ({ stream: s.name, problem: permissionProblem(accessOf(s.name).required, roles) })));
     assert.equal(outcome.succeeded, true);
-    assert.match(outcome.message!, /^Connected, but service_principals, app_role_assignments and sign_ins will fail\. /);
+    assert.match(
+      outcome.message!,
+      /^Connected, but service_principals, app_role_assignments, sign_ins, groups and group_members will fail\. /,
+    );
     assert.match(
       outcome.message!,
       /service_principals cannot be read: the app lacks the Microsoft Graph application permissions Application\.Read\.All and Organization\.Read\.All\./,
@@ -305,7 +316,7 @@ describe('diagnosis: sentences an administrator can act on', () => {
       /Add Application\.Read\.All, Organization\.Read\.All, GroupMember\.Read\.All and AuditLog\.Read\.All \(Application permissions, not Delegated\)/,
     );
     assert.match(outcome.message!, / users works\.$/);
-    assert.equal(outcome.warnings.length, 3);
+    assert.equal(outcome.warnings.length, 5);
   });
 
   test('check outcome: a missing licence alone SUCCEEDS with a warning naming P1 or P2 and the streams that work', () => {

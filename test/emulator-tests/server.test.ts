@@ -81,7 +81,8 @@ describe('emulator Graph collections', () => {
     // Group members can be of any directoryObject type: a name is valid when one of them has it.
     const members = await get(`/v1.0/groups/${tenant.groups[1]!.id}/members?$select=id,employeeHireDate,operatingSystem,mailNickname`);
     assert.equal(members.status, 200);
-    assert.equal(members.body.value.length, 5);
+    // Five direct members, of which v1.0 lists all but the service principal (its documented known issue).
+    assert.equal(members.body.value.length, 4);
   });
 
   it('refuses $top above the documented maximum with 400 on every route; delta takes no $top at all', async () => {
@@ -209,13 +210,8 @@ describe('emulator Graph collections', () => {
     const small = await get(`/v1.0/groups/${tenant.groups[1]!.id}/members`);
     assert.deepEqual(
       small.body.value.map((m: any) => m['@odata.type']),
-      [
-        '#microsoft.graph.user',
-        '#microsoft.graph.group',
-        '#microsoft.graph.device',
-        '#microsoft.graph.servicePrincipal',
-        '#microsoft.graph.orgContact',
-      ],
+      ['#microsoft.graph.user', '#microsoft.graph.group', '#microsoft.graph.device', '#microsoft.graph.orgContact'],
+      "v1.0 lists no service principal among a group's members (its documented known issue)",
     );
   });
 

@@ -29,6 +29,8 @@ const ZERO = DEFAULT_ACCESS_ROLE_ID;
 const SEVEN_DIGITS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
 const WHOLE_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const HEX32 = /^[0-9A-F]{32}$/;
+/** The groups of other kinds that groupKinds adds (tenant-group-kinds.ts). */
+const KIND_GROUPS = 9;
 
 const small = generateTenant(11, {}, NOW);
 const allAssignments = (t: Tenant) => [...t.assignments.values()].flat();
@@ -69,7 +71,9 @@ describe('generateTenant', () => {
   it('honours the default and explicit sizes exactly', () => {
     assert.equal(small.users.length, DEFAULT_SIZES.users);
     assert.equal(small.servicePrincipals.length, DEFAULT_SIZES.servicePrincipals);
-    assert.equal(small.groups.length, DEFAULT_SIZES.groups);
+    // `groups` ordinary groups, then the nine groups of other kinds (groupKinds, on by default).
+    assert.equal(small.groups.length, DEFAULT_SIZES.groups + KIND_GROUPS);
+    assert.equal(generateTenant(11, { groupKinds: false }, NOW).groups.length, DEFAULT_SIZES.groups);
     assert.equal(allAssignments(small).length, DEFAULT_SIZES.assignments);
     assert.equal(small.signIns.length, DEFAULT_SIZES.signIns + DEFAULT_SIZES.signInsBeyondRetention);
     assert.equal(small.retentionDays, 30);
@@ -92,7 +96,7 @@ describe('generateTenant', () => {
     assert.equal(t.users.filter((u) => String(u.userPrincipalName).includes('#EXT#')).length, 130);
     assert.equal(t.servicePrincipals.length, 40);
     assert.equal(t.servicePrincipals.filter((s) => s.appOwnerOrganizationId === MICROSOFT_TENANT_ID).length, 24);
-    assert.equal(t.groups.length, 12);
+    assert.equal(t.groups.length, 12 + KIND_GROUPS);
     assert.equal(allAssignments(t).length, 333);
     assert.equal(t.signIns.length, 1007);
     assert.equal(t.retentionDays, 7);
@@ -208,7 +212,7 @@ describe('generateTenant', () => {
       big.landmarks!.bigGroups.map((g) => big.groupMembers.get(g)!.length),
       [1500, 1001],
     );
-    assert.equal(big.groups.length, 8);
+    assert.equal(big.groups.length, 8 + KIND_GROUPS);
   });
 
   it('makes assignments with non-GUID ids, default access, unknown roles and all principal types', () => {

@@ -1,16 +1,17 @@
-// Delta queries for users and servicePrincipals: a full first round, then only the changes recorded in
-// tenant.changeLog since the deltaLink's sequence number (optionally minimal entries, hidden restores).
-// https://learn.microsoft.com/graph/delta-query-overview
+// Delta queries for users, servicePrincipals and groups: a full first round, then only the changes recorded in
+// tenant.changeLog since the deltaLink's sequence number (optionally minimal entries, hidden restores); groups carry
+// members@delta when `members` is selected (or nothing is).
+// https://learn.microsoft.com/graph/delta-query-overview ; https://learn.microsoft.com/graph/api/group-delta
 import type { GraphRequest } from './collections.js';
-import { PAGE } from './collections.js';
+import { groupListSelectProblem, PAGE } from './collections.js';
 import { changeLogOf, indexAfter } from './directory.js';
 import { decodeToken, encodeToken, jsonBytes, pageJson, readSelect } from './paging.js';
 import { ODATA_TYPE, project, projection, serialize } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { DirectoryChange, GraphObject } from './types.js';
 
-type Resource = 'users' | 'servicePrincipals';
-const ENTITY = { users: 'user', servicePrincipals: 'servicePrincipal' } as const;
+type Resource = 'users' | 'servicePrincipals' | 'groups';
+const ENTITY = { users: 'user', servicePrincipals: 'servicePrincipal', groups: 'group' } as const;
 
 interface DeltaToken {
   /** 'i' initial round page, 'c' changes round page, 'd' deltaLink. */
@@ -54,6 +55,8 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
       if (params.has(option))
         return graphError(400, 'Request_UnsupportedQuery', `${option} is not supported on ${resource}/delta by the emulator.`);
     }
+    const refused = resource === 'groups' ? groupListSelectProblem(params) : undefined;
+    if (refused) return refused;
     current = { d: 'i', r: resource, s: readSelect(params) ?? null, seq: lastSeq(changes), e: state.delta.epoch, t: now(state) };
   } else {
     if (others.length) {
@@ -76,11 +79,15 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
   }
   const select = current.s ?? undefined;
   const fields = projection(ENTITY[resource], select);
+  // Group delta: `members` selected, or no $select at all, adds members@delta (https://learn.microsoft.com/graph/api/group-delta).
+  const withMembers = resource === 'groups' && (select === undefined || select.some((f) => f.toLowerCase() === 'members'));
+  const render = (o: GraphObject, names: string[] | undefined, members?: GraphObject[]) =>
+    withMembers ? { ...project(o, names), 'members@delta': members ?? memberEntries(state, o.id) } : project(o, names);
   const list = state.directory[resource];
   if (current.d === 'i') {
     const start = current.a === undefined ? 0 : indexAfter(list.ids, current.a);
     const items = list.items.slice(start, start + PAGE.directoryDefault);
-    const records = serialize(state.directory, `${resource}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
+    const records = serialize(state.directory, `${resource}|${fields?.join(',') ?? '*'}|${withMembers}`, items, (o) => render(o, fields));
     const done = start + items.length >= list.items.length;
     const links = done
       ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: now(state) }) }
@@ -98,15 +105,21 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     byObject.set(change.id, [...list, change]);
   }
   const { minimalChanges, hidesRestores } = state.delta;
-  // Hidden restores are left out before paging, so every page of the round sees the same list.
-  const pending = [...byObject.values()].filter((list) => !(hidesRestores && list[list.length - 1]!.how === 'restored'));
+  // Hidden restores, and groups whose only changes are membership changes that the first call did not select, are left
+  // out before paging, so every page of the round sees the same list.
+  const pending = [...byObject.values()].filter(
+    (list) => !(hidesRestores && list[list.length - 1]!.how === 'restored') && (withMembers || !list.every(membershipOnly)),
+  );
   const offset = current.d === 'c' ? (current.o ?? 0) : 0;
   const page = pending.slice(offset, offset + PAGE.directoryDefault);
   const records = page.map((list) => {
     const change = list[list.length - 1]!;
     const entry = state.directory.byId.get(change.id);
-    if (change.kind === 'updated' && entry)
-      return jsonBytes(project(entry.object, changedFields(list, entry.object, fields, minimalChanges, hidesRestores)));
+    if (change.kind === 'updated' && entry) {
+      const names = changedFields(list, entry.object, fields, minimalChanges, hidesRestores);
+      const whole = list.some((c) => c.how === 'created' || c.how === 'restored');
+      return jsonBytes(render(entry.object, names, whole ? undefined : memberChanges(state, list)));
+    }
     const reason = change.kind === 'changed' ? 'changed' : 'deleted';
     return jsonBytes({ '@odata.type': ODATA_TYPE[ENTITY[resource]], id: change.id, '@removed': { reason } });
   });
@@ -145,6 +158,41 @@ function changedFields(
   if (whole) return fields;
   const changed = new Set(list.flatMap((c) => (c.kind === 'updated' && (c.how ?? 'modified') === 'modified' ? (c.properties ?? []) : [])));
   return (fields ?? Object.keys(object)).filter((f) => f === 'id' || changed.has(f));
+}
+
+/**
+ * A group's membership change and nothing else: without `members` in the $select it is not reported, since "if only an
+ * unselected property changes, the object does not appear" (https://learn.microsoft.com/graph/delta-query-overview). Other
+ * changes of unselected properties are still reported (more than Graph sends, which a client must tolerate anyway).
+ */
+function membershipOnly(change: DirectoryChange): boolean {
+  const properties = change.properties ?? [];
+  return (
+    change.kind === 'updated' &&
+    (change.how ?? 'modified') === 'modified' &&
+    properties.length > 0 &&
+    properties.every((p) => p === 'members')
+  );
+}
+
+const memberEntry = (state: GraphRequest['state'], id: string) => {
+  const kind = state.directory.byId.get(id)?.kind ?? 'user';
+  return { '@odata.type': ODATA_TYPE[kind], id };
+};
+
+/** A group's current direct members as members@delta entries (only ids come back: https://learn.microsoft.com/graph/delta-query-groups). */
+function memberEntries(state: GraphRequest['state'], groupId: string): GraphObject[] {
+  return (state.tenant.groupMembers.get(groupId) ?? []).map((id) => memberEntry(state, id));
+}
+
+/** The membership changes in a changes round: added members as plain entries, removed ones with @removed (reason "deleted"). */
+function memberChanges(state: GraphRequest['state'], list: DirectoryChange[]): GraphObject[] {
+  const net = new Map<string, boolean>();
+  for (const change of list) {
+    for (const id of change.membersAdded ?? []) net.set(id, true);
+    for (const id of change.membersRemoved ?? []) net.set(id, false);
+  }
+  return [...net].map(([id, added]) => (added ? memberEntry(state, id) : { ...memberEntry(state, id), '@removed': { reason: 'deleted' } }));
 }
 
 const context = (req: GraphRequest, resource: Resource, select: string[] | undefined) =>

@@ -34,6 +34,7 @@ function sortedById(objects: GraphObject[]): SortedList {
 export interface Directory {
   users: SortedList;
   servicePrincipals: SortedList;
+  groups: SortedList;
   byId: Map<string, { kind: ObjectKind; object: GraphObject }>;
   /** Sign-ins inside retention, newest first, with their instant keys (same order) for binary search. */
   signIns: GraphObject[];
@@ -67,6 +68,7 @@ export function buildDirectory(tenant: Tenant): Directory {
   return {
     users: sortedById(tenant.users),
     servicePrincipals: sortedById(tenant.servicePrincipals),
+    groups: sortedById(tenant.groups),
     byId,
     signIns: keyed.map((e) => e.s),
     signInKeys: keyed.map((e) => e.k),

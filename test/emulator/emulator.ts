@@ -19,6 +19,7 @@ import { ruBudgetFor, type ThrottleClock, Throttler, type ThrottleSettings } fro
 
 export type { MutationCounts } from './mutations.js';
 
+import type { GroupMembersTruthOptions } from './truth-groups.js';
 import type { DirectoryChange, EmulatorMetrics, EmulatorOptions, Fault, Tenant, TruthOptions } from './types.js';
 
 /**
@@ -71,6 +72,22 @@ export interface ServerOptions extends EmulatorOptions {
    * segment 'signIns'" (default, as observed in China) or 404 (reported too; sent as Request_ResourceNotFound).
    */
   signInsNationalCloudStatus?: 400 | 404;
+  /**
+   * List service principals among a group's members. Default false: Graph v1.0's documented known issue ("doesn't list
+   * service principals", https://learn.microsoft.com/graph/api/group-list-members); true is what beta (and a fixed v1.0) does.
+   */
+  groupMembersListServicePrincipals?: boolean;
+  /**
+   * How the members of a group with hidden membership are answered to an app without Member.Read.Hidden, which Microsoft
+   * documents as needed without saying how Graph refuses: 'forbidden' (default, 403 Authorization_RequestDenied) or
+   * 'empty' (200 with no members).
+   */
+  hiddenMembershipAnswer?: 'forbidden' | 'empty';
+  /**
+   * A member the app may not read comes back as @odata.type and id only (default), or with every other selected property
+   * as null, as the permissions overview words it ("other properties are indicated as null").
+   */
+  limitedMembersAsNulls?: boolean;
 }
 
 export interface Emulator {
@@ -84,6 +101,8 @@ export interface Emulator {
     servicePrincipals(): Record<string, unknown>[];
     appRoleAssignments(): Record<string, unknown>[];
     signIns(from: Date, to: Date): Record<string, unknown>[];
+    groups(): Record<string, unknown>[];
+    groupMembers(options?: GroupMembersTruthOptions): Record<string, unknown>[];
   };
   metrics(): EmulatorMetrics;
   /** Every Graph request and $batch item since the last resetMetrics(), in arrival order (method, path, query, status). */
@@ -152,6 +171,11 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       clockOffsetMs: 0,
     },
     random: seededRandom(seed),
+    groups: {
+      listServicePrincipals: options.groupMembersListServicePrincipals ?? false,
+      hiddenAnswer: options.hiddenMembershipAnswer ?? 'forbidden',
+      limitedAsNulls: options.limitedMembersAsNulls ?? false,
+    },
   };
   const running = await listen(state, options.port ?? 0);
   let mutationRound = 0;

@@ -3,11 +3,13 @@ import { createEmulator, type Emulator, type ServerOptions } from './emulator.js
 import { applyMutations } from './mutations.js';
 import { generateTenant } from './tenant.js';
 import { truthAppRoleAssignments, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
+import { truthGroupMembers, truthGroups } from './truth-groups.js';
 
 export type { Emulator, MutationCounts, ServerOptions } from './emulator.js';
 export { DEFAULT_PERMISSIONS } from './emulator.js';
 export type { RequestLogEntry } from './metrics.js';
 export { DEFAULT_SIZES } from './tenant.js';
+export type { GroupMembersTruthOptions } from './truth-groups.js';
 
 /**
  * Generates the tenant for `options.seed` and `options.sizes` (over the generator's DEFAULT_SIZES) and serves it
@@ -25,6 +27,9 @@ export async function startEmulator(options: ServerOptions = {}): Promise<Emulat
         servicePrincipals: () => truthServicePrincipals(tenant),
         appRoleAssignments: () => truthAppRoleAssignments(tenant),
         signIns: (from, to) => truthSignIns(tenant, from, to),
+        groups: () => truthGroups(tenant),
+        groupMembers: (truthOptions) =>
+          truthGroupMembers(tenant, { listsServicePrincipals: options.groupMembersListServicePrincipals ?? false, ...truthOptions }),
       },
       mutate: (t, mutationSeed, counts) => applyMutations(t, mutationSeed, counts),
     },

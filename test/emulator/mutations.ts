@@ -1,9 +1,10 @@
-// Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users
-// and service principals, each recorded in tenant.changeLog as a DirectoryChange.
+// Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users,
+// service principals and groups, and membership changes, each recorded in tenant.changeLog as a DirectoryChange.
 // Delta semantics: https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
 
 import { contextOf } from './tenant.js';
 import { createServicePrincipal } from './tenant-apps.js';
+import { createGroup } from './tenant-groups.js';
 import { isoTicks, Random } from './tenant-random.js';
 import { createMember, DEPARTMENTS } from './tenant-users.js';
 import type { DeletedItem, DirectoryChange, GraphObject, Tenant } from './types.js';
@@ -19,16 +20,24 @@ export interface MutationCounts {
   hardDeletes?: number;
   /** Soft-deleted objects brought back (oldest deletions first; fewer when fewer are in the bin): 'updated'. */
   restores?: number;
-  /** Which collections change; each gets the counts above. Default both. */
+  /** Which collections change; each gets the counts above. Default users and service principals (groups only when named). */
   resources?: Resource[];
+  /**
+   * Membership changes of groups (a user added to, or a member removed from, a group), which change no property of the
+   * group: a groups delta without `members` in its $select does not report them. Independent of `resources`.
+   */
+  memberChanges?: number;
 }
 
 /** Users' updates in turn: each can change what the users stream keeps (domain and include_guests filters). */
 const USER_UPDATES = ['department', 'mail', 'userType', 'domain'] as const;
 const SP_UPDATES = ['assignmentRequired', 'ssoMode', 'replyUrls'] as const;
+/** Groups' updates in turn; never the displayName, which assignments repeat as their principalDisplayName. */
+const GROUP_UPDATES = ['description', 'classification', 'securityEnabled'] as const;
+const CLASSIFICATIONS = ['Low', 'Medium', 'High'];
 
 function listOf(tenant: Tenant, resource: Resource): GraphObject[] {
-  return resource === 'users' ? tenant.users : tenant.servicePrincipals;
+  return resource === 'users' ? tenant.users : resource === 'groups' ? tenant.groups : tenant.servicePrincipals;
 }
 
 function replaceIn(list: GraphObject[], updated: GraphObject): void {
@@ -81,6 +90,23 @@ function updateServicePrincipal(sp: GraphObject, how: (typeof SP_UPDATES)[number
   }
 }
 
+function updateGroup(group: GraphObject, how: (typeof GROUP_UPDATES)[number]): GraphObject {
+  switch (how) {
+    case 'description':
+      return { ...group, description: `${String(group.description ?? group.displayName)} (updated)` };
+    case 'classification':
+      return {
+        ...group,
+        classification: CLASSIFICATIONS[(CLASSIFICATIONS.indexOf(String(group.classification)) + 1) % CLASSIFICATIONS.length],
+      };
+    case 'securityEnabled':
+      // Only a Microsoft 365 group may switch security on or off; the others change their description instead.
+      return ((group.groupTypes as string[]) ?? []).includes('Unified')
+        ? { ...group, securityEnabled: !group.securityEnabled }
+        : updateGroup(group, 'description');
+  }
+}
+
 /** The properties whose value differs between two versions of an object (what a minimal delta entry carries). */
 function changedProperties(before: GraphObject, after: GraphObject): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -115,9 +141,18 @@ function detach(tenant: Tenant, id: string): Pick<DeletedItem, 'groupIds' | 'ass
   return { groupIds, assignments, assignedTo };
 }
 
-/** Puts a soft-deleted object back with what still exists of its memberships and assignments. */
+/** Puts a soft-deleted object back with what still exists of its memberships and assignments (and a group's own members). */
 function restore(tenant: Tenant, item: DeletedItem): void {
   listOf(tenant, item.resource).push(item.object);
+  if (item.members) {
+    const present = new Set(
+      [tenant.users, tenant.groups, tenant.servicePrincipals, tenant.devices, tenant.contacts].flat().map((o) => o.id),
+    );
+    tenant.groupMembers.set(
+      item.object.id,
+      item.members.filter((id) => present.has(id)),
+    );
+  }
   for (const groupId of item.groupIds) {
     const members = tenant.groupMembers.get(groupId);
     if (members) tenant.groupMembers.set(groupId, [...members, item.object.id]);
@@ -158,21 +193,36 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
   const nowMs = tenant.now.getTime() + 60_000 * (log.length + 1);
   const ctx = contextOf(tenant, nowMs);
   const appended: DirectoryChange[] = [];
-  const record = (resource: Resource, id: string, kind: DirectoryChange['kind'], how?: Pick<DirectoryChange, 'how' | 'properties'>) => {
+  const record = (resource: Resource, id: string, kind: DirectoryChange['kind'], how?: Partial<DirectoryChange>) => {
     const change: DirectoryChange = { seq: (log[log.length - 1]?.seq ?? 0) + 1, resource, id, kind, ...how };
     log.push(change);
     appended.push(change);
   };
   const landmarks = tenant.landmarks;
-  const protectedIds = [landmarks?.twinUser, landmarks?.twinApp].filter((id): id is string => !!id);
+  const protectedIds = [
+    landmarks?.twinUser,
+    landmarks?.twinApp,
+    ...(landmarks?.twinGroups ?? []),
+    ...(landmarks?.bigGroups ?? []),
+    landmarks?.parentGroup,
+    landmarks?.childGroup,
+    landmarks?.emptyGroup,
+    landmarks?.hiddenGroup,
+  ].filter((id): id is string => !!id);
 
   for (const resource of counts.resources ?? (['users', 'servicePrincipals'] as Resource[])) {
     const list = listOf(tenant, resource);
     const taken = new Set<string>(protectedIds);
     for (let i = 0; i < (counts.creates ?? 0); i++) {
       const seq = (log[log.length - 1]?.seq ?? 0) + 1;
-      const created = resource === 'users' ? createMember(rng, ctx, `.n${seq}`) : createServicePrincipal(rng, ctx, seq);
+      const created =
+        resource === 'users'
+          ? createMember(rng, ctx, `.n${seq}`)
+          : resource === 'groups'
+            ? createGroup(rng, ctx, seq)
+            : createServicePrincipal(rng, ctx, seq);
       list.push(created);
+      if (resource === 'groups') tenant.groupMembers.set(created.id, someIds(rng, tenant.users, 3));
       taken.add(created.id);
       record(resource, created.id, 'updated', { how: 'created' });
     }
@@ -180,7 +230,9 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       const updated =
         resource === 'users'
           ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant)
-          : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
+          : resource === 'groups'
+            ? updateGroup(o, GROUP_UPDATES[k % GROUP_UPDATES.length]!)
+            : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
       replaceIn(list, updated);
       record(resource, o.id, 'updated', { how: 'modified', properties: changedProperties(o, updated) });
     });
@@ -189,14 +241,20 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
         list.findIndex((x) => x.id === o.id),
         1,
       );
-    for (const o of pickDistinct(rng, list, counts.softDeletes ?? 0, taken)) {
+    // Deleted Microsoft 365 groups stay restorable for 30 days; deleted security groups are gone at once
+    // (https://learn.microsoft.com/graph/api/directory-deleteditems-list), so only Microsoft 365 groups are soft-deleted.
+    const softDeletable = resource === 'groups' ? list.filter((g) => ((g.groupTypes as string[]) ?? []).includes('Unified')) : list;
+    for (const o of pickDistinct(rng, softDeletable, counts.softDeletes ?? 0, taken)) {
       remove(o);
-      bin.set(o.id, { resource, object: o, deletedDateTime: isoTicks(nowMs, rng.int(10_000_000)), ...detach(tenant, o.id) });
+      const members = resource === 'groups' ? { members: tenant.groupMembers.get(o.id) ?? [] } : {};
+      tenant.groupMembers.delete(o.id);
+      bin.set(o.id, { resource, object: o, deletedDateTime: isoTicks(nowMs, rng.int(10_000_000)), ...detach(tenant, o.id), ...members });
       record(resource, o.id, 'changed');
     }
     for (const o of pickDistinct(rng, list, counts.hardDeletes ?? 0, taken)) {
       remove(o);
       detach(tenant, o.id);
+      tenant.groupMembers.delete(o.id);
       record(resource, o.id, 'deleted');
     }
     let restores = counts.restores ?? 0;
@@ -209,5 +267,48 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       restores--;
     }
   }
+  changeMemberships(tenant, rng, counts.memberChanges ?? 0, new Set(protectedIds), record);
   return appended;
+}
+
+/** `count` distinct ids of `list` from a random start with a coprime stride. */
+function someIds(rng: Random, list: GraphObject[], count: number): string[] {
+  const n = list.length;
+  if (n === 0) return [];
+  const stride = rng.coprimeStride(n);
+  let index = rng.int(n);
+  const ids: string[] = [];
+  for (let k = 0; k < Math.min(n, count); k++, index = (index + stride) % n) ids.push(list[index]!.id);
+  return ids;
+}
+
+/**
+ * Adds a user to, or removes a member from, `count` groups (alternately; never a landmark group), recorded as a change of
+ * the group's `members` only: the group object itself does not change.
+ */
+function changeMemberships(
+  tenant: Tenant,
+  rng: Random,
+  count: number,
+  protectedIds: ReadonlySet<string>,
+  record: (resource: Resource, id: string, kind: DirectoryChange['kind'], how: Partial<DirectoryChange>) => void,
+): void {
+  const candidates = tenant.groups.filter((g) => !protectedIds.has(g.id));
+  for (let k = 0; k < count && candidates.length > 0; k++) {
+    const group = candidates[rng.int(candidates.length)]!;
+    const members = tenant.groupMembers.get(group.id) ?? [];
+    if (k % 2 === 1 && members.length > 0) {
+      const removed = members[rng.int(members.length)]!;
+      tenant.groupMembers.set(
+        group.id,
+        members.filter((id) => id !== removed),
+      );
+      record('groups', group.id, 'updated', { how: 'modified', properties: ['members'], membersRemoved: [removed] });
+    } else {
+      const added = someIds(rng, tenant.users, 40).find((id) => !members.includes(id));
+      if (!added) continue;
+      tenant.groupMembers.set(group.id, [...members, added]);
+      record('groups', group.id, 'updated', { how: 'modified', properties: ['members'], membersAdded: [added] });
+    }
+  }
 }

@@ -5,6 +5,7 @@ import {
   getOrganization,
   listAppRoleAssignedTo,
   listGroupMembers,
+  listGroups,
   listServicePrincipals,
   listSignIns,
   listUsers,
@@ -12,6 +13,7 @@ import {
 } from './collections.js';
 import { delta } from './delta.js';
 import { getObject } from './objects.js';
+import { ENTITY_PROPERTIES } from './properties.js';
 import { type QueryRules, queryProblem, selectable, selectableAnyOf } from './query.js';
 import { graphError, type Reply, tooManyRequests } from './reply.js';
 import type { EmulatorState } from './state.js';
@@ -39,6 +41,8 @@ interface Route {
 const DIRECTORY_READ = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 const USERS = ['User.Read.All', 'User.ReadWrite.All', ...DIRECTORY_READ];
 const APPLICATIONS = ['Application.Read.All', 'Application.ReadWrite.All', ...DIRECTORY_READ];
+/** Groups, their delta, a group by id and its members: https://learn.microsoft.com/graph/api/group-list#permissions (and group-delta, group-get, group-list-members). */
+const GROUPS = ['GroupMember.Read.All', 'Group.Read.All', 'GroupMember.ReadWrite.All', 'Group.ReadWrite.All', ...DIRECTORY_READ];
 
 /** The options every directory list documents (https://learn.microsoft.com/graph/api/user-list#optional-query-parameters, .../serviceprincipal-list); no $skip. */
 const DIRECTORY_LIST = ['$select', '$filter', '$top', '$count', '$search', '$orderby', '$expand', '$skiptoken'];
@@ -119,9 +123,39 @@ const ROUTES: Route[] = [
     handle: (r, m) => listAppRoleAssignedTo(r, m[1]!, deletedBeforeFanout(r.state, 'servicePrincipalIds')),
   },
   {
+    pattern: /^\/groups$/i,
+    label: 'GET /groups',
+    anyOf: GROUPS,
+    cost: 1,
+    budget: 'directory',
+    // https://learn.microsoft.com/graph/api/group-list#optional-query-parameters
+    query: { service: 'directory', options: DIRECTORY_LIST, select: selectable('group') },
+    handle: listGroups,
+  },
+  {
+    pattern: /^\/groups\/delta(?:\(\))?$/i,
+    label: 'GET /groups/delta',
+    anyOf: GROUPS,
+    cost: 1,
+    budget: 'directory',
+    // $select may name `members` (the relationship), which adds members@delta: https://learn.microsoft.com/graph/api/group-delta#query-parameters
+    query: { service: 'directory', options: DELTA, select: selectable('group', [...ENTITY_PROPERTIES.group!, 'members']) },
+    handle: (r) => delta(r, 'groups'),
+  },
+  {
+    pattern: /^\/groups\/([^/()]+)$/i,
+    label: 'GET /groups/{id}',
+    anyOf: GROUPS,
+    cost: 1,
+    budget: 'directory',
+    // https://learn.microsoft.com/graph/api/group-get#optional-query-parameters ($select and $expand; the emulator serves $select)
+    query: { service: 'directory', options: ['$select'], select: selectable('group') },
+    handle: (r, m) => getObject(r, m[1]!, 'group'),
+  },
+  {
     pattern: /^\/groups\/([^/]+)\/members$/i,
     label: 'GET /groups/{id}/members',
-    anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', ...DIRECTORY_READ],
+    anyOf: GROUPS,
     cost: 3,
     budget: 'directory',
     // https://learn.microsoft.com/graph/api/group-list-members#optional-query-parameters
@@ -188,6 +222,7 @@ function notInThisCloud(state: EmulatorState, path: string): Reply {
 }
 
 const FAULT_CODES: Record<number, string> = {
+  403: 'Authorization_RequestDenied',
   500: 'InternalServerError',
   502: 'BadGateway',
   503: 'ServiceUnavailable',

@@ -72,6 +72,12 @@ export interface EmulatorState {
   };
   /** Seeded random source (batch answer order). */
   random: () => number;
+  /**
+   * How group members are listed: listServicePrincipals (Graph v1.0's known issue leaves them out: false), how a group with
+   * hidden membership answers an app without Member.Read.Hidden ('forbidden': 403, 'empty': no members), and whether a
+   * member the app may not read carries its other selected properties as null (limitedAsNulls) or only @odata.type and id.
+   */
+  groups: { listServicePrincipals: boolean; hiddenAnswer: 'forbidden' | 'empty'; limitedAsNulls: boolean };
 }
 
 /** Deterministic GUID from a label, so a seed always gives the same app registration. */

@@ -57,6 +57,11 @@ function group(rng: Random, ctx: DirectoryContext, displayName: string, descript
   };
 }
 
+/** A group created between syncs (mutations.ts): Microsoft 365 or security, like the generator's small groups. */
+export function createGroup(rng: Random, ctx: DirectoryContext, serial: number): GraphObject {
+  return group(rng, ctx, `New Team ${serial}`, 'Created between syncs');
+}
+
 function device(rng: Random, ctx: DirectoryContext, serial: number): GraphObject {
   const windows = serial % 3 !== 2;
   return {

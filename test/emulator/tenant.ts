@@ -1,6 +1,7 @@
 // The seeded synthetic tenant: generateTenant(seed, sizes, now) assembles users, apps, groups, assignments and sign-ins.
 import { generateServicePrincipals } from './tenant-apps.js';
 import { generateAssignments } from './tenant-assignments.js';
+import { generateGroupKinds } from './tenant-group-kinds.js';
 import { generateGroups } from './tenant-groups.js';
 import { isoSeconds, Random } from './tenant-random.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
@@ -21,6 +22,7 @@ export const DEFAULT_SIZES: Readonly<Required<TenantSizes>> = Object.freeze({
   signInsBeyondRetention: 20,
   signInBurst: { count: 0, minutes: 10, hoursAgo: 48 },
   retentionDays: 30,
+  groupKinds: true,
 });
 
 const DEFAULT_DOMAIN = 'contoso.example';
@@ -85,7 +87,7 @@ export function contextOf(tenant: Tenant, nowMs = tenant.now.getTime()): Directo
  * Each section draws from its own seeded stream, so changing one size does not reshuffle the others.
  * Objects are in Graph's v1.0 shape; treat them as read-only (nested sign-in objects are shared and frozen),
  * and change the tenant only through mutations.ts. Counts are exact: `groups` includes the big groups (each capped
- * at the number of users), `assignments` is the total of appRoleAssignedTo entries, and `signIns` fall inside
+ * at the number of users) and excludes the nine groups of other kinds that `groupKinds` adds, `assignments` is the total of appRoleAssignedTo entries, and `signIns` fall inside
  * retention with `signInsBeyondRetention` more before it (and `signInBurst.count` more inside it).
  */
 export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, now: Date = new Date()): Tenant {
@@ -115,6 +117,20 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     target: s.assignments,
     groupFraction: s.groupAssignmentFraction,
   });
+  // Generated after the assignments, from their own section: the groups of every kind are never assigned, and the
+  // assignments (and every other section) stay exactly what they were before these groups existed.
+  if (s.groupKinds) {
+    const kinds = generateGroupKinds(rng('groupKinds'), ctx, {
+      users,
+      groups: g.groups,
+      devices: g.devices,
+      contacts: g.contacts,
+      servicePrincipals,
+    });
+    g.groups.push(...kinds.groups);
+    for (const [id, members] of kinds.members) g.groupMembers.set(id, members);
+    g.landmarks.hiddenGroup = kinds.hiddenGroup;
+  }
   const plan = { count: s.signIns, beyondRetention: s.signInsBeyondRetention, retentionDays: s.retentionDays, burst: s.signInBurst };
   const signIns = generateSignIns(rng('signIns'), ctx, users, servicePrincipals, kinds, plan);
   fillSignInActivity(rng('signInActivity'), ctx, users, signIns, s.retentionDays);

@@ -29,6 +29,12 @@ export interface TenantSizes {
   signInBurst?: { count: number; minutes: number; hoursAgo: number };
   /** Days the tenant keeps sign-in logs (30 with P1/P2). */
   retentionDays?: number;
+  /**
+   * Nine groups of every other kind besides `groups` (distribution, mail-enabled security, dynamic security and Microsoft 365,
+   * hidden membership, synchronized from on-premises, role-assignable, service principals as members, classified and
+   * expiring), never assigned to an app. Default true; false leaves exactly `groups` groups.
+   */
+  groupKinds?: boolean;
 }
 
 export interface Tenant {
@@ -56,7 +62,7 @@ export interface Tenant {
   landmarks?: TenantLandmarks;
   /** The directory change log, oldest first, appended by applyMutations (mutations.ts); delta queries read it. */
   changeLog?: DirectoryChange[];
-  /** Soft-deleted users and service principals by id (restorable; gone from the lists meanwhile). */
+  /** Soft-deleted users, service principals and groups by id (restorable; gone from the lists meanwhile). */
   deletedItems?: Map<string, DeletedItem>;
 }
 
@@ -73,11 +79,13 @@ export interface TenantLandmarks {
   childGroup?: string;
   /** A group with no members (assigned to an app: it yields no roster rows). */
   emptyGroup?: string;
+  /** A Microsoft 365 group with hidden membership (tenant-group-kinds.ts): its members need Member.Read.Hidden. */
+  hiddenGroup?: string;
 }
 
 /** A soft-deleted object and what restoring it brings back (Graph restores memberships and app role assignments). */
 export interface DeletedItem {
-  resource: 'users' | 'servicePrincipals';
+  resource: 'users' | 'servicePrincipals' | 'groups';
   /** The object as it was before deletion (restored as is). */
   object: GraphObject;
   deletedDateTime: string;
@@ -87,6 +95,8 @@ export interface DeletedItem {
   assignments: GraphObject[];
   /** For a service principal: the assignments made to it as a resource (its appRoleAssignedTo). */
   assignedTo: GraphObject[];
+  /** For a group: its own direct members (restored with it). */
+  members?: string[];
 }
 
 /** The config options that change what a stream must yield. */
@@ -97,10 +107,13 @@ export interface TruthOptions {
 
 /** Faults the server can inject, each on a path pattern (a RegExp source matched against the request path + query). */
 export type Fault =
-  /** An error answer; `code` replaces the status's usual Graph code (4xx let tests refuse e.g. a saved delta link, or find an object gone). */
+  /**
+   * An error answer; `code` replaces the status's usual Graph code (4xx let tests refuse e.g. a saved delta link, find an
+   * object gone, or refuse one group's members with 403 Authorization_RequestDenied).
+   */
   | {
       kind: 'status';
-      status: 400 | 404 | 410 | 500 | 502 | 503 | 504;
+      status: 400 | 403 | 404 | 410 | 500 | 502 | 503 | 504;
       code?: string;
       times: number;
       path?: string;
@@ -177,12 +190,18 @@ export interface EmulatorCredentials {
 export interface DirectoryChange {
   /** Monotonic sequence number; a delta token remembers the last one it has seen. */
   seq: number;
-  resource: 'users' | 'servicePrincipals';
+  resource: 'users' | 'servicePrincipals' | 'groups';
   id: string;
   /** 'updated' (created, changed or restored: serve the full current object), or a removal reason. */
   kind: 'updated' | 'changed' | 'deleted';
   /** For 'updated': how the object came to change (absent in logs written before it existed: treated as 'modified'). */
   how?: 'created' | 'modified' | 'restored';
-  /** For a 'modified' change: the properties whose value changed (what a minimal delta entry carries besides id). */
+  /**
+   * For a 'modified' change: the properties whose value changed (what a minimal delta entry carries besides id). A
+   * group's membership change names `members`: a delta whose $select leaves `members` out does not report it.
+   */
   properties?: string[];
+  /** For a group's membership change: the members added and removed (what members@delta reports when `members` is selected). */
+  membersAdded?: string[];
+  membersRemoved?: string[];
 }

@@ -1,17 +1,26 @@
 // Every request the connector sends is valid Graph v1.0: check and every stream in every sync mode and option, judged from the emulator's request log against the documented options.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator/index.js';
+import { DEFAULT_PERMISSIONS, type Emulator, type RequestLogEntry, startEmulator } from '../emulator/index.js';
 import { type Message, type RunResult, runConnector } from '../support/connector.js';
 import { catalogOf } from '../support/fixtures.js';
 import { DOCUMENTED_ENDPOINTS, documentedEndpoint, queryViolations } from '../support/graph-query-options.js';
 
-const FULL_REFRESH = catalogOf([{ name: 'users' }, { name: 'service_principals' }, { name: 'app_role_assignments' }, { name: 'sign_ins' }]);
+const FULL_REFRESH = catalogOf([
+  { name: 'users' },
+  { name: 'service_principals' },
+  { name: 'app_role_assignments' },
+  { name: 'sign_ins' },
+  { name: 'groups' },
+  { name: 'group_members' },
+]);
 const INCREMENTAL = catalogOf([
   { name: 'users', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
   { name: 'service_principals', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
   { name: 'app_role_assignments' },
   { name: 'sign_ins', sync_mode: 'incremental', cursor_field: ['createdDateTime'] },
+  { name: 'groups', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
+  { name: 'group_members' },
 ]);
 /** Every config option that changes what the connector requests (incremental users refuse include_sign_in_activity). */
 const OPTIONS = {
@@ -34,6 +43,8 @@ describe('the query options the connector sends', () => {
       throttling: { enabled: true, timeScale: 100 },
       // Changed objects come back partial, so the incremental run also re-reads them by id through $batch.
       deltaMinimalChanges: true,
+      // A group with hidden membership is then listed like the others (without it, its 403 would be an error answer here).
+      permissions: [...DEFAULT_PERMISSIONS, 'Member.Read.Hidden'],
     });
   });
   after(async () => emulator?.stop());
@@ -72,6 +83,7 @@ describe('the query options the connector sends', () => {
     const { include_sign_in_activity: _, ...incrementalOptions } = OPTIONS;
     const first = await run('first incremental (delta rounds)', 'read', incrementalOptions, INCREMENTAL);
     emulator.mutate({ creates: 3, updates: 6, softDeletes: 2, hardDeletes: 1 });
+    emulator.mutate({ resources: ['groups'], creates: 1, updates: 3, hardDeletes: 1, memberChanges: 2 });
     await run('incremental from the saved deltaLinks and cursor', 'read', incrementalOptions, INCREMENTAL, lastStates(first));
   });
 
@@ -106,6 +118,7 @@ describe('the query options the connector sends', () => {
       'groups $skiptoken',
       'users $deltatoken',
       'servicePrincipals $deltatoken',
+      'groups $deltatoken',
       'auditLogs $filter',
     ]) {
       assert.ok(queries.includes(expected), `no request with ${expected}`);

@@ -151,7 +151,7 @@ describe('odd but acceptable states against a tenant', () => {
   }
 
   const unknownStreamStates: Array<[string, (cursor: string) => unknown]> = [
-    ['an array entry', (c) => [cursorState('groups', c), cursorState('sign_ins', c)]],
+    ['an array entry', (c) => [cursorState('calendars', c), cursorState('sign_ins', c)]],
     ['a LEGACY message', (c) => [{ type: 'LEGACY', data: { devices: { createdDateTime: c }, sign_ins: { createdDateTime: c } } }]],
     ['a legacy object', (c) => ({ contacts: {}, sign_ins: { createdDateTime: c } })],
   ];

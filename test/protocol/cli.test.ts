@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { STREAMS } from '../../source-azure-client-credentials/streams/index.js';
 import { type RunResult, runConnector } from '../support/connector.js';
 import { catalogOf, FAKE_SECRET, validConfig } from '../support/fixtures.js';
 import { type ConnectionCounter, countConnections } from '../support/listener.js';
@@ -55,7 +56,7 @@ describe('files named on the command line', () => {
     writeFileSync(join(dir, 'secrets', 'config.json'), JSON.stringify(validConfig()));
     const result = await runConnector(['discover', '--config', 'secrets/config.json'], { env, cwd: dir });
     assert.equal(result.code, 0, result.stdout);
-    assert.equal(result.catalog().streams.length, 4);
+    assert.equal(result.catalog().streams.length, STREAMS.length);
   });
 
   test('a missing config file is named in the error', async () => {
@@ -147,7 +148,7 @@ describe('config validation', () => {
 
 describe('catalog and state errors come before any network request', () => {
   const cases: [string, object, RegExp][] = [
-    ['an unknown stream', catalogOf([{ name: 'users' }, { name: 'groups' }]), /stream "groups" does not exist in this source/],
+    ['an unknown stream', catalogOf([{ name: 'users' }, { name: 'calendars' }]), /stream "calendars" does not exist in this source/],
     ['an invalid sync mode', catalogOf([{ name: 'users', sync_mode: 'cdc' }]), /sync_mode "cdc"/],
     ['a catalog without streams', { stream: [] }, /must be an object with a "streams" array/],
     ['a stream listed twice', catalogOf([{ name: 'users' }, { name: 'users' }]), /appears twice/],

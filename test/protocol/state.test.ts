@@ -28,7 +28,7 @@ test('legacy shapes: a LEGACY message and a bare object keyed by stream', () => 
 test('a state for a stream this source does not have is ignored with a warning', () => {
   const warnings: string[] = [];
   const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {}, debugEnabled: false };
-  const map = parseStateInput([stream('groups', { x: 1 })], known, log);
+  const map = parseStateInput([stream('calendars', { x: 1 })], known, log);
   assert.equal(map.size, 0);
-  assert.match(warnings[0]!, /"groups"/);
+  assert.match(warnings[0]!, /"calendars"/);
 });

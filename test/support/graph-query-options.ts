@@ -102,6 +102,34 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     source: 'https://learn.microsoft.com/graph/api/group-list-members#optional-query-parameters',
   },
   {
+    label: 'GET /groups',
+    method: 'GET',
+    pattern: /^\/groups$/i,
+    options: DIRECTORY_LIST,
+    selectTypes: ['group'],
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/group-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /groups/delta',
+    method: 'GET',
+    pattern: /^\/groups\/delta(\(\))?$/i,
+    // $select (members included, which the connector never selects) and $filter on id; no $top: https://learn.microsoft.com/graph/api/group-delta#query-parameters
+    options: DELTA,
+    selectTypes: ['group'],
+    tokensAlone: true,
+    source: 'https://learn.microsoft.com/graph/api/group-delta#query-parameters',
+  },
+  {
+    // Re-reads of changed groups that a delta page returned without every selected property (streams/delta.ts).
+    label: 'GET /groups/{id}',
+    method: 'GET',
+    pattern: /^\/groups\/(?!delta(\(\))?$)[^/()]+$/i,
+    options: ['$select', '$expand'],
+    selectTypes: ['group'],
+    source: 'https://learn.microsoft.com/graph/api/group-get#optional-query-parameters',
+  },
+  {
     label: 'GET /organization',
     method: 'GET',
     pattern: /^\/organization$/i,

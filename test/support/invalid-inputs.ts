@@ -177,7 +177,7 @@ export const INVALID_CATALOGS: Array<{ name: string; catalog: unknown; names: st
     names: NO_STREAM_NAME,
   },
   { name: 'stream name is a number', catalog: { streams: [stream('users', { stream: { name: 5 } })] }, names: NO_STREAM_NAME },
-  { name: 'unknown stream "groups"', catalog: catalogOf([{ name: 'groups' }]), names: 'stream "groups" does not exist' },
+  { name: 'unknown stream "calendars"', catalog: catalogOf([{ name: 'calendars' }]), names: 'stream "calendars" does not exist' },
   { name: 'unknown stream "Users" (case)', catalog: catalogOf([{ name: 'Users' }]), names: 'stream "Users" does not exist' },
   { name: 'empty stream name', catalog: catalogOf([{ name: '' }]), names: 'stream "" does not exist' },
   { name: 'stream name of 1 MB', catalog: catalogOf([{ name: HUGE }]), names: 'stream "xxxxxxxxxx' },

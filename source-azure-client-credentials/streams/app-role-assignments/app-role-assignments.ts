@@ -3,6 +3,14 @@ import type { AppRoleAssignmentsRecord } from '../../generated/app-role-assignme
 import type { BatchRequest, GraphClient, GraphError } from '../../graph/types.js';
 import type { Logger } from '../../logger.js';
 import { activeDate, resolveAppRole } from '../derive.js';
+import {
+  fetchMembers,
+  isRefusedGroup,
+  MEMBER_SELECT,
+  type NamedGroup,
+  readsHiddenMembers,
+  warnRefusedGroups,
+} from '../group-members/members.js';
 import type { StreamDef } from '../types.js';
 import { type Assignment, AssignmentBuffer } from './assignment-buffer.js';
 
@@ -28,6 +36,11 @@ interface GraphPerson {
 
 /** The user properties a roster row carries, for both the /users pass and group members. */
 const PERSON_SELECT = 'id,mail,givenName,surname,userPrincipalName,employeeHireDate,createdDateTime';
+/**
+ * A group's members are read with the roster properties plus what group_members emits, so that a sync with both
+ * streams reads each group's members once (group-members/handoff.ts); the extra properties cost no request.
+ */
+const MEMBER_PERSON_SELECT = [...new Set([...PERSON_SELECT.split(','), ...MEMBER_SELECT.split(',')])].join(',');
 const USER_TYPE = '#microsoft.graph.user';
 const PAGE_SIZE = 999;
 
@@ -118,7 +131,7 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
     { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
     { path: '/users', query: { $top: 1, $select: 'id' } },
   ],
-  async *read({ graph, log }) {
+  async *read({ graph, log, members: handoff }) {
     const apps = await readApps(graph);
     const row = (assignment: Assignment, person: GraphPerson | null, via: Via | null) =>
       ({ kind: 'record', data: toAssignmentRow(assignment, apps.get(assignment.resourceId ?? ''), person, via) }) as const;
@@ -148,26 +161,29 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
     //    direct members only and does not support nested groups there, so member groups (and devices,
     //    contacts, service principals) are not expanded.
     //    https://learn.microsoft.com/entra/identity/enterprise-apps/assign-user-or-group-access-portal
+    //    A group refused with 403 (hidden membership, which needs Member.Read.Hidden) is skipped with a WARN when the
+    //    app lacks that permission; with it, a 403 concerns the whole app and fails the stream.
     const skippedGroups = new Skipped('group');
-    const members = requestsFor(
-      groupAssignments.principalIds(),
-      (id) => `/groups/${id}/members?$select=${PERSON_SELECT}&$top=${PAGE_SIZE}`,
-    );
-    for await (const item of graph.batchPages<GraphPerson>(members)) {
-      if (item.error) {
-        skippedGroups.add(item.key, item.error);
-        groupAssignments.take(item.key);
+    const refusedGroups: NamedGroup[] = [];
+    const readsHidden = readsHiddenMembers(await graph.grantedRoles());
+    for await (const page of fetchMembers(graph, groupAssignments.principalIds(), MEMBER_PERSON_SELECT, handoff)) {
+      if (page.error) {
+        const dropped = groupAssignments.take(page.groupId);
+        if (!isRefusedGroup(page.error)) skippedGroups.add(page.groupId, page.error);
+        else if (readsHidden) throw page.error;
+        else refusedGroups.push({ id: page.groupId, displayName: dropped?.[0]?.principalDisplayName ?? null });
         continue;
       }
-      const assignments = (item.last ? groupAssignments.take(item.key) : groupAssignments.peek(item.key)) ?? [];
-      for (const member of item.page.value) {
+      const assignments = (page.last ? groupAssignments.take(page.groupId) : groupAssignments.peek(page.groupId)) ?? [];
+      for (const member of page.members) {
         if (member['@odata.type'] !== USER_TYPE) continue;
         for (const assignment of assignments) {
-          yield row(assignment, member, { id: item.key, displayName: assignment.principalDisplayName ?? null });
+          yield row(assignment, member, { id: page.groupId, displayName: assignment.principalDisplayName ?? null });
         }
       }
     }
     skippedGroups.report(log);
+    warnRefusedGroups(log, 'app_role_assignments', refusedGroups, 'The users they give access to have no rows through them');
 
     // 3. Users assigned directly: one pass over /users joins them all (a request per user would cost
     //    one per assignee), and stops as soon as every assignee has been seen.
