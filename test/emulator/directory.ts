@@ -18,7 +18,7 @@ export function instantKey(value: string): string | undefined {
 
 export const keyOfDate = (date: Date) => instantKey(date.toISOString())!;
 
-export type ObjectKind = 'user' | 'group' | 'device' | 'servicePrincipal' | 'orgContact';
+export type ObjectKind = 'user' | 'group' | 'device' | 'servicePrincipal' | 'orgContact' | 'application';
 
 export interface SortedList {
   items: GraphObject[];
@@ -34,6 +34,8 @@ function sortedById(objects: GraphObject[]): SortedList {
 export interface Directory {
   users: SortedList;
   servicePrincipals: SortedList;
+  /** App registrations (tenant.applications), in id order. */
+  applications: SortedList;
   byId: Map<string, { kind: ObjectKind; object: GraphObject }>;
   /** Sign-ins inside retention, newest first, with their instant keys (same order) for binary search. */
   signIns: GraphObject[];
@@ -59,6 +61,7 @@ export function buildDirectory(tenant: Tenant): Directory {
   add('device', tenant.devices);
   add('servicePrincipal', tenant.servicePrincipals);
   add('orgContact', tenant.contacts);
+  add('application', tenant.applications ?? []);
 
   const retentionStartKey = keyOfDate(retentionStart(tenant));
   const keyed = tenant.signIns.map((s) => ({ s, k: instantKey(String(s.createdDateTime)) ?? '' })).filter((e) => e.k >= retentionStartKey);
@@ -67,6 +70,7 @@ export function buildDirectory(tenant: Tenant): Directory {
   return {
     users: sortedById(tenant.users),
     servicePrincipals: sortedById(tenant.servicePrincipals),
+    applications: sortedById(tenant.applications ?? []),
     byId,
     signIns: keyed.map((e) => e.s),
     signInKeys: keyed.map((e) => e.k),

@@ -1,8 +1,9 @@
-// Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users
-// and service principals, each recorded in tenant.changeLog as a DirectoryChange.
+// Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users,
+// service principals and applications, each recorded in tenant.changeLog as a DirectoryChange.
 // Delta semantics: https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
 
 import { contextOf } from './tenant.js';
+import { APPLICATION_UPDATES, createApplication, updateApplication } from './tenant-applications.js';
 import { createServicePrincipal } from './tenant-apps.js';
 import { isoTicks, Random } from './tenant-random.js';
 import { createMember, DEPARTMENTS } from './tenant-users.js';
@@ -19,7 +20,7 @@ export interface MutationCounts {
   hardDeletes?: number;
   /** Soft-deleted objects brought back (oldest deletions first; fewer when fewer are in the bin): 'updated'. */
   restores?: number;
-  /** Which collections change; each gets the counts above. Default both. */
+  /** Which collections change; each gets the counts above. Default users and service principals (applications only when listed). */
   resources?: Resource[];
 }
 
@@ -28,6 +29,10 @@ const USER_UPDATES = ['department', 'mail', 'userType', 'domain'] as const;
 const SP_UPDATES = ['assignmentRequired', 'ssoMode', 'replyUrls'] as const;
 
 function listOf(tenant: Tenant, resource: Resource): GraphObject[] {
+  if (resource === 'applications') {
+    tenant.applications ??= [];
+    return tenant.applications;
+  }
   return resource === 'users' ? tenant.users : tenant.servicePrincipals;
 }
 
@@ -166,21 +171,38 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
   const landmarks = tenant.landmarks;
   const protectedIds = [landmarks?.twinUser, landmarks?.twinApp].filter((id): id is string => !!id);
 
+  // Owners of applications: the tenant's members and service principals (as the generator picks them).
+  const owners = () => ({ users: tenant.users.filter((u) => u.userType !== 'Guest'), servicePrincipals: tenant.servicePrincipals });
+  tenant.applicationOwners ??= new Map();
+  const applicationOwners = tenant.applicationOwners;
   for (const resource of counts.resources ?? (['users', 'servicePrincipals'] as Resource[])) {
     const list = listOf(tenant, resource);
     const taken = new Set<string>(protectedIds);
     for (let i = 0; i < (counts.creates ?? 0); i++) {
       const seq = (log[log.length - 1]?.seq ?? 0) + 1;
-      const created = resource === 'users' ? createMember(rng, ctx, `.n${seq}`) : createServicePrincipal(rng, ctx, seq);
+      let created: GraphObject;
+      if (resource === 'applications') {
+        const made = createApplication(rng, ctx, seq, owners());
+        created = made.application;
+        applicationOwners.set(created.id, made.owners);
+      } else created = resource === 'users' ? createMember(rng, ctx, `.n${seq}`) : createServicePrincipal(rng, ctx, seq);
       list.push(created);
       taken.add(created.id);
       record(resource, created.id, 'updated', { how: 'created' });
     }
     pickDistinct(rng, list, counts.updates ?? 0, taken).forEach((o, k) => {
-      const updated =
-        resource === 'users'
-          ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant)
-          : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
+      let updated: GraphObject;
+      if (resource === 'applications') {
+        // An owner change comes with a change of the application itself: owners alone may not reach the delta query.
+        const how = APPLICATION_UPDATES[k % APPLICATION_UPDATES.length]!;
+        const made = updateApplication(rng, ctx, o, how, applicationOwners.get(o.id) ?? [], owners());
+        updated = made.application;
+        applicationOwners.set(o.id, made.owners);
+      } else
+        updated =
+          resource === 'users'
+            ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant)
+            : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
       replaceIn(list, updated);
       record(resource, o.id, 'updated', { how: 'modified', properties: changedProperties(o, updated) });
     });
@@ -197,6 +219,7 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
     for (const o of pickDistinct(rng, list, counts.hardDeletes ?? 0, taken)) {
       remove(o);
       detach(tenant, o.id);
+      applicationOwners.delete(o.id);
       record(resource, o.id, 'deleted');
     }
     let restores = counts.restores ?? 0;

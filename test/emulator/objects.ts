@@ -1,19 +1,19 @@
-// Single directory objects by id: GET /users/{id} and /servicePrincipals/{id} with $select (what the connector re-reads partial delta entries with).
-// https://learn.microsoft.com/graph/api/user-get ; https://learn.microsoft.com/graph/api/serviceprincipal-get
+// Single directory objects by id: GET /users/{id}, /servicePrincipals/{id} and /applications/{id} with $select (what the connector re-reads partial delta entries with).
+// https://learn.microsoft.com/graph/api/user-get ; https://learn.microsoft.com/graph/api/serviceprincipal-get ; https://learn.microsoft.com/graph/api/application-get
 import type { GraphRequest } from './collections.js';
 import { jsonBytes, readSelect } from './paging.js';
 import { project, projection } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals' } as const;
+const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals', application: 'applications' } as const;
 
 /**
  * One object of `kind` by its id: 400 Request_BadRequest for an id that is not a GUID (the emulator does not look
  * users up by userPrincipalName), 404 Request_ResourceNotFound when no such object exists (deleted, or of another
  * kind). Only $select is accepted, as the connector sends nothing else.
  */
-export function getObject(req: GraphRequest, id: string, kind: 'user' | 'servicePrincipal'): Reply {
+export function getObject(req: GraphRequest, id: string, kind: keyof typeof ENTITY_SET): Reply {
   const others = [...req.params.keys()].filter((k) => k.toLowerCase() !== '$select');
   if (others.length)
     return graphError(400, 'Request_BadRequest', `The emulator supports only $select on a single ${kind} (got ${others.join(', ')}).`);

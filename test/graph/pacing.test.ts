@@ -112,7 +112,7 @@ test('signInActivity requests are also held to 10 per minute', async () => {
   const c = clock();
   const pacer = new Pacer({ timeScale: 1, identityRuPer10s: 3000, reportsPer10s: 5, now: c.now, sleep: async (ms) => void c.advance(ms) });
   const start = c.now();
-  for (let i = 0; i < 11; i++) await pacer.acquire('identity', 1, undefined, true);
+  for (let i = 0; i < 11; i++) await pacer.acquire('identity', 1, undefined, { signInActivity: 1 });
   assert.ok(c.now() - start >= 60_000);
   assert.equal(selectsSignInActivity('https://g/v1.0/users?$select=id,signInActivity&$top=500'), true);
   assert.equal(selectsSignInActivity('https://g/v1.0/users?$select=id%2CsignInActivity'), true);
