@@ -11,6 +11,11 @@ import type { PermissionRequirement } from './streams/types.js';
  *   (Application.ReadWrite.OwnedBy is left out: it only reaches the apps the connector's app owns)
  * - Organization.Read.All: https://learn.microsoft.com/graph/api/organization-get#permissions
  * - GroupMember.Read.All: https://learn.microsoft.com/graph/api/group-list-members#permissions
+ * - DelegatedPermissionGrant.Read.All (listed on no page; oauth2_permission_grants accepts it and its probe decides):
+ *   DelegatedPermissionGrant.ReadWrite.All, which https://learn.microsoft.com/graph/api/oauth2permissiongrant-list#permissions lists
+ * - LicenseAssignment.Read.All: https://learn.microsoft.com/graph/api/subscribedsku-list#permissions
+ * - RoleManagement.Read.Directory: https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments#permissions
+ *   and https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions#permissions
  * AuditLog.Read.All has no broader substitute: Directory.Read.All does not open the sign-in logs
  * (https://learn.microsoft.com/graph/api/signin-list#permissions lists AuditLog.Read.All alone as least
  * privileged, and a known issue there asks for Directory.Read.All besides it, never instead).
@@ -27,6 +32,14 @@ const IMPLIED_BY: Record<string, readonly string[]> = {
     'Directory.ReadWrite.All',
   ],
   'Directory.Read.All': ['Directory.ReadWrite.All'],
+  'DelegatedPermissionGrant.Read.All': ['DelegatedPermissionGrant.ReadWrite.All'],
+  'LicenseAssignment.Read.All': ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'RoleManagement.Read.Directory': [
+    'RoleManagement.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   'AuditLog.Read.All': [],
 };
 

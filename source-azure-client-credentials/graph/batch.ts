@@ -8,7 +8,7 @@ import { LinkGuard, toPage } from './paging.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { GraphSender } from './sender.js';
 import type { BatchOptions, BatchPage, BatchRequest, Bucket, GraphStats, RateLimitListener } from './types.js';
-import { displayRequest, type GraphUrls, requestCost } from './urls.js';
+import { addLimits, displayRequest, type GraphUrls, requestCost, type SelectLimits, selectLimits } from './urls.js';
 
 /** Graph's limit of requests in one $batch. */
 const MAX_BATCH_ITEMS = 20;
@@ -77,13 +77,14 @@ export function createBatcher(deps: BatchDeps) {
       url: deps.urls.relative(item.link),
       ...(item.headers ? { headers: item.headers } : {}),
     }));
-    // Each item is charged and throttled on its own: the call costs what its items cost.
+    // Each item is charged and throttled on its own: the call costs what its items cost, and carries their limited requests.
     const cost = requests.reduce((sum, r) => sum + requestCost(bucket, r.url), 0);
+    const limits = requests.reduce((total: SelectLimits, r) => addLimits(total, selectLimits(r.url)), {});
     const { body } = await deps.semaphore.run(() =>
       deps.send<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] }>(
         'POST',
         `${deps.urls.versionRoot}/$batch`,
-        { json: { requests }, bucket, cost, onRateLimited: listener.onRateLimited },
+        { json: { requests }, bucket, cost, limits, onRateLimited: listener.onRateLimited },
       ),
     );
     const byId = new Map((body.responses ?? []).map((r) => [String(r.id), { ...r, headers: lowerCased(r.headers) }]));

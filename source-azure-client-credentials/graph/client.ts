@@ -23,7 +23,7 @@ import type {
   PagesOptions,
   RequestOptions,
 } from './types.js';
-import { displayRequest, GraphUrls, requestCost, selectsSignInActivity } from './urls.js';
+import { displayRequest, GraphUrls, requestCost, selectLimits } from './urls.js';
 
 export interface GraphClientDeps {
   log: Logger;
@@ -124,12 +124,12 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       const first = urls.resolve(pathOrLink, options.query);
       const guard = new LinkGuard({ ...context, request: displayRequest('GET', first) });
       // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
-      const signInActivity = selectsSignInActivity(first);
+      const limits = selectLimits(first);
       // Each page's request is retried on its own URL (the last good link), never on a link from a failed answer.
       const { onRateLimited, headers } = options;
       const fetchPage = (link: string) => {
         const pending = semaphore
-          .run(() => send<unknown>('GET', link, { headers, bucket, cost: requestCost(bucket, link), signInActivity, onRateLimited }))
+          .run(() => send<unknown>('GET', link, { headers, bucket, cost: requestCost(bucket, link), limits, onRateLimited }))
           .then(({ body }) => toPage<T>(body));
         // Awaited on the next turn; a consumer that stops early must not leave an unhandled rejection.
         pending.catch(() => {});

@@ -2,6 +2,7 @@
 // Limits and costs: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
 //                   https://learn.microsoft.com/graph/throttling-limits#identity-and-access-reports-service-limits
 import type { Bucket, GraphStats } from './types.js';
+import type { SelectLimit, SelectLimits } from './urls.js';
 
 const WINDOW_MS = 10_000;
 /**
@@ -13,11 +14,15 @@ export const IDENTITY_RU_PER_10S = 3_000;
 /** The time a request takes to reach Graph varies; widening our window keeps arrivals inside Graph's. */
 const WINDOW_MARGIN = 1.05;
 const WINDOW_SLACK_MS = 20;
-/** users with signInActivity: 10 requests per minute per app per tenant (https://learn.microsoft.com/graph/api/user-list#permissions, note on signInActivity). */
-const SIGN_IN_ACTIVITY_PER_MINUTE = 10;
+/**
+ * Requests per minute per app per tenant that may select these properties (urls.ts selectLimits): users with signInActivity
+ * (https://learn.microsoft.com/graph/api/user-list#permissions, note on signInActivity), applications and service principals
+ * with keyCredentials (https://learn.microsoft.com/graph/api/application-list#optional-query-parameters).
+ */
+const PER_MINUTE: Record<SelectLimit, number> = { signInActivity: 10, keyCredentials: 150 };
 
-/** Budgets the client paces: the contract's buckets, plus signInActivity's own limit on top of the identity bucket. */
-type PacedBudget = Bucket | 'signInActivity';
+/** Budgets the client paces: the contract's buckets, plus the per-minute limits on top of the identity bucket. */
+type PacedBudget = Bucket | SelectLimit;
 
 export interface Entry {
   at: number;
@@ -186,27 +191,31 @@ export class Pacer {
     this.budgets = {
       identity: new WindowBudget(options.identityRuPer10s, window(WINDOW_MS), this.now),
       reports: new WindowBudget(options.reportsPer10s, window(WINDOW_MS), this.now),
-      signInActivity: new WindowBudget(SIGN_IN_ACTIVITY_PER_MINUTE, window(60_000), this.now),
+      signInActivity: new WindowBudget(PER_MINUTE.signInActivity, window(60_000), this.now),
+      keyCredentials: new WindowBudget(PER_MINUTE.keyCredentials, window(60_000), this.now),
     };
   }
 
   /**
-   * Waits until `cost` fits in the bucket, records it, and returns the entry and the time waited.
+   * Waits until `cost` fits in the bucket, and each of `limits` (the request's count of per-minute limited requests) in
+   * its own budget; records them, and returns the entry and the time waited.
    * `onLongWait(until)` hears of each wait over a second (the read command reports RATE_LIMITED).
    */
   async acquire(
     bucket: Bucket,
     cost: number,
     onLongWait?: (until: number) => void,
-    signInActivity = false,
+    limits: SelectLimits = {},
   ): Promise<{ entry: Entry; waitedMs: number }> {
     const budget = this.budgets[bucket];
-    const extra = signInActivity ? this.budgets.signInActivity : undefined;
+    const extras = (Object.entries(limits) as [SelectLimit, number][])
+      .filter(([, count]) => count > 0)
+      .map(([limit, count]) => [this.budgets[limit], count] as const);
     let waitedMs = 0;
     for (;;) {
-      const delay = Math.max(budget.delay(cost), extra?.delay(1) ?? 0);
+      const delay = Math.max(budget.delay(cost), ...extras.map(([extra, count]) => extra.delay(count)));
       if (delay <= 0) {
-        extra?.take(1);
+        for (const [extra, count] of extras) extra.take(count);
         return { entry: budget.take(cost), waitedMs };
       }
       if (delay > 1_000) onLongWait?.(this.now() + delay);

@@ -10,14 +10,14 @@ import { answerOutcome, findGraphError, outcomeOf, retryDelay, retryOptions } fr
 import type { TokenSource } from './token.js';
 import { bucketTimeouts, type Timeouts } from './transport.js';
 import type { Bucket, GraphStats, RateLimitListener } from './types.js';
-import { displayRequest, selectsSignInActivity } from './urls.js';
+import { displayRequest, type SelectLimits, selectLimits } from './urls.js';
 
 /** The per-request state got carries across attempts in options.context. */
 interface RequestState {
   bucket: Bucket;
   cost: number;
   label: string;
-  signInActivity: boolean;
+  limits: SelectLimits;
   onRateLimited: RateLimitListener['onRateLimited'];
   attempts: number;
   waitedMs: number;
@@ -44,8 +44,8 @@ export interface SendOptions extends RateLimitListener {
   json?: unknown;
   bucket: Bucket;
   cost: number;
-  /** Held to signInActivity's own limit too (default: when the URL selects it). */
-  signInActivity?: boolean;
+  /** The per-minute limited requests it carries (default: what the URL selects, urls.ts selectLimits). */
+  limits?: SelectLimits;
 }
 
 const stateOf = (options: Pick<Options, 'context'>): RequestState | undefined => (options.context as { graph?: RequestState }).graph;
@@ -74,7 +74,7 @@ export function createGraphSender(deps: SenderDeps) {
         async (options) => {
           const state = stateOf(options);
           if (!state) return;
-          state.entry = (await pacer.acquire(state.bucket, state.cost, state.onRateLimited, state.signInActivity)).entry;
+          state.entry = (await pacer.acquire(state.bucket, state.cost, state.onRateLimited, state.limits)).entry;
           state.token = await tokens.get();
           options.headers.authorization = `Bearer ${state.token}`;
           state.attempts++;
@@ -138,7 +138,7 @@ export function createGraphSender(deps: SenderDeps) {
       bucket: options.bucket,
       cost: options.cost,
       label: displayRequest(method, url),
-      signInActivity: options.signInActivity ?? selectsSignInActivity(url),
+      limits: options.limits ?? selectLimits(url),
       onRateLimited: options.onRateLimited,
       attempts: 0,
       waitedMs: 0,

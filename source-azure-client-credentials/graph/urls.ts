@@ -83,8 +83,42 @@ export function displayRequest(method: string, url: string): string {
 export const selectsSignInActivity = (url: string): boolean => /signInActivity/i.test(decodeURIComponent(url.split('?')[1] ?? ''));
 
 /**
+ * Per-minute limits Graph sets, per app and tenant, on requests that select some properties, on top of the identity bucket:
+ * - signInActivity on users: 10 per minute (https://learn.microsoft.com/graph/api/user-list#permissions);
+ * - keyCredentials on applications and service principals: 150 per minute
+ *   (https://learn.microsoft.com/graph/api/application-list#optional-query-parameters, .../serviceprincipal-list).
+ */
+export type SelectLimit = 'signInActivity' | 'keyCredentials';
+/** How many requests of each limited kind one HTTP request carries (a $batch counts its items). */
+export type SelectLimits = Partial<Record<SelectLimit, number>>;
+
+/** An application or service principal collection, its delta, or one of its objects (not their relationships). */
+const KEY_CREDENTIAL_HOLDERS = /^\/(applications|servicePrincipals)(\/[^/]+)?$/i;
+
+/**
+ * The per-minute limits one request counts against. Without $select, applications and service principals return their
+ * default properties, keyCredentials among them; a paging or delta link from a saved state hides its $select in its
+ * token, so it counts too (on the safe side: the limit is far above what a delta round of service principals needs).
+ */
+export function selectLimits(url: string): SelectLimits {
+  const [path = '', query = ''] = belowVersionRoot(url).split('?', 2);
+  const select = new URLSearchParams(query).get('$select');
+  const limits: SelectLimits = {};
+  if (selectsSignInActivity(url)) limits.signInActivity = 1;
+  if (KEY_CREDENTIAL_HOLDERS.test(path) && !/\$count$/i.test(path) && (select === null || /(^|,)\s*keyCredentials\s*(,|$)/i.test(select)))
+    limits.keyCredentials = 1;
+  return limits;
+}
+
+/** The limited requests of several requests together (the items of one $batch). */
+export function addLimits(total: SelectLimits, more: SelectLimits): SelectLimits {
+  for (const [limit, count] of Object.entries(more) as [SelectLimit, number][]) total[limit] = (total[limit] ?? 0) + count;
+  return total;
+}
+
+/**
  * Estimated RU of one identity request, per the documented cost table: users 2, group members 3,
- * transitiveMembers 5, anything else 1; $select -1, $expand +1, $top under 20 -1; never below 1.
+ * transitiveMembers 5, applications and oauth2PermissionGrants 2, subscribedSkus 3, anything else 1; $select -1, $expand +1, $top under 20 -1; never below 1.
  * Paging links hide their options inside $skiptoken, so their estimate stays on the safe side;
  * the charge Graph reports in x-ms-resource-unit corrects it afterwards.
  */
@@ -92,7 +126,11 @@ export function estimateCost(pathAndQuery: string): number {
   const [rawPath = '', query = ''] = belowVersionRoot(pathAndQuery).split('?', 2);
   const path = rawPath.toLowerCase().replace(/\/$/, '');
   let cost = 1;
+  // applications 2, oauth2PermissionGrants 2, subscribedSkus 3 (the cost table's additions); the documented base cost of
+  // applications is taken for its delta and its objects too (not documented: the safe side).
   if (/^\/users(\/delta)?$/.test(path)) cost = 2;
+  else if (/^\/applications(\/[^/]+)?$/.test(path) || /^\/oauth2permissiongrants(\/|$)/.test(path)) cost = 2;
+  else if (/^\/subscribedskus(\/|$)/.test(path)) cost = 3;
   else if (/^\/groups\/[^/]+\/transitivemembers(\/|$)/.test(path)) cost = 5;
   else if (/^\/groups\/[^/]+\/members(\/|$)/.test(path)) cost = 3;
   const params = new URLSearchParams(query);

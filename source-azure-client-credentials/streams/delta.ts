@@ -1,4 +1,4 @@
-// Incremental sync through Graph delta queries, shared by users, service_principals and groups: rounds, checkpoints, deletion records, re-reads of partial objects, resyncs.
+// Incremental sync through Graph delta queries, shared by users, service_principals, groups and applications: rounds, checkpoints, deletion records, re-reads of partial objects, resyncs.
 // https://learn.microsoft.com/graph/delta-query-overview
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -44,19 +44,32 @@ export interface DeltaState {
    * since that link, including those made while the full round ran.
    */
   chainDeltaLink?: string;
+  /**
+   * The earliest instant at which a record already emitted changes without any change in the directory (a value derived
+   * from the clock, e.g. an application's nextCredentialExpiry passing): once it has passed, the next sync also reads every
+   * object again (a round from scratch). Absent for streams without such values.
+   */
+  recheckAt?: string;
 }
 
 interface DeltaSource<G extends { id: string }, R extends object> {
   /** The stream's name, for messages. */
   stream: string;
-  /** The collection: /users/delta, /servicePrincipals/delta or /groups/delta. */
-  resource: 'users' | 'servicePrincipals' | 'groups';
+  /** The collection: /users/delta, /servicePrincipals/delta, /groups/delta or /applications/delta. */
+  resource: 'users' | 'servicePrincipals' | 'groups' | 'applications';
   /** The stream's $select (the same fields as its full refresh). */
   select: readonly string[];
   /** What else decides which objects the stream keeps (client-side filters); part of the scope. */
   filters?: unknown;
-  /** The record of an object, or undefined when the stream does not keep it (filtered out, concealed). */
+  /** The record of an object, or undefined when the stream does not keep it (filtered out, concealed, gone). */
   toRecord(object: G): R | undefined;
+  /**
+   * Reads what the records of a page join from elsewhere (an application's owners), before toRecord sees its objects:
+   * called once per page with the page's present objects (after any re-read); `fromScratch` is false in a changes round.
+   */
+  enrich?(objects: G[], fromScratch: boolean): Promise<void>;
+  /** When the record's values derived from the clock change by themselves (see DeltaState.recheckAt); undefined: never. */
+  validUntil?(record: R): string | undefined;
 }
 
 type Removed = { id: string; '@removed'?: { reason?: string } };
@@ -87,7 +100,7 @@ export function parseDeltaState(
     );
   if (!isObject(raw)) throw bad('it is not a JSON object');
   if (Object.keys(raw).length === 0) return undefined;
-  const { deltaLink, nextLink, round, scope, fullRoundAt, chainDeltaLink } = raw;
+  const { deltaLink, nextLink, round, scope, fullRoundAt, chainDeltaLink, recheckAt } = raw;
   if ((deltaLink === undefined) === (nextLink === undefined)) throw bad('it must hold exactly one of "deltaLink" or "nextLink"');
   const link = deltaLink ?? nextLink;
   if (typeof link !== 'string') throw bad('the link is not a string');
@@ -95,6 +108,9 @@ export function parseDeltaState(
   if (scope !== undefined && typeof scope !== 'string') throw bad('"scope" is not a string');
   if (fullRoundAt !== undefined && (typeof fullRoundAt !== 'string' || Number.isNaN(Date.parse(fullRoundAt)))) {
     throw bad('"fullRoundAt" is not an ISO 8601 date-time');
+  }
+  if (recheckAt !== undefined && (typeof recheckAt !== 'string' || Number.isNaN(Date.parse(recheckAt)))) {
+    throw bad('"recheckAt" is not an ISO 8601 date-time');
   }
   if (chainDeltaLink !== undefined && (typeof chainDeltaLink !== 'string' || nextLink === undefined || round !== 'resync')) {
     throw bad('"chainDeltaLink" belongs only next to the "nextLink" of a "resync" round, as a string');
@@ -124,6 +140,7 @@ export function parseDeltaState(
     ...(typeof scope === 'string' ? { scope } : {}),
     ...(typeof fullRoundAt === 'string' ? { fullRoundAt } : {}),
     ...(typeof chainDeltaLink === 'string' ? { chainDeltaLink } : {}),
+    ...(typeof recheckAt === 'string' ? { recheckAt } : {}),
   };
 }
 
@@ -164,10 +181,22 @@ interface RoundStart {
   round: DeltaRound;
   fullRoundAt?: string;
   chainDeltaLink?: string;
+  /** DeltaState.recheckAt carried into the round: the saved one when it continues a link, none from scratch. */
+  recheckAt?: string;
 }
 
 /** The state of a finished round's last checkpoint. */
 type Finished = DeltaState & { deltaLink: string };
+
+/** The earlier of two instants (ISO 8601), either of which may be absent. */
+function earlier(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(b) < Date.parse(a) ? b : a;
+}
+
+/** Whether an instant (ISO 8601) has passed at `now`. */
+const passed = (instant: string | undefined, now: number): boolean => instant !== undefined && Date.parse(instant) <= now;
 
 /** Whether delta_full_resync_days asks for a round from scratch now (0: never; no fullRoundAt: a 0.1.0 state, due). */
 function fullRoundDue(fullRoundAt: string | undefined, days: number, now: number): boolean {
@@ -222,6 +251,8 @@ async function* deltaRound<G extends { id: string }, R extends object>(
   // A round resumed from a saved link may have emitted it before the crash: then it must be deleted.
   const dropUnkept = start.round !== 'initial' || start.link !== undefined;
   const extra = start.fullRoundAt !== undefined ? { fullRoundAt: start.fullRoundAt } : {};
+  let recheckAt = start.recheckAt;
+  const recheck = () => (recheckAt !== undefined ? { recheckAt } : {});
   for await (const page of pages) {
     progress.answered = true;
     // "The same object may be returned more than once": the last occurrence in a page is its latest state.
@@ -240,25 +271,33 @@ async function* deltaRound<G extends { id: string }, R extends object>(
         ? [...latest.values()].filter((o) => !o['@removed'] && source.select.some((field) => !(field in o))).map((o) => o.id)
         : [];
     const full = partial.length > 0 ? await reread(context, source, partial) : undefined;
+    // Each entry as it will be emitted: removed, the object (re-read when partial), or undefined when gone since the page
+    // was made (nothing now: the removal comes with the next round).
+    const entries = [...latest].map(([id, entry]) => [id, entry['@removed'] ? 'removed' : full?.has(id) ? full.get(id) : entry] as const);
+    const present = entries.map(([, object]) => object).filter((object): object is G & Removed => typeof object === 'object');
+    if (source.enrich && present.length > 0) await source.enrich(present, start.round !== 'changes');
     const at = clock();
-    for (const [id, entry] of latest) {
-      if (entry['@removed']) {
+    for (const [id, object] of entries) {
+      if (object === 'removed') {
         yield { kind: 'record', data: deletion(shape, id, at) };
         continue;
       }
-      const object = full?.has(id) ? full.get(id) : entry;
-      // Gone since the page was made: nothing now, the removal comes with the next round.
       if (object === undefined) continue;
       const record = source.toRecord(object);
-      if (record) yield { kind: 'record', data: { ...record, _ab_cdc_updated_at: at, _ab_cdc_deleted_at: null } };
-      else if (dropUnkept) yield { kind: 'record', data: deletion(shape, id, at) };
+      if (record) {
+        recheckAt = earlier(recheckAt, source.validUntil?.(record));
+        yield { kind: 'record', data: { ...record, _ab_cdc_updated_at: at, _ab_cdc_deleted_at: null } };
+      } else if (dropUnkept) yield { kind: 'record', data: deletion(shape, id, at) };
     }
     if (page.nextLink) {
       const chain = start.chainDeltaLink !== undefined ? { chainDeltaLink: start.chainDeltaLink } : {};
-      yield { kind: 'checkpoint', state: { nextLink: page.nextLink, round: start.round, scope, ...extra, ...chain } satisfies DeltaState };
+      yield {
+        kind: 'checkpoint',
+        state: { nextLink: page.nextLink, round: start.round, scope, ...extra, ...chain, ...recheck() } satisfies DeltaState,
+      };
     } else if (page.deltaLink) {
       // A forced full round keeps the chain's link: it reports every change since, also those made during this round.
-      const finished: Finished = { deltaLink: start.chainDeltaLink ?? page.deltaLink, scope, ...extra };
+      const finished: Finished = { deltaLink: start.chainDeltaLink ?? page.deltaLink, scope, ...extra, ...recheck() };
       yield { kind: 'checkpoint', state: finished };
       return finished;
     } else {
@@ -303,9 +342,16 @@ export async function* readDelta<G extends { id: string }, R extends object>(
       `The saved delta link of ${source.stream} was made with other fields or filters (include_guests or domain_names changed, or a connector upgrade changed the fields), so it cannot be continued. Reading every ${source.stream} record again (a full resync); records that no longer match the settings are emitted as deleted.`,
     );
     start = fromScratch('resync');
-  } else if (state.deltaLink) start = { link: state.deltaLink, round: 'changes', fullRoundAt: state.fullRoundAt };
+  } else if (state.deltaLink)
+    start = { link: state.deltaLink, round: 'changes', fullRoundAt: state.fullRoundAt, recheckAt: state.recheckAt };
   else
-    start = { link: state.nextLink, round: state.round ?? 'changes', fullRoundAt: state.fullRoundAt, chainDeltaLink: state.chainDeltaLink };
+    start = {
+      link: state.nextLink,
+      round: state.round ?? 'changes',
+      fullRoundAt: state.fullRoundAt,
+      chainDeltaLink: state.chainDeltaLink,
+      recheckAt: state.recheckAt,
+    };
 
   let finished: Finished;
   const progress = { answered: false };
@@ -333,12 +379,18 @@ export async function* readDelta<G extends { id: string }, R extends object>(
   // present, after the changes round above reported the deletions since the last sync.
   // https://learn.microsoft.com/graph/delta-query-overview ("Known limitations": restored objects and $select)
   const days = config.delta_full_resync_days;
-  if (start.round === 'changes' && fullRoundDue(finished.fullRoundAt, days, now)) {
+  if (start.round !== 'changes') return;
+  if (fullRoundDue(finished.fullRoundAt, days, now)) {
     log.info(
       `${source.stream}: the last full read of every object ${finished.fullRoundAt ? `started at ${finished.fullRoundAt}` : 'is not recorded in the state (written by an earlier version)'}, ` +
         `more than delta_full_resync_days (${days}) ago: reading every ${source.stream} record again, because Microsoft Graph's delta query may not report objects restored from the deleted items. ` +
         'This costs the requests of a full refresh; set delta_full_resync_days to 0 to turn it off.',
     );
-    yield* deltaRound(context, source, fromScratch('resync', finished.deltaLink), scope, clock, shape, { answered: false });
-  }
+  } else if (passed(finished.recheckAt, now)) {
+    // A value derived from the clock went stale in a record the destination holds, without any change Graph reports.
+    log.info(
+      `${source.stream}: a value that depends on the time of the sync (e.g. an application's nextCredentialExpiry) changed at ${finished.recheckAt} in a record already synced: reading every ${source.stream} record again so that none keeps a stale value.`,
+    );
+  } else return;
+  yield* deltaRound(context, source, fromScratch('resync', finished.deltaLink), scope, clock, shape, { answered: false });
 }

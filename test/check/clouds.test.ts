@@ -161,7 +161,10 @@ describe('sign-in logs in national clouds: v1.0 lists them in the global cloud o
         assert.equal(connection.status, 'SUCCEEDED');
         assert.match(connection.message!, /^Connected, but sign_ins will fail\. /);
         assert.match(connection.message!.slice('Connected, but sign_ins will fail. '.length), unavailable(cloud, status));
-        assert.match(connection.message!, /users, service_principals, app_role_assignments, groups and group_members work\.$/);
+        assert.match(
+          connection.message!,
+          /users, service_principals, app_role_assignments, groups, group_members, applications, oauth2_permission_grants, subscribed_skus and directory_role_assignments work\.$/,
+        );
         assert.doesNotMatch(connection.message!, /defect in the connector|please report|is advised/i);
         const warnings = result.logs('WARN').filter((w) => !w.startsWith('The environment overrides'));
         assert.equal(warnings.length, 1, warnings.join('\n'));

@@ -26,7 +26,15 @@ const APP_ROLE_ASSIGNMENTS = [['Application.Read.All'], ['GroupMember.Read.All',
 const SIGN_INS = [['AuditLog.Read.All']];
 const GROUPS = [['GroupMember.Read.All']];
 const GROUP_MEMBERS = [['GroupMember.Read.All']];
+const APPLICATIONS = [['Application.Read.All']];
+const GRANTS = [['Directory.Read.All', 'DelegatedPermissionGrant.Read.All'], ['Application.Read.All']];
+const SKUS = [['LicenseAssignment.Read.All', 'Organization.Read.All']];
+const ROLE_ASSIGNMENTS = [['RoleManagement.Read.Directory']];
 const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS, GROUPS, GROUP_MEMBERS];
+/** The streams whose exact messages the outcome tests below spell out. */
+const SPELLED_OUT = STREAMS.filter((s) =>
+  ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'groups', 'group_members'].includes(s.name),
+);
 
 const def = (name: string) => STREAMS.find((s) => s.name === name)!;
 const configFor = (cloud: Cloud = 'global', options: Partial<Config> = {}) =>
@@ -54,6 +62,10 @@ describe('permissions: roles claim vs requirements', () => {
         ['sign_ins', SIGN_INS],
         ['groups', GROUPS],
         ['group_members', GROUP_MEMBERS],
+        ['applications', APPLICATIONS],
+        ['oauth2_permission_grants', GRANTS],
+        ['subscribed_skus', SKUS],
+        ['directory_role_assignments', ROLE_ASSIGNMENTS],
       ],
     );
     assert.deepEqual(def('sign_ins').advisedPermissions?.requirement, [['Directory.Read.All']]);
@@ -63,7 +75,7 @@ describe('permissions: roles claim vs requirements', () => {
     );
     assert.deepEqual(
       STREAMS.filter((s) => s.advisedPermissions).map((s) => s.name),
-      ['sign_ins'],
+      ['sign_ins', 'oauth2_permission_grants'],
     );
     assert.deepEqual(def('sign_ins').availability?.clouds, ['global']);
     assert.deepEqual(
@@ -89,6 +101,57 @@ describe('permissions: roles claim vs requirements', () => {
     assert.equal(grantingRole('User.Read.All', ['Directory.Read.All']), 'Directory.Read.All');
     assert.equal(grantingRole('Directory.Read.All', ['Directory.ReadWrite.All']), 'Directory.ReadWrite.All');
     assert.equal(grantingRole('GroupMember.Read.All', ['Group.Read.All']), 'Group.Read.All');
+  });
+
+  test('the new streams: each least-privileged permission, and the broader ones Microsoft lists, meet their requirement', () => {
+    assert.deepEqual(unmetRequirements(APPLICATIONS, ['Application.Read.All']), []);
+    assert.deepEqual(unmetRequirements(APPLICATIONS, ['Application.ReadWrite.OwnedBy']), APPLICATIONS);
+    // Delegated consents: Directory.Read.All alone (it implies Application.Read.All for the names), or the unlisted
+    // DelegatedPermissionGrant.Read.All (or its ReadWrite) next to Application.Read.All.
+    assert.deepEqual(unmetRequirements(GRANTS, ['Directory.Read.All']), []);
+    assert.deepEqual(unmetRequirements(GRANTS, ['DelegatedPermissionGrant.Read.All', 'Application.Read.All']), []);
+    assert.deepEqual(unmetRequirements(GRANTS, ['DelegatedPermissionGrant.ReadWrite.All', 'Application.Read.All']), []);
+    assert.deepEqual(unmetRequirements(GRANTS, ['DelegatedPermissionGrant.Read.All']), [['Application.Read.All']]);
+    assert.deepEqual(unmetRequirements(GRANTS, ['Application.Read.All']), [GRANTS[0]]);
+    for (const role of ['LicenseAssignment.Read.All', 'Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All']) {
+      assert.deepEqual(unmetRequirements(SKUS, [role]), [], role);
+    }
+    assert.deepEqual(unmetRequirements(SKUS, ['User.Read.All']), SKUS);
+    for (const role of [
+      'RoleManagement.Read.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.ReadWrite.Directory',
+      'Directory.Read.All',
+    ]) {
+      assert.deepEqual(unmetRequirements(ROLE_ASSIGNMENTS, [role]), [], role);
+    }
+    assert.deepEqual(unmetRequirements(ROLE_ASSIGNMENTS, ['User.Read.All']), ROLE_ASSIGNMENTS);
+    // The smallest grant for the four: Directory.Read.All (which the grants need) covers the applications, licences and roles too.
+    assert.deepEqual(smallestGrant([...APPLICATIONS, ...GRANTS, ...SKUS, ...ROLE_ASSIGNMENTS]), ['Directory.Read.All']);
+    assert.deepEqual(smallestGrant([...APPLICATIONS, ...SKUS, ...ROLE_ASSIGNMENTS]), [
+      'Application.Read.All',
+      'LicenseAssignment.Read.All',
+      'RoleManagement.Read.Directory',
+    ]);
+  });
+
+  test('oauth2_permission_grants advises Directory.Read.All while the token has only the unlisted DelegatedPermissionGrant.Read.All', () => {
+    const access = accessOf('oauth2_permission_grants');
+    assert.equal(permissionProblem(access.required, ['DelegatedPermissionGrant.Read.All', 'Application.Read.All']), undefined);
+    assert.deepEqual(advisedGaps(access, ['DelegatedPermissionGrant.Read.All', 'Application.Read.All'])?.missing, [
+      ['Directory.Read.All', 'DelegatedPermissionGrant.ReadWrite.All'],
+    ]);
+    assert.equal(advisedGaps(access, ['Directory.Read.All']), undefined);
+    // Graph refusing it then says what to add, not "wait for consent".
+    const error = diagnoseFailure(answered(403, 'Authorization_RequestDenied'), access, [
+      'DelegatedPermissionGrant.Read.All',
+      'Application.Read.All',
+    ]) as ConnectorError;
+    assert.match(
+      error.message,
+      /^oauth2_permission_grants cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\) although the app's token lists DelegatedPermissionGrant\.Read\.All and Application\.Read\.All; it also needs the Microsoft Graph application permission Directory\.Read\.All \(or DelegatedPermissionGrant\.ReadWrite\.All\)/,
+    );
+    assert.match(error.message, /Add Directory\.Read\.All \(Application permissions, not Delegated\) in /);
   });
 
   test('Directory.Read.All does not open the sign-in logs, and narrower permissions imply nothing broader', () => {
@@ -264,7 +327,7 @@ describe('diagnosis: sentences an administrator can act on', () => {
 
   test('check outcome: missing permissions with a readable stream SUCCEED, per stream, with the smallest grant and the streams that work', () => {
     const roles = ['User.Read.All', 'Application.Read.All', 'Organization.Read.All'];
-    const results = STREAMS.map((s) => ({
+    const results = SPELLED_OUT.map((s) => ({
       stream: s.name,
       problem: permissionProblem(accessOf(s.name).required, roles),
       advice: advisedGaps(accessOf(s.name), roles),
@@ -297,7 +360,7 @@ describe('diagnosis: sentences an administrator can act on', () => {
 
   test('check outcome: only User.Read.All SUCCEEDS with users readable and every other stream named with its fix', () => {
     const roles = ['User.Read.All'];
-    const outcome = checkOutcome(STREAMS.map((s) => ({ stream: s.name, problem: permissionProblem(accessOf(s.name).required, roles) })));
+    const outcome = checkOutcome(SPELLED_OUT.map((s) => ({ stream: s.name, problem: permissionProblem(accessOf(s.name).required, roles) })));
     assert.equal(outcome.succeeded, true);
     assert.match(
       outcome.message!,

@@ -38,33 +38,46 @@ function linkFor(req: GraphRequest, linkPath: string, cursor: Cursor): string {
   return nextLink(req.state.url, req.path, linkPath, req.params, cursor);
 }
 
-interface PageSpec {
+export interface PageSpec {
   entitySet: string;
   entity: string;
   linkPath: string;
   defaultTop: number;
   maxTop: number;
   tooLarge?: (top: number) => Reply;
+  /** The most a page holds whatever $top asks (e.g. 100 with $expand, Graph's known issue 13635). */
+  cap?: number;
 }
 
-/** One page of a list served in id order; the cursor is the last id served, so inserts and deletes never shift it. */
-function sortedPage(req: GraphRequest, list: SortedList, spec: PageSpec, cacheKey: string): Reply {
+/**
+ * One page of a list served in id order; the cursor is the last id served, so inserts and deletes never shift it.
+ * `render` replaces the $select projection (e.g. to add an expansion); its records are not cached.
+ */
+export function sortedPage(
+  req: GraphRequest,
+  list: SortedList,
+  spec: PageSpec,
+  cacheKey: string,
+  render?: (o: GraphObject) => unknown,
+): Reply {
   const top = readTop(req.params, spec.maxTop, spec.tooLarge ?? directoryTopTooLarge(spec.maxTop));
   if (isReply(top)) return top;
   const cursor = readCursor(req.path, req.params);
   if (isReply(cursor)) return cursor;
   const start = !cursor ? 0 : 'after' in cursor ? indexAfter(list.ids, cursor.after) : cursor.offset;
-  const size = top ?? spec.defaultTop;
+  const size = Math.min(top ?? spec.defaultTop, spec.cap ?? Number.POSITIVE_INFINITY);
   const items = list.items.slice(start, start + size);
   const select = readSelect(req.params);
   const fields = projection(spec.entity, select);
-  const records = serialize(req.state.directory, `${cacheKey}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
+  const records = render
+    ? items.map((o) => jsonBytes(render(o)))
+    : serialize(req.state.directory, `${cacheKey}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
   const next = start + size < list.items.length ? linkFor(req, spec.linkPath, { after: items[items.length - 1]!.id }) : undefined;
   return rawJsonReply(200, pageJson(contextUrl(req, spec.entitySet, select), records, { next }), {}, items.length);
 }
 
 /** One page of a fixed-order list, or of its slice [from, to) (offset cursor; no copy of the whole list per page). */
-function offsetPage(
+export function offsetPage(
   req: GraphRequest,
   items: GraphObject[],
   spec: PageSpec,
@@ -138,7 +151,7 @@ export function getOrganization(req: GraphRequest): Reply {
   return rawJsonReply(200, pageJson(contextUrl(req, 'organization', select), [record]), {}, 1);
 }
 
-const notFound = (id: string) =>
+export const notFound = (id: string) =>
   graphError(
     404,
     'Request_ResourceNotFound',
@@ -170,7 +183,7 @@ export function listAppRoleAssignedTo(req: GraphRequest, id: string, deleted: Se
 }
 
 /** Which roles let the caller read a member object in full; otherwise only @odata.type and id come back. */
-const READ_FULL: Record<string, string[]> = {
+export const READ_FULL: Record<string, string[]> = {
   user: ['User.Read.All', 'User.ReadWrite.All'],
   group: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All'],
   servicePrincipal: ['Application.Read.All', 'Application.ReadWrite.All'],

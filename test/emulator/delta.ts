@@ -1,4 +1,4 @@
-// Delta queries for users, servicePrincipals and groups: a full first round, then only the changes recorded in
+// Delta queries for users, servicePrincipals, groups and applications: a full first round, then only the changes recorded in
 // tenant.changeLog since the deltaLink's sequence number (optionally minimal entries, hidden restores); groups carry
 // members@delta when `members` is selected (or nothing is).
 // https://learn.microsoft.com/graph/delta-query-overview ; https://learn.microsoft.com/graph/api/group-delta
@@ -10,8 +10,8 @@ import { ODATA_TYPE, project, projection, serialize } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { DirectoryChange, GraphObject } from './types.js';
 
-type Resource = 'users' | 'servicePrincipals' | 'groups';
-const ENTITY = { users: 'user', servicePrincipals: 'servicePrincipal', groups: 'group' } as const;
+type Resource = 'users' | 'servicePrincipals' | 'groups' | 'applications';
+const ENTITY = { users: 'user', servicePrincipals: 'servicePrincipal', groups: 'group', applications: 'application' } as const;
 
 interface DeltaToken {
   /** 'i' initial round page, 'c' changes round page, 'd' deltaLink. */
@@ -27,6 +27,20 @@ interface DeltaToken {
   /** Emulator instance, and issue time (ms) for expiry. */
   e: string;
   t: number;
+}
+
+/**
+ * The $select a request to a collection or its delta is served with: its own, or the one a delta token carries (null: none,
+ * every default property; a list's paging token keeps the $select beside it); undefined for a token that is not this emulator's.
+ */
+export function deltaSelect(params: URLSearchParams): string[] | null | undefined {
+  const own = readSelect(params);
+  if (own) return own;
+  const token = params.get('$deltatoken') ?? params.get('$skiptoken');
+  if (token === null) return null;
+  const decoded = decodeToken(token) as Partial<DeltaToken> | undefined;
+  if (!decoded) return undefined;
+  return 's' in decoded ? (decoded.s ?? null) : null;
 }
 
 /** The delta tokens' clock: the wall clock plus what tests advanced it by (aging every token issued so far). */

@@ -18,7 +18,7 @@ export function instantKey(value: string): string | undefined {
 
 export const keyOfDate = (date: Date) => instantKey(date.toISOString())!;
 
-export type ObjectKind = 'user' | 'group' | 'device' | 'servicePrincipal' | 'orgContact';
+export type ObjectKind = 'user' | 'group' | 'device' | 'servicePrincipal' | 'orgContact' | 'application';
 
 export interface SortedList {
   items: GraphObject[];
@@ -35,6 +35,8 @@ export interface Directory {
   users: SortedList;
   servicePrincipals: SortedList;
   groups: SortedList;
+  /** App registrations (tenant.applications), in id order. */
+  applications: SortedList;
   byId: Map<string, { kind: ObjectKind; object: GraphObject }>;
   /** Sign-ins inside retention, newest first, with their instant keys (same order) for binary search. */
   signIns: GraphObject[];
@@ -60,6 +62,7 @@ export function buildDirectory(tenant: Tenant): Directory {
   add('device', tenant.devices);
   add('servicePrincipal', tenant.servicePrincipals);
   add('orgContact', tenant.contacts);
+  add('application', tenant.applications ?? []);
 
   const retentionStartKey = keyOfDate(retentionStart(tenant));
   const keyed = tenant.signIns.map((s) => ({ s, k: instantKey(String(s.createdDateTime)) ?? '' })).filter((e) => e.k >= retentionStartKey);
@@ -69,6 +72,7 @@ export function buildDirectory(tenant: Tenant): Directory {
     users: sortedById(tenant.users),
     servicePrincipals: sortedById(tenant.servicePrincipals),
     groups: sortedById(tenant.groups),
+    applications: sortedById(tenant.applications ?? []),
     byId,
     signIns: keyed.map((e) => e.s),
     signInKeys: keyed.map((e) => e.k),

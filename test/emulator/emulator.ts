@@ -34,6 +34,8 @@ export const DEFAULT_PERMISSIONS = [
   'Organization.Read.All',
   'AuditLog.Read.All',
   'Directory.Read.All',
+  'LicenseAssignment.Read.All',
+  'RoleManagement.Read.Directory',
 ];
 
 /** Emulator-only options beyond the shared contract. */
@@ -88,7 +90,30 @@ export interface ServerOptions extends EmulatorOptions {
    * as null, as the permissions overview words it ("other properties are indicated as null").
    */
   limitedMembersAsNulls?: boolean;
+  /**
+   * GET /roleManagement/directory/roleAssignments without a $filter is a 400, as early beta required a filter
+   * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/12453). Default false: the v1.0 page lists $filter among
+   * the optional query parameters (https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments).
+   */
+  roleAssignmentsRequireFilter?: boolean;
+  /**
+   * A role assignment's expanded principal comes as its @odata.type and id only, unless the caller may read that kind of
+   * object (User.Read.All for users, GroupMember.Read.All for groups, Application.Read.All for service principals, or
+   * Directory.Read.All). Default false: Microsoft's example expands principals with RoleManagement.Read.Directory.
+   */
+  rolePrincipalNamesNeedReadPermission?: boolean;
+  /**
+   * DelegatedPermissionGrant.Read.All opens /oauth2PermissionGrants. Default false: no oauth2PermissionGrant page lists it
+   * (https://learn.microsoft.com/graph/api/oauth2permissiongrant-list#permissions).
+   */
+  delegatedPermissionGrantReadAll?: boolean;
 }
+
+/** The ServerOptions switches a test may change on a running emulator. */
+export type Switches = Pick<
+  ServerOptions,
+  'roleAssignmentsRequireFilter' | 'rolePrincipalNamesNeedReadPermission' | 'delegatedPermissionGrantReadAll'
+>;
 
 export interface Emulator {
   url: string;
@@ -103,6 +128,12 @@ export interface Emulator {
     signIns(from: Date, to: Date): Record<string, unknown>[];
     groups(): Record<string, unknown>[];
     groupMembers(options?: GroupMembersTruthOptions): Record<string, unknown>[];
+    /** The applications stream with nextCredentialExpiry judged at `at` (the instant the connector logs as its sync's start). */
+    applications(at: Date): Record<string, unknown>[];
+    oauth2PermissionGrants(): Record<string, unknown>[];
+    subscribedSkus(): Record<string, unknown>[];
+    /** principalNames false: the principals' names are not readable (rolePrincipalNamesNeedReadPermission without the permission). */
+    directoryRoleAssignments(options?: { principalNames?: boolean }): Record<string, unknown>[];
   };
   metrics(): EmulatorMetrics;
   /** Every Graph request and $batch item since the last resetMetrics(), in arrival order (method, path, query, status). */
@@ -113,6 +144,8 @@ export interface Emulator {
   setFaults(faults: Fault[]): void;
   setPermissions(permissions: string[]): void;
   setPremium(premium: boolean): void;
+  /** Changes ServerOptions switches of the running emulator (role assignments' filter, principals' names, grant permission). */
+  configure(switches: Switches): void;
   mutate(counts: MutationCounts): DirectoryChange[];
   /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
   advanceDeltaClock(seconds: number): void;
@@ -120,6 +153,20 @@ export interface Emulator {
   advanceTokenClock(seconds: number): void;
   stop(): Promise<void>;
 }
+
+/** The truth of an emulator whose tenant has none (hand-built tenants): every stream empty. */
+export const NO_TRUTH: Emulator['truth'] = {
+  users: () => [],
+  servicePrincipals: () => [],
+  appRoleAssignments: () => [],
+  signIns: () => [],
+  groups: () => [],
+  groupMembers: () => [],
+  applications: () => [],
+  oauth2PermissionGrants: () => [],
+  subscribedSkus: () => [],
+  directoryRoleAssignments: () => [],
+};
 
 /** What the tenant generator's companions provide: ground truth and mutations. */
 export interface TenantModel {
@@ -154,6 +201,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     signInsRequireDirectoryRead: options.signInsRequireDirectoryRead ?? true,
     signInsInNationalClouds: options.signInsInNationalClouds ?? false,
     signInsNationalCloudStatus: options.signInsNationalCloudStatus ?? 400,
+    roleAssignmentsRequireFilter: options.roleAssignmentsRequireFilter ?? false,
+    rolePrincipalNamesNeedReadPermission: options.rolePrincipalNamesNeedReadPermission ?? false,
+    delegatedPermissionGrantReadAll: options.delegatedPermissionGrantReadAll ?? false,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     accessTokenClockOffsetMs: 0,
     signingKey: newSigningKey(),
@@ -223,6 +273,11 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     },
     setPremium: (premium) => {
       state.premium = premium;
+    },
+    configure: (switches) => {
+      for (const [name, value] of Object.entries(switches) as [keyof Switches, boolean | undefined][]) {
+        if (value !== undefined) state[name] = value;
+      }
     },
     mutate: (counts) => {
       mutationRound += 1;

@@ -3,9 +3,10 @@ import { createEmulator, type Emulator, type ServerOptions } from './emulator.js
 import { applyMutations } from './mutations.js';
 import { generateTenant } from './tenant.js';
 import { truthAppRoleAssignments, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
+import { truthApplications, truthGrants, truthRoleAssignments, truthSkus } from './truth-apps.js';
 import { truthGroupMembers, truthGroups } from './truth-groups.js';
 
-export type { Emulator, MutationCounts, ServerOptions } from './emulator.js';
+export type { Emulator, MutationCounts, ServerOptions, Switches } from './emulator.js';
 export { DEFAULT_PERMISSIONS } from './emulator.js';
 export type { RequestLogEntry } from './metrics.js';
 export { DEFAULT_SIZES } from './tenant.js';
@@ -30,6 +31,10 @@ export async function startEmulator(options: ServerOptions = {}): Promise<Emulat
         groups: () => truthGroups(tenant),
         groupMembers: (truthOptions) =>
           truthGroupMembers(tenant, { listsServicePrincipals: options.groupMembersListServicePrincipals ?? false, ...truthOptions }),
+        applications: (at) => truthApplications(tenant, at),
+        oauth2PermissionGrants: () => truthGrants(tenant),
+        subscribedSkus: () => truthSkus(tenant),
+        directoryRoleAssignments: (options) => truthRoleAssignments(tenant, options),
       },
       mutate: (t, mutationSeed, counts) => applyMutations(t, mutationSeed, counts),
     },

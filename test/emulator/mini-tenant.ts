@@ -1,5 +1,5 @@
 // A tiny hand-built tenant for the emulator's own server tests (exact shapes and counts, no generator involved).
-import { createEmulator, type Emulator, type ServerOptions } from './emulator.js';
+import { createEmulator, type Emulator, NO_TRUTH, type ServerOptions } from './emulator.js';
 import { guidFrom } from './state.js';
 import type { DirectoryChange, GraphObject, Tenant } from './types.js';
 
@@ -132,14 +132,7 @@ export function miniTenant(sizes: MiniSizes = {}, now = new Date()): Tenant & { 
 /** Starts an emulator over a mini tenant (no generator, truth or mutations: tests that need them use startEmulator). */
 export function startMiniEmulator(sizes: MiniSizes = {}, options: ServerOptions = {}): Promise<Emulator> {
   return createEmulator(miniTenant(sizes), options, {
-    truth: {
-      users: () => [],
-      servicePrincipals: () => [],
-      appRoleAssignments: () => [],
-      signIns: () => [],
-      groups: () => [],
-      groupMembers: () => [],
-    },
+    truth: NO_TRUTH,
     mutate: () => [],
   });
 }

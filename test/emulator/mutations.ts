@@ -1,8 +1,9 @@
 // Directory changes between syncs (for delta tests): creates, updates, soft and hard deletes and restores of users,
-// service principals and groups, and membership changes, each recorded in tenant.changeLog as a DirectoryChange.
+// service principals, groups and applications, and membership changes, each recorded in tenant.changeLog as a DirectoryChange.
 // Delta semantics: https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
 
 import { contextOf } from './tenant.js';
+import { APPLICATION_UPDATES, createApplication, updateApplication } from './tenant-applications.js';
 import { createServicePrincipal } from './tenant-apps.js';
 import { createGroup } from './tenant-groups.js';
 import { isoTicks, Random } from './tenant-random.js';
@@ -20,7 +21,7 @@ export interface MutationCounts {
   hardDeletes?: number;
   /** Soft-deleted objects brought back (oldest deletions first; fewer when fewer are in the bin): 'updated'. */
   restores?: number;
-  /** Which collections change; each gets the counts above. Default users and service principals (groups only when named). */
+  /** Which collections change; each gets the counts above. Default users and service principals (groups and applications only when named). */
   resources?: Resource[];
   /**
    * Membership changes of groups (a user added to, or a member removed from, a group), which change no property of the
@@ -37,6 +38,10 @@ const GROUP_UPDATES = ['description', 'classification', 'securityEnabled'] as co
 const CLASSIFICATIONS = ['Low', 'Medium', 'High'];
 
 function listOf(tenant: Tenant, resource: Resource): GraphObject[] {
+  if (resource === 'applications') {
+    tenant.applications ??= [];
+    return tenant.applications;
+  }
   return resource === 'users' ? tenant.users : resource === 'groups' ? tenant.groups : tenant.servicePrincipals;
 }
 
@@ -210,29 +215,47 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
     landmarks?.hiddenGroup,
   ].filter((id): id is string => !!id);
 
+  // Owners of applications: the tenant's members and service principals (as the generator picks them).
+  const owners = () => ({ users: tenant.users.filter((u) => u.userType !== 'Guest'), servicePrincipals: tenant.servicePrincipals });
+  tenant.applicationOwners ??= new Map();
+  const applicationOwners = tenant.applicationOwners;
   for (const resource of counts.resources ?? (['users', 'servicePrincipals'] as Resource[])) {
     const list = listOf(tenant, resource);
     const taken = new Set<string>(protectedIds);
     for (let i = 0; i < (counts.creates ?? 0); i++) {
       const seq = (log[log.length - 1]?.seq ?? 0) + 1;
-      const created =
-        resource === 'users'
-          ? createMember(rng, ctx, `.n${seq}`)
-          : resource === 'groups'
-            ? createGroup(rng, ctx, seq)
-            : createServicePrincipal(rng, ctx, seq);
+      let created: GraphObject;
+      if (resource === 'applications') {
+        const made = createApplication(rng, ctx, seq, owners());
+        created = made.application;
+        applicationOwners.set(created.id, made.owners);
+      } else
+        created =
+          resource === 'users'
+            ? createMember(rng, ctx, `.n${seq}`)
+            : resource === 'groups'
+              ? createGroup(rng, ctx, seq)
+              : createServicePrincipal(rng, ctx, seq);
       list.push(created);
       if (resource === 'groups') tenant.groupMembers.set(created.id, someIds(rng, tenant.users, 3));
       taken.add(created.id);
       record(resource, created.id, 'updated', { how: 'created' });
     }
     pickDistinct(rng, list, counts.updates ?? 0, taken).forEach((o, k) => {
-      const updated =
-        resource === 'users'
-          ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant)
-          : resource === 'groups'
-            ? updateGroup(o, GROUP_UPDATES[k % GROUP_UPDATES.length]!)
-            : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
+      let updated: GraphObject;
+      if (resource === 'applications') {
+        // An owner change comes with a change of the application itself: owners alone may not reach the delta query.
+        const how = APPLICATION_UPDATES[k % APPLICATION_UPDATES.length]!;
+        const made = updateApplication(rng, ctx, o, how, applicationOwners.get(o.id) ?? [], owners());
+        updated = made.application;
+        applicationOwners.set(o.id, made.owners);
+      } else
+        updated =
+          resource === 'users'
+            ? updateUser(o, USER_UPDATES[k % USER_UPDATES.length]!, rng, tenant)
+            : resource === 'groups'
+              ? updateGroup(o, GROUP_UPDATES[k % GROUP_UPDATES.length]!)
+              : updateServicePrincipal(o, SP_UPDATES[k % SP_UPDATES.length]!);
       replaceIn(list, updated);
       record(resource, o.id, 'updated', { how: 'modified', properties: changedProperties(o, updated) });
     });
@@ -255,6 +278,7 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       remove(o);
       detach(tenant, o.id);
       tenant.groupMembers.delete(o.id);
+      applicationOwners.delete(o.id);
       record(resource, o.id, 'deleted');
     }
     let restores = counts.restores ?? 0;

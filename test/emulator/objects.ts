@@ -1,12 +1,12 @@
-// Single directory objects by id: GET /users/{id}, /servicePrincipals/{id} and /groups/{id} with $select (what the connector re-reads partial delta entries with).
-// https://learn.microsoft.com/graph/api/user-get ; https://learn.microsoft.com/graph/api/serviceprincipal-get ; https://learn.microsoft.com/graph/api/group-get
+// Single directory objects by id: GET /users/{id}, /servicePrincipals/{id}, /groups/{id} and /applications/{id} with  (what the connector re-reads partial delta entries with).
+// https://learn.microsoft.com/graph/api/user-get ; https://learn.microsoft.com/graph/api/serviceprincipal-get ; https://learn.microsoft.com/graph/api/group-get ; https://learn.microsoft.com/graph/api/application-get
 import type { GraphRequest } from './collections.js';
 import { jsonBytes, readSelect } from './paging.js';
 import { project, projection } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals', group: 'groups' } as const;
+const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals', group: 'groups', application: 'applications' } as const;
 
 /**
  * One object of `kind` by its id: 400 Request_BadRequest for an id that is not a GUID (the emulator does not look

@@ -1,11 +1,15 @@
 // $select projection and once-per-projection JSON serialization of Graph objects.
 import type { Directory, ObjectKind } from './directory.js';
 import { ENTITY_PROPERTIES, USER_DEFAULT_PROPERTIES } from './properties.js';
+import { DECLARED_PROPERTIES } from './properties-declared.js';
 import type { GraphObject } from './types.js';
 
 /** Lower-cased property name -> canonical name, per entity type ($select is case-insensitive in Graph). */
 const CANONICAL = new Map(
-  Object.entries(ENTITY_PROPERTIES).map(([entity, names]) => [entity, new Map([...names].map((n) => [n.toLowerCase(), n]))]),
+  Object.entries({ ...ENTITY_PROPERTIES, ...DECLARED_PROPERTIES }).map(([entity, names]) => [
+    entity,
+    new Map([...names].map((n) => [n.toLowerCase(), n])),
+  ]),
 );
 
 export const ODATA_TYPE: Record<ObjectKind, string> = {
@@ -14,6 +18,7 @@ export const ODATA_TYPE: Record<ObjectKind, string> = {
   device: '#microsoft.graph.device',
   servicePrincipal: '#microsoft.graph.servicePrincipal',
   orgContact: '#microsoft.graph.orgContact',
+  application: '#microsoft.graph.application',
 };
 
 /** The properties a request returns for an entity: the selected known ones, or the entity's default set (undefined = all). */

@@ -1,4 +1,6 @@
 // Graph v1.0 GET routing shared by direct requests and $batch items: permission, licence, faults, throttling, handler.
+
+import { listApplicationOwners, listApplications } from './applications.js';
 import type { Caller, GraphCloud } from './auth.js';
 import {
   type GraphRequest,
@@ -11,11 +13,15 @@ import {
   listUsers,
   selectsSignInActivity,
 } from './collections.js';
-import { delta } from './delta.js';
+import { listGrants } from './consents.js';
+import { delta, deltaSelect } from './delta.js';
+import { listSubscribedSkus } from './licences.js';
 import { getObject } from './objects.js';
 import { ENTITY_PROPERTIES } from './properties.js';
+import { DECLARED_PROPERTIES } from './properties-declared.js';
 import { type QueryRules, queryProblem, selectable, selectableAnyOf } from './query.js';
 import { graphError, type Reply, tooManyRequests } from './reply.js';
+import { listRoleAssignments, listRoleDefinitions } from './roles.js';
 import type { EmulatorState } from './state.js';
 import { type Budget, ruCost } from './throttling.js';
 
@@ -28,6 +34,13 @@ interface Route {
    * https://learn.microsoft.com/graph/permissions-reference
    */
   anyOf: string[];
+  /** Permissions a ServerOptions switch adds to anyOf (e.g. DelegatedPermissionGrant.Read.All). */
+  switchedAnyOf?: (state: EmulatorState) => string[];
+  /**
+   * An application or service principal collection, delta or object: a request that selects keyCredentials (or no
+   * $select: the default properties include it) is also held to 150 per minute.
+   */
+  keyCredentials?: boolean;
   /** RU base cost before the $select / $top / $expand adjustments. */
   cost: number;
   budget: Budget;
@@ -43,6 +56,16 @@ const USERS = ['User.Read.All', 'User.ReadWrite.All', ...DIRECTORY_READ];
 const APPLICATIONS = ['Application.Read.All', 'Application.ReadWrite.All', ...DIRECTORY_READ];
 /** Groups, their delta, a group by id and its members: https://learn.microsoft.com/graph/api/group-list#permissions (and group-delta, group-get, group-list-members). */
 const GROUPS = ['GroupMember.Read.All', 'Group.Read.All', 'GroupMember.ReadWrite.All', 'Group.ReadWrite.All', ...DIRECTORY_READ];
+/** Both role lists: https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments#permissions (and roleDefinitions). */
+const ROLE_MANAGEMENT = [
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'Directory.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+  'Directory.ReadWrite.All',
+];
+/** $select on the types graph-properties.txt does not list yet (properties-declared.ts). */
+const declared = (type: string) => selectable(type, DECLARED_PROPERTIES[type]);
 
 /** The options every directory list documents (https://learn.microsoft.com/graph/api/user-list#optional-query-parameters, .../serviceprincipal-list); no $skip. */
 const DIRECTORY_LIST = ['$select', '$filter', '$top', '$count', '$search', '$orderby', '$expand', '$skiptoken'];
@@ -88,6 +111,7 @@ const ROUTES: Route[] = [
     pattern: /^\/servicePrincipals$/i,
     label: 'GET /servicePrincipals',
     anyOf: APPLICATIONS,
+    keyCredentials: true,
     cost: 1,
     budget: 'directory',
     query: { service: 'directory', options: DIRECTORY_LIST, select: selectable('servicePrincipal') },
@@ -97,6 +121,7 @@ const ROUTES: Route[] = [
     pattern: /^\/servicePrincipals\/delta(?:\(\))?$/i,
     label: 'GET /servicePrincipals/delta',
     anyOf: APPLICATIONS,
+    keyCredentials: true,
     cost: 1,
     budget: 'directory',
     query: { service: 'directory', options: DELTA, select: selectable('servicePrincipal') },
@@ -106,6 +131,7 @@ const ROUTES: Route[] = [
     pattern: /^\/servicePrincipals\/([^/()]+)$/i,
     label: 'GET /servicePrincipals/{id}',
     anyOf: APPLICATIONS,
+    keyCredentials: true,
     cost: 1,
     budget: 'directory',
     // https://learn.microsoft.com/graph/api/serviceprincipal-get#optional-query-parameters ($select and $expand; the emulator serves $select)
@@ -175,6 +201,95 @@ const ROUTES: Route[] = [
     // The page documents "the OData query parameters" without a list (https://learn.microsoft.com/graph/api/organization-list).
     query: { service: 'directory', select: selectable('organization') },
     handle: getOrganization,
+  },
+  {
+    pattern: /^\/applications$/i,
+    label: 'GET /applications',
+    // https://learn.microsoft.com/graph/api/application-list#permissions (Application.ReadWrite.OwnedBy reaches only owned apps: left out)
+    anyOf: APPLICATIONS,
+    keyCredentials: true,
+    cost: 2,
+    budget: 'directory',
+    query: { service: 'directory', options: DIRECTORY_LIST, select: declared('application') },
+    handle: listApplications,
+  },
+  {
+    pattern: /^\/applications\/delta(?:\(\))?$/i,
+    label: 'GET /applications/delta',
+    // https://learn.microsoft.com/graph/api/application-delta#permissions; the RU cost is not documented: that of the list.
+    anyOf: APPLICATIONS,
+    keyCredentials: true,
+    cost: 2,
+    budget: 'directory',
+    query: { service: 'directory', options: DELTA, select: declared('application') },
+    handle: (r) => delta(r, 'applications'),
+  },
+  {
+    pattern: /^\/applications\/([^/()]+)$/i,
+    label: 'GET /applications/{id}',
+    anyOf: APPLICATIONS,
+    keyCredentials: true,
+    cost: 2,
+    budget: 'directory',
+    // https://learn.microsoft.com/graph/api/application-get#optional-query-parameters ($select and $expand; the emulator serves $select)
+    query: { service: 'directory', options: ['$select'], select: declared('application') },
+    handle: (r, m) => getObject(r, m[1]!, 'application'),
+  },
+  {
+    pattern: /^\/applications\/([^/()]+)\/owners$/i,
+    label: 'GET /applications/{id}/owners',
+    // https://learn.microsoft.com/graph/api/application-list-owners#permissions
+    anyOf: APPLICATIONS,
+    cost: 1,
+    budget: 'directory',
+    // The page documents "the OData query parameters" without a list; owners are users or service principals.
+    query: { service: 'directory', select: selectableAnyOf('directoryObject', ['user', 'servicePrincipal']) },
+    handle: (r, m) => listApplicationOwners(r, m[1]!),
+  },
+  {
+    pattern: /^\/oauth2PermissionGrants$/i,
+    label: 'GET /oauth2PermissionGrants',
+    // https://learn.microsoft.com/graph/api/oauth2permissiongrant-list#permissions; DelegatedPermissionGrant.Read.All, listed on
+    // no page, only with ServerOptions.delegatedPermissionGrantReadAll.
+    anyOf: ['Directory.Read.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Directory.ReadWrite.All'],
+    switchedAnyOf: (state) => (state.delegatedPermissionGrantReadAll ? ['DelegatedPermissionGrant.Read.All'] : []),
+    cost: 2,
+    budget: 'directory',
+    // "the OData query parameters" without a list: the handler refuses what the emulator lacks.
+    query: { service: 'directory', select: declared('oAuth2PermissionGrant') },
+    handle: listGrants,
+  },
+  {
+    pattern: /^\/subscribedSkus$/i,
+    label: 'GET /subscribedSkus',
+    // https://learn.microsoft.com/graph/api/subscribedsku-list#permissions
+    anyOf: ['LicenseAssignment.Read.All', ...DIRECTORY_READ, 'Organization.Read.All', 'Organization.ReadWrite.All'],
+    cost: 3,
+    budget: 'directory',
+    // Only $select (https://learn.microsoft.com/graph/api/subscribedsku-list#optional-query-parameters).
+    query: { service: 'directory', options: ['$select'], select: declared('subscribedSku') },
+    handle: listSubscribedSkus,
+  },
+  {
+    pattern: /^\/roleManagement\/directory\/roleDefinitions$/i,
+    label: 'GET /roleManagement/directory/roleDefinitions',
+    anyOf: ROLE_MANAGEMENT,
+    cost: 1,
+    budget: 'directory',
+    // $filter (eq, in) on id, displayName, isBuiltIn, and $expand (https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions).
+    query: { service: 'directory', options: ['$filter', '$expand', '$skiptoken'] },
+    handle: listRoleDefinitions,
+  },
+  {
+    pattern: /^\/roleManagement\/directory\/roleAssignments$/i,
+    label: 'GET /roleManagement/directory/roleAssignments',
+    anyOf: ROLE_MANAGEMENT,
+    // Not in the cost table (graph-more.md): the default.
+    cost: 1,
+    budget: 'directory',
+    // $filter, $expand and $select (https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments#optional-query-parameters).
+    query: { service: 'directory', options: ['$filter', '$expand', '$select', '$skiptoken'], select: declared('unifiedRoleAssignment') },
+    handle: listRoleAssignments,
   },
   // AuditLog.Read.All is required (Directory.Read.All never replaces it); by default Directory.Read.All is required
   // too, per the page's documented known issue (ServerOptions.signInsRequireDirectoryRead: false drops that).
@@ -259,7 +374,8 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
       retry,
     );
   }
-  if (!route.anyOf.some((p) => caller.roles.has(p))) return forbidden();
+  const anyOf = route.switchedAnyOf ? [...route.anyOf, ...route.switchedAnyOf(state)] : route.anyOf;
+  if (!anyOf.some((p) => caller.roles.has(p))) return forbidden();
   if (route.budget === 'reports' && state.signInsRequireDirectoryRead && !DIRECTORY_READ.some((p) => caller.roles.has(p)))
     return forbidden();
   const params = url.searchParams;
@@ -271,6 +387,11 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
     if (!state.premium) return premiumDenied();
     if (!caller.roles.has('AuditLog.Read.All')) return forbidden();
     budget = 'signInActivity';
+  }
+  if (route.keyCredentials) {
+    // The $select of the request, or the one its delta token carries; none means the default properties, keyCredentials among them.
+    const select = deltaSelect(params);
+    if (select === null || select?.some((s) => s.toLowerCase() === 'keycredentials')) budget = 'keyCredentials';
   }
   if (route.budget === 'reports' && !state.premium) return premiumDenied();
   const cost = budget === 'reports' ? 1 : ruCost(route.cost, params);

@@ -47,6 +47,12 @@ export interface EmulatorState {
   /** Whether a national cloud's token reaches sign-ins (false: the segment does not exist there, answered with signInsNationalCloudStatus). */
   signInsInNationalClouds: boolean;
   signInsNationalCloudStatus: 400 | 404;
+  /** ServerOptions.roleAssignmentsRequireFilter: an unfiltered roleAssignments list is a 400. */
+  roleAssignmentsRequireFilter: boolean;
+  /** ServerOptions.rolePrincipalNamesNeedReadPermission: an expanded principal is id-only unless the caller may read its kind. */
+  rolePrincipalNamesNeedReadPermission: boolean;
+  /** ServerOptions.delegatedPermissionGrantReadAll: DelegatedPermissionGrant.Read.All opens /oauth2PermissionGrants. */
+  delegatedPermissionGrantReadAll: boolean;
   tokenLifetimeSeconds: number;
   /** Added to the wall clock for issuing and judging access tokens (tests age tokens without waiting). */
   accessTokenClockOffsetMs: number;

@@ -1,9 +1,13 @@
 // The seeded synthetic tenant: generateTenant(seed, sizes, now) assembles users, apps, groups, assignments and sign-ins.
+import { generateApplications } from './tenant-applications.js';
 import { generateServicePrincipals } from './tenant-apps.js';
 import { generateAssignments } from './tenant-assignments.js';
+import { generateGrants } from './tenant-consents.js';
 import { generateGroupKinds } from './tenant-group-kinds.js';
 import { generateGroups } from './tenant-groups.js';
+import { tenantSkus, withConsumedUnits } from './tenant-licences.js';
 import { isoSeconds, Random } from './tenant-random.js';
+import { generateRoles } from './tenant-roles.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
 import { type DirectoryContext, generateUsers } from './tenant-users.js';
 import type { GraphObject, Tenant, TenantSizes } from './types.js';
@@ -23,6 +27,9 @@ export const DEFAULT_SIZES: Readonly<Required<TenantSizes>> = Object.freeze({
   signInBurst: { count: 0, minutes: 10, hoursAgo: 48 },
   retentionDays: 30,
   groupKinds: true,
+  extraApplications: 4,
+  delegatedGrants: 30,
+  extraRoleAssignments: 6,
 });
 
 const DEFAULT_DOMAIN = 'contoso.example';
@@ -134,6 +141,13 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
   const plan = { count: s.signIns, beyondRetention: s.signInsBeyondRetention, retentionDays: s.retentionDays, burst: s.signInBurst };
   const signIns = generateSignIns(rng('signIns'), ctx, users, servicePrincipals, kinds, plan);
   fillSignInActivity(rng('signInActivity'), ctx, users, signIns, s.retentionDays);
+  const owners = { users: users.filter((u) => u.userType !== 'Guest'), servicePrincipals };
+  const apps = generateApplications(rng('applications'), ctx, servicePrincipals, kinds, owners, s.extraApplications);
+  const roles = generateRoles(
+    rng('roles'),
+    { users, groups: g.groups, servicePrincipals, applications: apps.applications },
+    s.extraRoleAssignments,
+  );
   return {
     tenantId,
     defaultDomain: DEFAULT_DOMAIN,
@@ -149,5 +163,11 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     now,
     retentionDays: s.retentionDays,
     landmarks: g.landmarks,
+    applications: apps.applications,
+    applicationOwners: apps.owners,
+    oauth2PermissionGrants: generateGrants(rng('grants'), { servicePrincipals, kinds, users }, s.delegatedGrants),
+    subscribedSkus: withConsumedUnits(tenantSkus(seed, users.length), users),
+    roleDefinitions: roles.roleDefinitions,
+    roleAssignments: roles.roleAssignments,
   };
 }

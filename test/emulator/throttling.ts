@@ -80,13 +80,18 @@ class SlidingWindow {
   }
 }
 
-export type Budget = 'directory' | 'reports' | 'signInActivity';
+export type Budget = 'directory' | 'reports' | 'signInActivity' | 'keyCredentials';
 
 export class Throttler {
   private readonly directory: TokenBucket;
   private readonly reports: SlidingWindow;
   /** users?$select=signInActivity has its own limit of 10 requests per minute (per tenant, per app). */
   private readonly signInActivity: SlidingWindow;
+  /**
+   * applications and servicePrincipals selecting keyCredentials: 150 requests per minute per tenant
+   * (https://learn.microsoft.com/graph/api/application-list#optional-query-parameters).
+   */
+  private readonly keyCredentials: SlidingWindow;
 
   constructor(
     readonly settings: ThrottleSettings,
@@ -97,6 +102,7 @@ export class Throttler {
     this.directory = new TokenBucket(settings.ruPer10s, window, clock);
     this.reports = new SlidingWindow(settings.reportsPer10s, window, clock);
     this.signInActivity = new SlidingWindow(10, 60_000 / settings.timeScale, clock);
+    this.keyCredentials = new SlidingWindow(150, 60_000 / settings.timeScale, clock);
   }
 
   /** Charges one request (or batch item) against its budget. */
@@ -105,6 +111,7 @@ export class Throttler {
     if (!this.settings.enabled) return { allowed: true, headers };
     const results = [budget === 'reports' ? this.reports.take() : this.directory.take(cost)];
     if (budget === 'signInActivity') results.push(this.signInActivity.take());
+    if (budget === 'keyCredentials') results.push(this.keyCredentials.take());
     const refused = results.find((r) => !r.allowed);
     const usage = Math.max(...results.map((r) => r.usage));
     if (usage > 0.8) headers['x-ms-throttle-limit-percentage'] = Math.min(1.8, usage).toFixed(1);

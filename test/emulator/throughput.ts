@@ -2,7 +2,7 @@
 // Usage: npm run build && node dist/test/emulator/throughput.js [users=100000] [signIns=200000] [concurrency=4]
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { createEmulator } from './emulator.js';
+import { createEmulator, NO_TRUTH } from './emulator.js';
 import { generateTenant } from './tenant.js';
 import { allPages, graphSession } from './test-client.js';
 import type { Tenant } from './types.js';
@@ -42,14 +42,7 @@ export async function measureThroughput(tenant: Tenant, generateMs: number, conc
     tenant,
     {},
     {
-      truth: {
-        users: () => [],
-        servicePrincipals: () => [],
-        appRoleAssignments: () => [],
-        signIns: () => [],
-        groups: () => [],
-        groupMembers: () => [],
-      },
+      truth: NO_TRUTH,
       mutate: () => [],
     },
   );

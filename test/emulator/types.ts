@@ -35,6 +35,15 @@ export interface TenantSizes {
    * expiring), never assigned to an app. Default true; false leaves exactly `groups` groups.
    */
   groupKinds?: boolean;
+  /**
+   * App registrations without a service principal in the tenant, besides one registration per tenant-owned service
+   * principal (tenant-applications.ts). Default 4.
+   */
+  extraApplications?: number;
+  /** Delegated permission grants (oauth2PermissionGrants), AllPrincipals and Principal. Default 30. */
+  delegatedGrants?: number;
+  /** Directory role assignments, beyond the fixed cases of tenant-roles.ts (each kind of principal, scoped ones, the custom role). Default 6. */
+  extraRoleAssignments?: number;
 }
 
 export interface Tenant {
@@ -62,8 +71,19 @@ export interface Tenant {
   landmarks?: TenantLandmarks;
   /** The directory change log, oldest first, appended by applyMutations (mutations.ts); delta queries read it. */
   changeLog?: DirectoryChange[];
-  /** Soft-deleted users, service principals and groups by id (restorable; gone from the lists meanwhile). */
+  /** Soft-deleted users, service principals, groups and applications by id (restorable; gone from the lists meanwhile). */
   deletedItems?: Map<string, DeletedItem>;
+  /** App registrations (tenant-applications.ts). */
+  applications?: GraphObject[];
+  /** applicationId -> its owners' ids (users and service principals), in the order Graph lists them. */
+  applicationOwners?: Map<string, string[]>;
+  /** Delegated permission grants (tenant-consents.ts). */
+  oauth2PermissionGrants?: GraphObject[];
+  /** Licences bought (tenant-licences.ts). */
+  subscribedSkus?: GraphObject[];
+  /** Directory role definitions, built-in and custom, and the active role assignments (tenant-roles.ts). */
+  roleDefinitions?: GraphObject[];
+  roleAssignments?: GraphObject[];
 }
 
 /** Ids of the generator's deliberate cases (undefined when the tenant is too small to hold them). */
@@ -85,7 +105,7 @@ export interface TenantLandmarks {
 
 /** A soft-deleted object and what restoring it brings back (Graph restores memberships and app role assignments). */
 export interface DeletedItem {
-  resource: 'users' | 'servicePrincipals' | 'groups';
+  resource: 'users' | 'servicePrincipals' | 'groups' | 'applications';
   /** The object as it was before deletion (restored as is). */
   object: GraphObject;
   deletedDateTime: string;
@@ -190,7 +210,7 @@ export interface EmulatorCredentials {
 export interface DirectoryChange {
   /** Monotonic sequence number; a delta token remembers the last one it has seen. */
   seq: number;
-  resource: 'users' | 'servicePrincipals' | 'groups';
+  resource: 'users' | 'servicePrincipals' | 'groups' | 'applications';
   id: string;
   /** 'updated' (created, changed or restored: serve the full current object), or a removal reason. */
   kind: 'updated' | 'changed' | 'deleted';

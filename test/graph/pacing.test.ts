@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Pacer, Semaphore, WindowBudget } from '../../source-azure-client-credentials/graph/pacing.js';
-import { estimateCost, selectsSignInActivity } from '../../source-azure-client-credentials/graph/urls.js';
+import { estimateCost, selectLimits, selectsSignInActivity } from '../../source-azure-client-credentials/graph/urls.js';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -112,11 +112,47 @@ test('signInActivity requests are also held to 10 per minute', async () => {
   const c = clock();
   const pacer = new Pacer({ timeScale: 1, identityRuPer10s: 3000, reportsPer10s: 5, now: c.now, sleep: async (ms) => void c.advance(ms) });
   const start = c.now();
-  for (let i = 0; i < 11; i++) await pacer.acquire('identity', 1, undefined, true);
+  for (let i = 0; i < 11; i++) await pacer.acquire('identity', 1, undefined, { signInActivity: 1 });
   assert.ok(c.now() - start >= 60_000);
   assert.equal(selectsSignInActivity('https://g/v1.0/users?$select=id,signInActivity&$top=500'), true);
   assert.equal(selectsSignInActivity('https://g/v1.0/users?$select=id%2CsignInActivity'), true);
   assert.equal(selectsSignInActivity('https://g/v1.0/users?$select=id'), false);
+});
+
+test('keyCredentials requests are held to 150 per minute, a $batch counting its items; other requests are not', async () => {
+  const c = clock();
+  const pacer = new Pacer({
+    timeScale: 1,
+    identityRuPer10s: 100_000,
+    reportsPer10s: 5,
+    now: c.now,
+    sleep: async (ms) => void c.advance(ms),
+  });
+  const start = c.now();
+  // Seven batches of 20 limited items and one of 10: 150 within the first minute, the next one waits for the window.
+  for (let i = 0; i < 7; i++) await pacer.acquire('identity', 1, undefined, { keyCredentials: 20 });
+  await pacer.acquire('identity', 1, undefined, { keyCredentials: 10 });
+  assert.equal(c.now() - start, 0);
+  for (let i = 0; i < 50; i++) await pacer.acquire('identity', 1);
+  assert.equal(c.now() - start, 0, 'requests without keyCredentials do not wait for its budget');
+  await pacer.acquire('identity', 1, undefined, { keyCredentials: 1 });
+  assert.ok(c.now() - start >= 60_000);
+});
+
+test('selectLimits: keyCredentials on applications and service principals, selected or by default; never on their relationships', () => {
+  const root = 'https://graph.microsoft.com/v1.0';
+  assert.deepEqual(selectLimits(`${root}/applications?$select=id,keyCredentials&$top=100`), { keyCredentials: 1 });
+  assert.deepEqual(selectLimits(`${root}/applications?$select=id%2CKeyCredentials`), { keyCredentials: 1 });
+  assert.deepEqual(selectLimits('/applications/abc?$select=id,passwordCredentials,keyCredentials'), { keyCredentials: 1 });
+  // No $select: the default properties include keyCredentials; a saved delta link hides its $select in the token.
+  assert.deepEqual(selectLimits(`${root}/servicePrincipals`), { keyCredentials: 1 });
+  assert.deepEqual(selectLimits(`${root}/applications/delta()?$deltatoken=abc`), { keyCredentials: 1 });
+  assert.deepEqual(selectLimits(`${root}/servicePrincipals?$select=id,appId&$top=999`), {});
+  assert.deepEqual(selectLimits(`${root}/applications?$select=id&$top=1`), {});
+  assert.deepEqual(selectLimits('/applications/abc/owners?$select=id&$top=999'), {});
+  assert.deepEqual(selectLimits(`${root}/servicePrincipals/abc/appRoleAssignedTo?$top=999`), {});
+  assert.deepEqual(selectLimits(`${root}/users?$select=id,signInActivity`), { signInActivity: 1 });
+  assert.deepEqual(selectLimits(`${root}/users`), {});
 });
 
 test('request costs follow the documented table', () => {
@@ -132,6 +168,14 @@ test('request costs follow the documented table', () => {
   assert.equal(estimateCost('/users?$top=5'), 1);
   assert.equal(estimateCost('https://graph.microsoft.com/v1.0/users?$skiptoken=abc'), 2);
   assert.equal(estimateCost('https://graph.microsoft.com/v1.0/Users?%24select=id'), 1);
+  assert.equal(estimateCost('/applications?$select=id,keyCredentials&$expand=owners($select=id)&$top=100'), 2);
+  assert.equal(estimateCost('/applications/delta?$select=id'), 1);
+  assert.equal(estimateCost('/applications/abc'), 2);
+  assert.equal(estimateCost('/applications/abc/owners?$select=id&$top=999'), 1);
+  assert.equal(estimateCost('/oauth2PermissionGrants'), 2);
+  assert.equal(estimateCost('/subscribedSkus?$select=skuId'), 2);
+  assert.equal(estimateCost('/subscribedSkus'), 3);
+  assert.equal(estimateCost('/roleManagement/directory/roleAssignments?$expand=principal'), 2);
 });
 
 test('the semaphore bounds concurrency and runs everything', async () => {

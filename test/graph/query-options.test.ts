@@ -13,6 +13,10 @@ const FULL_REFRESH = catalogOf([
   { name: 'sign_ins' },
   { name: 'groups' },
   { name: 'group_members' },
+  { name: 'applications' },
+  { name: 'oauth2_permission_grants' },
+  { name: 'subscribed_skus' },
+  { name: 'directory_role_assignments' },
 ]);
 const INCREMENTAL = catalogOf([
   { name: 'users', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
@@ -21,6 +25,7 @@ const INCREMENTAL = catalogOf([
   { name: 'sign_ins', sync_mode: 'incremental', cursor_field: ['createdDateTime'] },
   { name: 'groups', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
   { name: 'group_members' },
+  { name: 'applications', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
 ]);
 /** Every config option that changes what the connector requests (incremental users refuse include_sign_in_activity). */
 const OPTIONS = {
@@ -84,6 +89,7 @@ describe('the query options the connector sends', () => {
     const first = await run('first incremental (delta rounds)', 'read', incrementalOptions, INCREMENTAL);
     emulator.mutate({ creates: 3, updates: 6, softDeletes: 2, hardDeletes: 1 });
     emulator.mutate({ resources: ['groups'], creates: 1, updates: 3, hardDeletes: 1, memberChanges: 2 });
+    emulator.mutate({ resources: ['applications'], creates: 1, updates: 2, hardDeletes: 1 });
     await run('incremental from the saved deltaLinks and cursor', 'read', incrementalOptions, INCREMENTAL, lastStates(first));
   });
 
@@ -119,6 +125,8 @@ describe('the query options the connector sends', () => {
       'users $deltatoken',
       'servicePrincipals $deltatoken',
       'groups $deltatoken',
+      'applications $deltatoken',
+      'roleManagement $expand',
       'auditLogs $filter',
     ]) {
       assert.ok(queries.includes(expected), `no request with ${expected}`);
@@ -151,7 +159,8 @@ describe('the query options the connector sends', () => {
       /delta token request carries other options/,
     );
     assert.match(bad('GET', '/groups/x/members', [['$select', 'id,appRoleId']]).join(), /no such property on user or group/);
-    assert.match(bad('GET', '/applications', []).join(), /not an endpoint in the documented table/);
+    assert.match(bad('GET', '/devices', []).join(), /not an endpoint in the documented table/);
+    assert.match(bad('GET', '/subscribedSkus', [['$top', '10']]).join(), /\$top is not documented/);
     assert.deepEqual(
       bad('GET', '/groups/x/members', [
         ['$select', 'id,employeeHireDate'],

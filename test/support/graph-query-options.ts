@@ -1,6 +1,7 @@
 // The query options Microsoft documents for each Graph v1.0 endpoint the connector calls ($select types, $top maxima): what the request-log test holds every request to.
 // A stream that calls a new endpoint adds its row here, with the page that documents it.
 import { ENTITY_PROPERTIES } from '../emulator/properties.js';
+import { DECLARED_PROPERTIES } from '../emulator/properties-declared.js';
 
 export interface DocumentedEndpoint {
   /** e.g. 'GET /users' */
@@ -139,6 +140,77 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     source: 'https://learn.microsoft.com/graph/api/organization-list#optional-query-parameters',
   },
   {
+    label: 'GET /applications',
+    method: 'GET',
+    pattern: /^\/applications$/i,
+    options: DIRECTORY_LIST,
+    selectTypes: ['application'],
+    // 999; with $expand directory collections come in pages of 100 (https://learn.microsoft.com/graph/known-issues).
+    maxTop: (query) => (query.has('$expand') ? 100 : 999),
+    source: 'https://learn.microsoft.com/graph/api/application-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /applications/delta',
+    method: 'GET',
+    pattern: /^\/applications\/delta(\(\))?$/i,
+    options: DELTA,
+    selectTypes: ['application'],
+    tokensAlone: true,
+    source: 'https://learn.microsoft.com/graph/api/application-delta#query-parameters',
+  },
+  {
+    // Re-reads of changed registrations that a delta page returned without every selected property (streams/delta.ts).
+    label: 'GET /applications/{id}',
+    method: 'GET',
+    pattern: /^\/applications\/(?!delta(\(\))?$)[^/()]+$/i,
+    options: ['$select', '$expand'],
+    selectTypes: ['application'],
+    source: 'https://learn.microsoft.com/graph/api/application-get#optional-query-parameters',
+  },
+  {
+    // Owners of a registration whose expansion may have been cut at 20 (streams/applications/owners.ts).
+    label: 'GET /applications/{id}/owners',
+    method: 'GET',
+    pattern: /^\/applications\/[^/]+\/owners$/i,
+    // The page documents "the OData query parameters" without a list: those of a directory relationship.
+    options: ['$count', '$expand', '$filter', '$orderby', '$search', '$select', '$top', '$skiptoken'],
+    selectTypes: ['user', 'servicePrincipal'],
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/application-list-owners#optional-query-parameters',
+  },
+  {
+    label: 'GET /oauth2PermissionGrants',
+    method: 'GET',
+    pattern: /^\/oauth2PermissionGrants$/i,
+    // "the OData query parameters" without a list; $top is not documented for this list.
+    options: ['$filter', '$select', '$skiptoken'],
+    selectTypes: ['oAuth2PermissionGrant'],
+    source: 'https://learn.microsoft.com/graph/api/oauth2permissiongrant-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /subscribedSkus',
+    method: 'GET',
+    pattern: /^\/subscribedSkus$/i,
+    options: ['$select'],
+    selectTypes: ['subscribedSku'],
+    source: 'https://learn.microsoft.com/graph/api/subscribedsku-list#optional-query-parameters',
+  },
+  {
+    label: 'GET /roleManagement/directory/roleDefinitions',
+    method: 'GET',
+    pattern: /^\/roleManagement\/directory\/roleDefinitions$/i,
+    options: ['$filter', '$expand', '$skiptoken'],
+    source: 'https://learn.microsoft.com/graph/api/rbacapplication-list-roledefinitions#optional-query-parameters',
+  },
+  {
+    label: 'GET /roleManagement/directory/roleAssignments',
+    method: 'GET',
+    pattern: /^\/roleManagement\/directory\/roleAssignments$/i,
+    options: ['$filter', '$expand', '$select', '$skiptoken'],
+    selectTypes: ['unifiedRoleAssignment'],
+    source: 'https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments#optional-query-parameters',
+  },
+  {
     label: 'GET /auditLogs/signIns',
     method: 'GET',
     pattern: /^\/auditLogs\/signIns$/i,
@@ -178,7 +250,7 @@ export function queryViolations(request: { method: string; path: string; query: 
   const select = query.get('$select');
   if (select !== undefined) {
     for (const name of select.split(',')) {
-      if (!endpoint.selectTypes?.some((type) => ENTITY_PROPERTIES[type]?.has(name))) {
+      if (!endpoint.selectTypes?.some((type) => (ENTITY_PROPERTIES[type] ?? DECLARED_PROPERTIES[type])?.has(name))) {
         problems.push(`$select=${name}: no such property on ${endpoint.selectTypes?.join(' or ') ?? endpoint.label}`);
       }
     }
