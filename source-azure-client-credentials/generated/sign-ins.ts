@@ -1,7 +1,7 @@
 // Generated from schemas/sign_ins.json by `npm run gen`: do not edit by hand.
 
 /**
- * Interactive user sign-ins from GET /v1.0/auditLogs/signIns (https://learn.microsoft.com/graph/api/resources/signin), exactly as Graph returns them plus the derived loginLocation. Needs Entra ID P1 or P2 and AuditLog.Read.All; Graph keeps 30 days.
+ * Sign-ins exactly as Graph returns them plus the derived loginLocation: interactive user sign-ins from GET /v1.0/auditLogs/signIns (https://learn.microsoft.com/graph/api/resources/signin) by default; with sign_in_event_types beyond interactiveUser, every selected type from GET /beta/auditLogs/signIns (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta), with beta's extra properties. Needs Entra ID P1 or P2 and AuditLog.Read.All; Graph keeps 30 days.
  */
 export interface SignInsRecord {
   /**
@@ -56,6 +56,10 @@ export interface SignInsRecord {
    * Whether the user interacted with the sign-in (v1.0 returns interactive sign-ins only).
    */
   isInteractive?: null | boolean;
+  /**
+   * The sign-in's event types: interactiveUser, nonInteractiveUser, servicePrincipal, managedIdentity or unknownFutureValue, so that a warehouse can split them. Graph beta returns it (sign_in_event_types beyond interactiveUser reads beta). Graph v1.0 has no such property and returns interactive user sign-ins only: for its records the connector sets ["interactiveUser"] (derived).
+   */
+  signInEventTypes?: null | (null | string)[];
   /**
    * Name of the resource (API) the user signed in to.
    */

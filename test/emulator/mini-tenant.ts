@@ -132,7 +132,7 @@ export function miniTenant(sizes: MiniSizes = {}, now = new Date()): Tenant & { 
 /** Starts an emulator over a mini tenant (no generator, truth or mutations: tests that need them use startEmulator). */
 export function startMiniEmulator(sizes: MiniSizes = {}, options: ServerOptions = {}): Promise<Emulator> {
   return createEmulator(miniTenant(sizes), options, {
-    truth: { users: () => [], servicePrincipals: () => [], appRoleAssignments: () => [], signIns: () => [] },
+    truth: { users: () => [], servicePrincipals: () => [], appRoleAssignments: () => [], signIns: () => [], directoryAudits: () => [] },
     mutate: () => [],
   });
 }

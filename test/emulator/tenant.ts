@@ -1,8 +1,10 @@
 // The seeded synthetic tenant: generateTenant(seed, sizes, now) assembles users, apps, groups, assignments and sign-ins.
 import { generateServicePrincipals } from './tenant-apps.js';
 import { generateAssignments } from './tenant-assignments.js';
+import { generateDirectoryAudits } from './tenant-audits.js';
 import { generateGroups } from './tenant-groups.js';
 import { isoSeconds, Random } from './tenant-random.js';
+import { generateSignInEvents } from './tenant-signin-events.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
 import { type DirectoryContext, generateUsers } from './tenant-users.js';
 import type { GraphObject, Tenant, TenantSizes } from './types.js';
@@ -21,6 +23,9 @@ export const DEFAULT_SIZES: Readonly<Required<TenantSizes>> = Object.freeze({
   signInsBeyondRetention: 20,
   signInBurst: { count: 0, minutes: 10, hoursAgo: 48 },
   retentionDays: 30,
+  signInEvents: { nonInteractiveUser: 120, servicePrincipal: 40, managedIdentity: 25 },
+  directoryAudits: 200,
+  directoryAuditsBeyondRetention: 10,
 });
 
 const DEFAULT_DOMAIN = 'contoso.example';
@@ -118,6 +123,16 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
   const plan = { count: s.signIns, beyondRetention: s.signInsBeyondRetention, retentionDays: s.retentionDays, burst: s.signInBurst };
   const signIns = generateSignIns(rng('signIns'), ctx, users, servicePrincipals, kinds, plan);
   fillSignInActivity(rng('signInActivity'), ctx, users, signIns, s.retentionDays);
+  // Sections of their own, drawn last: the sections above keep their exact data.
+  const signInEvents = generateSignInEvents(rng('signInEvents'), ctx, users, servicePrincipals, kinds, {
+    counts: s.signInEvents,
+    retentionDays: s.retentionDays,
+  });
+  const directoryAudits = generateDirectoryAudits(rng('directoryAudits'), ctx, users, g.groups, servicePrincipals, kinds, {
+    count: s.directoryAudits,
+    beyondRetention: s.directoryAuditsBeyondRetention,
+    retentionDays: s.retentionDays,
+  });
   return {
     tenantId,
     defaultDomain: DEFAULT_DOMAIN,
@@ -133,5 +148,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     now,
     retentionDays: s.retentionDays,
     landmarks: g.landmarks,
+    signInEvents,
+    directoryAudits,
   };
 }

@@ -42,7 +42,7 @@ export async function measureThroughput(tenant: Tenant, generateMs: number, conc
     tenant,
     {},
     {
-      truth: { users: () => [], servicePrincipals: () => [], appRoleAssignments: () => [], signIns: () => [] },
+      truth: { users: () => [], servicePrincipals: () => [], appRoleAssignments: () => [], signIns: () => [], directoryAudits: () => [] },
       mutate: () => [],
     },
   );

@@ -29,6 +29,15 @@ export interface TenantSizes {
   signInBurst?: { count: number; minutes: number; hoursAgo: number };
   /** Days the tenant keeps sign-in logs (30 with P1/P2). */
   retentionDays?: number;
+  /**
+   * Sign-ins beyond the interactive ones, per beta event type, inside retention (served by /beta/auditLogs/signIns only;
+   * drawn from their own seeded section). Default: a few of each.
+   */
+  signInEvents?: { nonInteractiveUser: number; servicePrincipal: number; managedIdentity: number };
+  /** Directory audit events inside the 30-day retention (P1/P2; a tenant without a licence is served the last 7 days). */
+  directoryAudits?: number;
+  /** Extra audit events older than 30 days, which Graph no longer serves. Default 10. */
+  directoryAuditsBeyondRetention?: number;
 }
 
 export interface Tenant {
@@ -58,6 +67,10 @@ export interface Tenant {
   changeLog?: DirectoryChange[];
   /** Soft-deleted users and service principals by id (restorable; gone from the lists meanwhile). */
   deletedItems?: Map<string, DeletedItem>;
+  /** Non-interactive, service-principal and managed-identity sign-ins (beta only), newest first, each with signInEventTypes. */
+  signInEvents?: GraphObject[];
+  /** Directory audit events, newest first, including those beyond retention. */
+  directoryAudits?: GraphObject[];
 }
 
 /** Ids of the generator's deliberate cases (undefined when the tenant is too small to hold them). */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { END_LAG_MINUTES } from '../../source-azure-client-credentials/streams/sign-ins/windows.js';
+import { END_LAG_MINUTES } from '../../source-azure-client-credentials/streams/windows/windows.js';
 import { createAjv } from '../../source-azure-client-credentials/validation.js';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import {

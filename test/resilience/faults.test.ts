@@ -9,9 +9,8 @@ import {
   fullCatalog,
   STREAMS,
   type StreamName,
-  signInRange,
   streamOutcome,
-  truthOf,
+  truthOfRun,
 } from '../support/ground-truth.js';
 import { assertRunLeaksNothing } from '../support/leaks.js';
 import { assertReadableMessage } from '../support/messages.js';
@@ -214,7 +213,7 @@ describe('fault matrix: a full read of all four streams under each fault', { con
               expected === 'complete' || 'either' in expected,
               `${label}${stream} completed but should have failed with ${JSON.stringify(expected)}`,
             );
-            const truth = truthOf(emulator, stream, stream === 'sign_ins' ? signInRange(result.messages) : undefined);
+            const truth = truthOfRun(emulator, stream, result.messages);
             assertExactRecords(stream, result.records(stream), fault.truth?.(emulator, stream, truth) ?? truth, label);
           } else if (outcome.kind === 'failed') {
             failed++;
