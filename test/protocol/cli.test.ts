@@ -55,7 +55,7 @@ describe('files named on the command line', () => {
     writeFileSync(join(dir, 'secrets', 'config.json'), JSON.stringify(validConfig()));
     const result = await runConnector(['discover', '--config', 'secrets/config.json'], { env, cwd: dir });
     assert.equal(result.code, 0, result.stdout);
-    assert.equal(result.catalog().streams.length, 4);
+    assert.equal(result.catalog().streams.length, 5);
   });
 
   test('a missing config file is named in the error', async () => {
