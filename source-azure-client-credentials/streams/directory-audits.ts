@@ -3,7 +3,7 @@
 import type { DirectoryAuditsRecord } from '../generated/directory-audits.js';
 import type { StreamDef } from './types.js';
 import { parseInstant } from './windows/instants.js';
-import { readWindowed, type WindowedLog } from './windows/reader.js';
+import { readFrom, readWindowed, type WindowedLog } from './windows/reader.js';
 import { checkCursorState, savedCursor } from './windows/state.js';
 
 /** Everything performed before activityDateTime has been emitted; absent before the first checkpoint. */
@@ -67,17 +67,10 @@ export const directoryAudits: StreamDef<DirectoryAuditsRecord, DirectoryAuditsSt
     return cursor === undefined ? {} : { activityDateTime: cursor };
   },
 
-  async *read({ graph, config, log, state, now = Date.now }) {
-    const cursor = state?.activityDateTime === undefined ? undefined : parseInstant(state.activityDateTime);
+  async *read(context) {
+    const saved = context.state?.activityDateTime;
     yield* readWindowed(auditLog, {
-      graph,
-      log,
-      nowMs: now(),
-      ...(config.start_date ? { startDate: config.start_date } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-      // Audit events are published late too (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-latencies):
-      // the one lookback option covers both logs.
-      lookbackMinutes: config.sign_in_lookback_minutes,
+      ...readFrom(context, saved === undefined ? undefined : parseInstant(saved)),
       checkpoint: (position) => ({ activityDateTime: position }),
     });
   },

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import type { SignInsRecord } from '../../generated/sign-ins.js';
 import { joinNonEmpty } from '../derive.js';
 import type { Probe, StreamDef } from '../types.js';
-import { readWindowed, type WindowedLog } from '../windows/reader.js';
+import { readFrom, readWindowed, type WindowedLog } from '../windows/reader.js';
 import { parseSignInsState, SIGN_IN_EVENT_TYPES, type SignInEventType, type SignInsState, stateCursor } from './state.js';
 
 /** A signIn as Graph returns it: the record without the derived loginLocation. */
@@ -99,7 +99,8 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   },
   parseState: (raw) => parseSignInsState(raw),
 
-  async *read({ graph, config, log, state, now = Date.now }) {
+  async *read(context) {
+    const { config, log, state } = context;
     const types = selectedEventTypes(config);
     const covered = state?.signInEventTypes ?? INTERACTIVE;
     let cursor = stateCursor(state);
@@ -124,12 +125,7 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
       );
     }
     yield* readWindowed(signInLog(types), {
-      graph,
-      log,
-      nowMs: now(),
-      ...(config.start_date ? { startDate: config.start_date } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-      lookbackMinutes: config.sign_in_lookback_minutes,
+      ...readFrom(context, cursor),
       // The default selection writes the state it always wrote; another records its types, so that a change is noticed.
       checkpoint: (position) =>
         onlyInteractive(types) ? { createdDateTime: position } : { createdDateTime: position, signInEventTypes: types },

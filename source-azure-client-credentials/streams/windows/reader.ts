@@ -3,7 +3,7 @@
 import { matchesRow } from '../../graph/errors.js';
 import type { GraphClient, GraphPage, GraphVersion } from '../../graph/types.js';
 import type { Logger } from '../../logger.js';
-import type { StreamOutput } from '../types.js';
+import type { ReadContext, StreamOutput } from '../types.js';
 import { formatInstant, parseInstant, TICKS_PER_SECOND } from './instants.js';
 import { beforeWindowEnd, PLANNER, planRange, retentionStart, type SyncRange, WindowWalker, windowFilter } from './windows.js';
 
@@ -49,6 +49,25 @@ export interface WindowedRead {
   lookbackMinutes: number;
   /** The state of a checkpoint at `position` (an ISO-8601 instant). */
   checkpoint(position: string): object;
+}
+
+/**
+ * What every log stream passes from its read context: the client, the clock, start_date, the lookback (one option,
+ * sign_in_lookback_minutes, for every log: audit events are published late too,
+ * https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-latencies) and the saved cursor.
+ */
+export function readFrom(
+  { graph, config, log, now = Date.now }: ReadContext<unknown>,
+  cursor: bigint | undefined,
+): Omit<WindowedRead, 'checkpoint'> {
+  return {
+    graph,
+    log,
+    nowMs: now(),
+    ...(config.start_date ? { startDate: config.start_date } : {}),
+    ...(cursor !== undefined ? { cursor } : {}),
+    lookbackMinutes: config.sign_in_lookback_minutes,
+  };
 }
 
 interface WindowProgress {
