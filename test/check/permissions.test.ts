@@ -24,7 +24,8 @@ const USERS = [['User.Read.All']];
 const SERVICE_PRINCIPALS = [['Application.Read.All'], ['Organization.Read.All']];
 const APP_ROLE_ASSIGNMENTS = [['Application.Read.All'], ['GroupMember.Read.All', 'Directory.Read.All'], ['User.Read.All']];
 const SIGN_INS = [['AuditLog.Read.All']];
-const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS];
+const DIRECTORY_AUDITS = [['AuditLog.Read.All']];
+const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS, DIRECTORY_AUDITS];
 
 const def = (name: string) => STREAMS.find((s) => s.name === name)!;
 const configFor = (cloud: Cloud = 'global', options: Partial<Config> = {}) =>
@@ -50,6 +51,7 @@ describe('permissions: roles claim vs requirements', () => {
         ['service_principals', SERVICE_PRINCIPALS],
         ['app_role_assignments', APP_ROLE_ASSIGNMENTS],
         ['sign_ins', SIGN_INS],
+        ['directory_audits', DIRECTORY_AUDITS],
       ],
     );
     assert.deepEqual(def('sign_ins').advisedPermissions?.requirement, [['Directory.Read.All']]);
@@ -57,14 +59,21 @@ describe('permissions: roles claim vs requirements', () => {
       def('sign_ins').advisedPermissions!.reason,
       /known issue.*https:\/\/learn\.microsoft\.com\/graph\/api\/signin-list#permissions/,
     );
+    // directory_audits: its list page names AuditLog.Read.All and Directory.Read.All together; the second is advice, as for sign_ins.
+    assert.deepEqual(def('directory_audits').advisedPermissions?.requirement, [['Directory.Read.All']]);
+    assert.match(
+      def('directory_audits').advisedPermissions!.reason,
+      /https:\/\/learn\.microsoft\.com\/graph\/api\/directoryaudit-list#permissions/,
+    );
     assert.deepEqual(
       STREAMS.filter((s) => s.advisedPermissions).map((s) => s.name),
-      ['sign_ins'],
+      ['sign_ins', 'directory_audits'],
     );
     assert.deepEqual(def('sign_ins').availability?.clouds, ['global']);
+    assert.deepEqual(def('directory_audits').availability?.clouds, ['global', 'us_government_l4', 'us_government_l5']);
     assert.deepEqual(
       STREAMS.filter((s) => s.availability).map((s) => s.name),
-      ['sign_ins'],
+      ['sign_ins', 'directory_audits'],
     );
   });
 
@@ -269,29 +278,36 @@ describe('diagnosis: sentences an administrator can act on', () => {
     assert.equal(outcome.succeeded, true);
     assert.equal(
       outcome.message,
-      'Connected, but app_role_assignments and sign_ins will fail. ' +
+      'Connected, but app_role_assignments, sign_ins and directory_audits will fail. ' +
         'app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All (or Directory.Read.All). ' +
         'sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. ' +
+        'directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. ' +
         `Add GroupMember.Read.All and AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}. ` +
         `For sign_ins, Directory.Read.All is advised as well: ${def('sign_ins').advisedPermissions!.reason}. ` +
+        `For directory_audits, Directory.Read.All is advised as well: ${def('directory_audits').advisedPermissions!.reason}. ` +
         'In a sync, a selected stream that cannot be read fails on its own and the others complete; deselect the streams you do not need. ' +
         'users and service_principals work.',
     );
-    // One WARN per unreadable stream (the sentence its sync fails with) and one for the advice.
-    assert.equal(outcome.warnings.length, 3);
+    // One WARN per unreadable stream (the sentence its sync fails with) and one per stream's advice.
+    assert.equal(outcome.warnings.length, 5, outcome.warnings.join('\n'));
     assert.equal(outcome.warnings[0], streamError('app_role_assignments', results[2]!.problem!).message);
     assert.match(
       outcome.warnings[1]!,
       /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. Add AuditLog\.Read\.All \(Application permissions, not Delegated\) in /,
     );
-    assert.match(outcome.warnings[2]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(
+      outcome.warnings[2]!,
+      /^directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
+    );
+    assert.match(outcome.warnings[3]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(outcome.warnings[4]!, /^For directory_audits, Directory\.Read\.All is advised as well/);
   });
 
   test('check outcome: only User.Read.All SUCCEEDS with users readable and every other stream named with its fix', () => {
     const roles = ['User.Read.All'];
     const outcome = checkOutcome(STREAMS.map((s) => ({ stream: s.name, problem: permissionProblem(accessOf(s.name).required, roles) })));
     assert.equal(outcome.succeeded, true);
-    assert.match(outcome.message!, /^Connected, but service_principals, app_role_assignments and sign_ins will fail\. /);
+    assert.match(outcome.message!, /^Connected, but service_principals, app_role_assignments, sign_ins and directory_audits will fail\. /);
     assert.match(
       outcome.message!,
       /service_principals cannot be read: the app lacks the Microsoft Graph application permissions Application\.Read\.All and Organization\.Read\.All\./,
@@ -305,7 +321,7 @@ describe('diagnosis: sentences an administrator can act on', () => {
       /Add Application\.Read\.All, Organization\.Read\.All, GroupMember\.Read\.All and AuditLog\.Read\.All \(Application permissions, not Delegated\)/,
     );
     assert.match(outcome.message!, / users works\.$/);
-    assert.equal(outcome.warnings.length, 3);
+    assert.equal(outcome.warnings.length, 4);
   });
 
   test('check outcome: a missing licence alone SUCCEEDS with a warning naming P1 or P2 and the streams that work', () => {
