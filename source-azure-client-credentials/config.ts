@@ -23,6 +23,7 @@ type ConfigOptions = SourceConfig &
       | 'use_batch_requests'
       | 'reports_requests_per_10_seconds'
       | 'delta_full_resync_days'
+      | 'sign_in_event_types'
     >
   > & {
     /** domain_names as lower-case domains without a leading @; empty keeps every domain. */

@@ -1,7 +1,7 @@
 // What a stream is: a plain object with its name, keys, cursor, permissions and an async generator of output.
 import type { Config } from '../config.js';
 import type { Cloud } from '../endpoints.js';
-import type { GraphClient } from '../graph/types.js';
+import type { GraphClient, GraphVersion } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
 import type { MembersHandoff } from './group-members/handoff.js';
@@ -60,6 +60,8 @@ export interface Probe {
   path: string;
   query: Record<string, string | number>;
   bucket?: 'identity' | 'reports';
+  /** Default v1.0. */
+  version?: GraphVersion;
 }
 
 /**
@@ -84,6 +86,8 @@ export interface StreamDef<R extends object = object, S extends object = object>
   optionPermissions?(config: Config): PermissionRequirement;
   /** The cheap requests check makes to confirm access, one per endpoint the stream reads ($top=1, $select=id). */
   probes: Probe[];
+  /** Probes of endpoints that some config options add (e.g. beta sign-ins with sign_in_event_types). */
+  optionProbes?(config: Config): Probe[];
   /**
    * Why this stream cannot run in `syncMode` under `config`, as a sentence for the user, or undefined when it can.
    * Asked when the catalog is read, so a refused stream is reported before any stream starts and costs no request.

@@ -1,6 +1,6 @@
 // The ground truth: exactly the records each stream must yield for a tenant and config, written from the
 // "Record shapes" rules alone (never from connector code), so that it is the yardstick the connector is judged by.
-import { instantKey, keyOfDate, retentionStart } from './directory.js';
+import { instantKey, keyOfDate } from './directory.js';
 import { MICROSOFT_TENANT_ID } from './tenant-apps.js';
 import { DEFAULT_ACCESS_ROLE_ID } from './tenant-assignments.js';
 import type { GraphObject, Tenant, TruthOptions } from './types.js';
@@ -243,17 +243,42 @@ export function loginLocation(signIn: GraphObject): string | null {
   return location ? joinPlace([location.city, location.state, location.countryOrRegion]) : null;
 }
 
-/** The sign_ins stream for createdDateTime in [from, to), within retention, newest first (100-ns precision). */
-export function truthSignIns(tenant: Tenant, from: Date, to: Date): Row[] {
-  const retained = keyOfDate(retentionStart(tenant));
+/** `records` whose `property` lies in [from, to) and within the last `retentionDays` of the tenant (100-ns precision). */
+function inRange(
+  tenant: Tenant,
+  records: GraphObject[],
+  property: string,
+  from: Date,
+  to: Date,
+  retentionDays = tenant.retentionDays,
+): GraphObject[] {
+  const retained = keyOfDate(new Date(tenant.now.getTime() - retentionDays * 86_400_000));
   const wanted = keyOfDate(from);
   // The later of the two keys (they are not numbers: Math.max does not apply).
   const low = [wanted, retained].sort().at(-1)!;
   const high = keyOfDate(to);
-  return tenant.signIns
-    .filter((s) => {
-      const key = instantKey(String(s.createdDateTime));
-      return key !== undefined && key >= low && key < high;
-    })
-    .map((s) => ({ ...s, loginLocation: loginLocation(s) }));
+  return records.filter((r) => {
+    const key = instantKey(String(r[property]));
+    return key !== undefined && key >= low && key < high;
+  });
+}
+
+/**
+ * The sign_ins stream for createdDateTime in [from, to), within retention, newest first (100-ns precision), plus
+ * loginLocation. Interactive sign-ins alone by default (what v1.0 serves), each with signInEventTypes ["interactiveUser"];
+ * with `eventTypes`, the sign-ins of those types (beta, where every sign-in carries its signInEventTypes).
+ */
+export function truthSignIns(tenant: Tenant, from: Date, to: Date, eventTypes: readonly string[] = ['interactiveUser']): Row[] {
+  const interactive = eventTypes.includes('interactiveUser')
+    ? inRange(tenant, tenant.signIns, 'createdDateTime', from, to).map((s) => ({ ...s, signInEventTypes: ['interactiveUser'] }))
+    : [];
+  const others = inRange(tenant, tenant.signInEvents ?? [], 'createdDateTime', from, to).filter((s) =>
+    eventTypes.includes((s.signInEventTypes as string[])[0]!),
+  );
+  return [...interactive, ...others].map((s) => ({ ...s, loginLocation: loginLocation(s) }));
+}
+
+/** The directory_audits stream for activityDateTime in [from, to), within the last `retentionDays` (30 with P1/P2, 7 without), as Graph returns them. */
+export function truthDirectoryAudits(tenant: Tenant, from: Date, to: Date, retentionDays = tenant.retentionDays): Row[] {
+  return inRange(tenant, tenant.directoryAudits ?? [], 'activityDateTime', from, to, retentionDays).map((a) => ({ ...a }));
 }

@@ -44,6 +44,15 @@ export interface TenantSizes {
   delegatedGrants?: number;
   /** Directory role assignments, beyond the fixed cases of tenant-roles.ts (each kind of principal, scoped ones, the custom role). Default 6. */
   extraRoleAssignments?: number;
+  /**
+   * Sign-ins beyond the interactive ones, per beta event type, inside retention (served by /beta/auditLogs/signIns only;
+   * drawn from their own seeded section). Default: a few of each.
+   */
+  signInEvents?: { nonInteractiveUser: number; servicePrincipal: number; managedIdentity: number };
+  /** Directory audit events inside the 30-day retention (P1/P2; a tenant without a licence is served the last 7 days). */
+  directoryAudits?: number;
+  /** Extra audit events older than 30 days, which Graph no longer serves. Default 10. */
+  directoryAuditsBeyondRetention?: number;
 }
 
 export interface Tenant {
@@ -84,6 +93,10 @@ export interface Tenant {
   /** Directory role definitions, built-in and custom, and the active role assignments (tenant-roles.ts). */
   roleDefinitions?: GraphObject[];
   roleAssignments?: GraphObject[];
+  /** Non-interactive, service-principal and managed-identity sign-ins (beta only), newest first, each with signInEventTypes. */
+  signInEvents?: GraphObject[];
+  /** Directory audit events, newest first, including those beyond retention. */
+  directoryAudits?: GraphObject[];
 }
 
 /** Ids of the generator's deliberate cases (undefined when the tenant is too small to hold them). */

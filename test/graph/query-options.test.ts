@@ -17,6 +17,7 @@ const FULL_REFRESH = catalogOf([
   { name: 'oauth2_permission_grants' },
   { name: 'subscribed_skus' },
   { name: 'directory_role_assignments' },
+  { name: 'directory_audits' },
 ]);
 const INCREMENTAL = catalogOf([
   { name: 'users', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
@@ -26,6 +27,7 @@ const INCREMENTAL = catalogOf([
   { name: 'groups', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
   { name: 'group_members' },
   { name: 'applications', sync_mode: 'incremental', cursor_field: ['_ab_cdc_updated_at'] },
+  { name: 'directory_audits', sync_mode: 'incremental', cursor_field: ['activityDateTime'] },
 ]);
 /** Every config option that changes what the connector requests (incremental users refuse include_sign_in_activity). */
 const OPTIONS = {
@@ -33,6 +35,8 @@ const OPTIONS = {
   domain_names: 'contoso.example, northwind.example',
   include_sign_in_activity: true,
   use_batch_requests: false,
+  // Every event type: sign_ins reads them all through beta (and check probes beta).
+  sign_in_event_types: ['interactiveUser', 'nonInteractiveUser', 'servicePrincipal', 'managedIdentity'],
 };
 
 describe('the query options the connector sends', () => {
@@ -44,7 +48,16 @@ describe('the query options the connector sends', () => {
     emulator = await startEmulator({
       seed: 15,
       // Over 999 users and a group of over 999 members: paging (nextLinks) on lists, on batched and on direct fan-out.
-      sizes: { users: 1_100, servicePrincipals: 30, groups: 6, bigGroupSizes: [1_050], assignments: 150, signIns: 1_500 },
+      // Audit events enough for a week-long window to page (999 per page).
+      sizes: {
+        users: 1_100,
+        servicePrincipals: 30,
+        groups: 6,
+        bigGroupSizes: [1_050],
+        assignments: 150,
+        signIns: 1_500,
+        directoryAudits: 5_000,
+      },
       throttling: { enabled: true, timeScale: 100 },
       // Changed objects come back partial, so the incremental run also re-reads them by id through $batch.
       deltaMinimalChanges: true,
@@ -109,7 +122,7 @@ describe('the query options the connector sends', () => {
   test('the runs exercised every documented endpoint, directly and in $batch where the connector batches', () => {
     const seen = new Set<string>();
     for (const { log } of runs) {
-      for (const request of log) seen.add(`${request.via} ${documentedEndpoint(request.method, request.path)?.label}`);
+      for (const request of log) seen.add(`${request.via} ${documentedEndpoint(request.method, request.path, request.version)?.label}`);
     }
     for (const endpoint of DOCUMENTED_ENDPOINTS) {
       assert.ok(seen.has(`direct ${endpoint.label}`) || seen.has(`batch ${endpoint.label}`), `no request to ${endpoint.label}`);
@@ -128,6 +141,7 @@ describe('the query options the connector sends', () => {
       'applications $deltatoken',
       'roleManagement $expand',
       'auditLogs $filter',
+      'auditLogs $skiptoken',
     ]) {
       assert.ok(queries.includes(expected), `no request with ${expected}`);
     }
@@ -161,6 +175,11 @@ describe('the query options the connector sends', () => {
     assert.match(bad('GET', '/groups/x/members', [['$select', 'id,appRoleId']]).join(), /no such property on user or group/);
     assert.match(bad('GET', '/devices', []).join(), /not an endpoint in the documented table/);
     assert.match(bad('GET', '/subscribedSkus', [['$top', '10']]).join(), /\$top is not documented/);
+    assert.match(bad('GET', '/auditLogs/directoryAudits', [['$top', '1000']]).join(), /outside 1-999/);
+    assert.match(bad('GET', '/auditLogs/directoryAudits', [['$select', 'id']]).join(), /\$select is not documented/);
+    // Beta's signIns is documented apart from v1.0's: a beta request is judged by beta's row.
+    assert.deepEqual(queryViolations({ method: 'GET', path: '/auditLogs/signIns', version: 'beta', query: [['$top', '1000']] }), []);
+    assert.match(queryViolations({ method: 'GET', path: '/users', version: 'beta', query: [] }).join(), /\/beta\/users is not an endpoint/);
     assert.deepEqual(
       bad('GET', '/groups/x/members', [
         ['$select', 'id,employeeHireDate'],

@@ -1,4 +1,4 @@
-// The query options Microsoft documents for each Graph v1.0 endpoint the connector calls ($select types, $top maxima): what the request-log test holds every request to.
+// The query options Microsoft documents for each Graph endpoint the connector calls (v1.0, and beta's signIns; $select types, $top maxima): what the request-log test holds every request to.
 // A stream that calls a new endpoint adds its row here, with the page that documents it.
 import { ENTITY_PROPERTIES } from '../emulator/properties.js';
 import { DECLARED_PROPERTIES } from '../emulator/properties-declared.js';
@@ -7,7 +7,9 @@ export interface DocumentedEndpoint {
   /** e.g. 'GET /users' */
   label: string;
   method: 'GET' | 'POST';
-  /** The path after /v1.0 (case-insensitive: Graph's own nextLinks change the case of some paths). */
+  /** The version root (default v1.0). */
+  version?: 'v1.0' | 'beta';
+  /** The path after the version root (case-insensitive: Graph's own nextLinks change the case of some paths). */
   pattern: RegExp;
   /** The documented query options, lower-case with `$`, paging tokens included. */
   options: readonly string[];
@@ -219,6 +221,25 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     source: 'https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters',
   },
   {
+    label: 'GET /auditLogs/directoryAudits',
+    method: 'GET',
+    pattern: /^\/auditLogs\/directoryAudits$/i,
+    options: ['$filter', '$top', '$orderby', '$skiptoken'],
+    // Undocumented maximum: 999 is the most Microsoft's Entra PowerShell module asks for (the connector's page size).
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/directoryaudit-list#optional-query-parameters',
+  },
+  {
+    // sign_in_event_types beyond interactiveUser: beta is where the other event types are.
+    label: 'GET /beta/auditLogs/signIns',
+    method: 'GET',
+    version: 'beta',
+    pattern: /^\/auditLogs\/signIns$/i,
+    options: ['$filter', '$top', '$skiptoken'],
+    maxTop: () => 1000,
+    source: 'https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta#optional-query-parameters',
+  },
+  {
     label: 'POST /$batch',
     method: 'POST',
     pattern: /^\/\$batch$/i,
@@ -228,14 +249,20 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
 ];
 
 /** The documented endpoint a request is for, or undefined. */
-export function documentedEndpoint(method: string, path: string): DocumentedEndpoint | undefined {
-  return DOCUMENTED_ENDPOINTS.find((e) => e.method === method.toUpperCase() && e.pattern.test(path));
+export function documentedEndpoint(method: string, path: string, version = 'v1.0'): DocumentedEndpoint | undefined {
+  return DOCUMENTED_ENDPOINTS.find((e) => e.method === method.toUpperCase() && (e.version ?? 'v1.0') === version && e.pattern.test(path));
 }
 
-/** Everything about one request's query that Microsoft does not document for its endpoint (empty when it is valid v1.0). */
-export function queryViolations(request: { method: string; path: string; query: readonly (readonly [string, string])[] }): string[] {
-  const endpoint = documentedEndpoint(request.method, request.path);
-  if (!endpoint) return [`${request.method} ${request.path} is not an endpoint in the documented table`];
+/** Everything about one request's query that Microsoft does not document for its endpoint (empty when it is valid). */
+export function queryViolations(request: {
+  method: string;
+  path: string;
+  version?: string;
+  query: readonly (readonly [string, string])[];
+}): string[] {
+  const endpoint = documentedEndpoint(request.method, request.path, request.version);
+  if (!endpoint)
+    return [`${request.method} ${request.version === 'beta' ? '/beta' : ''}${request.path} is not an endpoint in the documented table`];
   const problems: string[] = [];
   const query = new Map<string, string>();
   for (const [name, value] of request.query) {
