@@ -4,8 +4,9 @@
 import type { GraphRequest } from './collections.js';
 import { PAGE } from './collections.js';
 import { changeLogOf, indexAfter } from './directory.js';
+import { managerDelta, selectsManager } from './managers.js';
 import { decodeToken, encodeToken, jsonBytes, pageJson, readSelect } from './paging.js';
-import { ODATA_TYPE, project, projection, serialize } from './project.js';
+import { ODATA_TYPE, project, projectionIn, serialize } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { DirectoryChange, GraphObject } from './types.js';
 
@@ -75,12 +76,19 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     current = decoded;
   }
   const select = current.s ?? undefined;
-  const fields = projection(ENTITY[resource], select);
+  const fields = projectionIn(state.directory, ENTITY[resource], select);
+  // $select=manager tracks the user's manager as a manager@delta annotation.
+  const manager = resource === 'users' && selectsManager(select);
+  const annotate = (id: string, record: Record<string, unknown>, round: Parameters<typeof managerDelta>[2]) => {
+    const annotation = manager ? managerDelta(state, id, round) : undefined;
+    return annotation ? { ...record, 'manager@delta': annotation } : record;
+  };
   const list = state.directory[resource];
   if (current.d === 'i') {
     const start = current.a === undefined ? 0 : indexAfter(list.ids, current.a);
     const items = list.items.slice(start, start + PAGE.directoryDefault);
-    const records = serialize(state.directory, `${resource}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
+    const key = `${resource}|${fields?.join(',') ?? '*'}|${manager ? 'manager@delta' : ''}`;
+    const records = serialize(state.directory, key, items, (o) => annotate(o.id, project(o, fields), {}));
     const done = start + items.length >= list.items.length;
     const links = done
       ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: now(state) }) }
@@ -105,8 +113,10 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
   const records = page.map((list) => {
     const change = list[list.length - 1]!;
     const entry = state.directory.byId.get(change.id);
-    if (change.kind === 'updated' && entry)
-      return jsonBytes(project(entry.object, changedFields(list, entry.object, fields, minimalChanges, hidesRestores)));
+    if (change.kind === 'updated' && entry) {
+      const record = project(entry.object, changedFields(list, entry.object, fields, minimalChanges, hidesRestores));
+      return jsonBytes(annotate(change.id, record, { changes: list, minimal: minimalChanges, whole: isWhole(list, hidesRestores) }));
+    }
     const reason = change.kind === 'changed' ? 'changed' : 'deleted';
     return jsonBytes({ '@odata.type': ODATA_TYPE[ENTITY[resource]], id: change.id, '@removed': { reason } });
   });
@@ -140,12 +150,14 @@ function changedFields(
   minimal: boolean,
   hidesRestores: boolean,
 ): string[] | undefined {
-  if (!minimal) return fields;
-  const whole = list.some((c) => c.how === 'created' || (c.how === 'restored' && !hidesRestores));
-  if (whole) return fields;
+  if (!minimal || isWhole(list, hidesRestores)) return fields;
   const changed = new Set(list.flatMap((c) => (c.kind === 'updated' && (c.how ?? 'modified') === 'modified' ? (c.properties ?? []) : [])));
   return (fields ?? Object.keys(object)).filter((f) => f === 'id' || changed.has(f));
 }
+
+/** An object new to the client in this window (created, or restored when restores are reported) comes whole. */
+const isWhole = (list: DirectoryChange[], hidesRestores: boolean) =>
+  list.some((c) => c.how === 'created' || (c.how === 'restored' && !hidesRestores));
 
 const context = (req: GraphRequest, resource: Resource, select: string[] | undefined) =>
   `${req.state.url}/v1.0/$metadata#${resource}${select ? `(${select.join(',')})` : ''}`;

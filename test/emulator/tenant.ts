@@ -4,6 +4,7 @@ import { generateAssignments } from './tenant-assignments.js';
 import { generateGroups } from './tenant-groups.js';
 import { isoSeconds, Random } from './tenant-random.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
+import { fillUserProfiles } from './tenant-user-profiles.js';
 import { type DirectoryContext, generateUsers } from './tenant-users.js';
 import type { GraphObject, Tenant, TenantSizes } from './types.js';
 
@@ -103,6 +104,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     nowMs: now.getTime(),
   };
   const users = generateUsers(rng('users'), ctx, s.users, s.guestFraction);
+  const profiles = fillUserProfiles(rng('userProfiles'), users, now.getTime());
   const { servicePrincipals, kinds } = generateServicePrincipals(rng('apps'), ctx, s.servicePrincipals, s.firstPartyFraction);
   const g = generateGroups(rng('groups'), ctx, s.groups, s.bigGroupSizes, users, servicePrincipals);
   const assignments = generateAssignments(rng('assignments'), ctx, {
@@ -133,5 +135,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     now,
     retentionDays: s.retentionDays,
     landmarks: g.landmarks,
+    managers: profiles.managers,
+    directoryExtensions: profiles.directoryExtensions,
   };
 }

@@ -58,6 +58,20 @@ export interface Tenant {
   changeLog?: DirectoryChange[];
   /** Soft-deleted users and service principals by id (restorable; gone from the lists meanwhile). */
   deletedItems?: Map<string, DeletedItem>;
+  /** userId -> the id of the user's manager (the user's `manager` relationship); absent: no manager. */
+  managers?: Map<string, string>;
+  /** Directory extension properties registered for users (served only when $select names them, as Graph does). */
+  directoryExtensions?: DirectoryExtension[];
+}
+
+/** A directory extension property of an application, on users: https://learn.microsoft.com/graph/api/resources/extensionproperty */
+export interface DirectoryExtension {
+  /** extension_<appId without hyphens>_<name>, as Graph names it. */
+  name: string;
+  dataType: 'String' | 'Integer' | 'Boolean' | 'DateTime';
+  isMultiValued: boolean;
+  /** The application (client) id that owns it. */
+  appId: string;
 }
 
 /** Ids of the generator's deliberate cases (undefined when the tenant is too small to hold them). */
@@ -93,6 +107,8 @@ export interface DeletedItem {
 export interface TruthOptions {
   includeGuests?: boolean;
   domains?: string[];
+  /** additional_user_properties as configured (property names in any case; extensions as spelled). */
+  additionalProperties?: string[];
 }
 
 /** Faults the server can inject, each on a path pattern (a RegExp source matched against the request path + query). */
@@ -185,4 +201,6 @@ export interface DirectoryChange {
   how?: 'created' | 'modified' | 'restored';
   /** For a 'modified' change: the properties whose value changed (what a minimal delta entry carries besides id). */
   properties?: string[];
+  /** For a manager change ('manager' in properties): the manager before it, null when there was none. */
+  previousManager?: string | null;
 }
