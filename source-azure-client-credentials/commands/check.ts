@@ -63,7 +63,7 @@ export async function check(writer: MessageWriter, config: Config, graph: GraphC
     const claimed = permissionProblem(access.required, roles);
     if (claimed) return result(claimed);
     // Consent can lag behind the claim, and the licence or a cloud without the endpoint shows only in an answer: ask Graph itself.
-    for (const p of def.probes) {
+    for (const p of [...def.probes, ...(def.optionProbes?.(config) ?? [])]) {
       const failure = await probe(p);
       if (failure === undefined) continue;
       const problem = failureProblem(failure, access, roles);
