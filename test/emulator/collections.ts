@@ -72,7 +72,7 @@ function sortedPage(req: GraphRequest, list: SortedList, spec: PageSpec, cacheKe
   const items = list.items.slice(start, start + size);
   const select = readSelect(req.params);
   const fields = projectionIn(req.state.directory, spec.entity, select);
-  const key = `${cacheKey}|${fields?.join(',') ?? '*'}|${expansion ? `manager(${expansion.select?.join(',') ?? '*'})` : ''}`;
+  const key = `${cacheKey}|${fields?.join(',') ?? '*'}|${expansion ? `manager(${(!req.state.expandIgnoresNestedSelect && expansion.select?.join(',')) || '*'})` : ''}`;
   const records = serialize(req.state.directory, key, items, (o) => withManager(req.state, o.id, project(o, fields), expansion));
   const next = start + size < list.items.length ? linkFor(req, spec.linkPath, { after: items[items.length - 1]!.id }) : undefined;
   return rawJsonReply(200, pageJson(contextUrl(req, spec.entitySet, select), records, { next }), {}, items.length);

@@ -33,7 +33,7 @@ export function expandedManager(state: EmulatorState, userId: string, expansion:
   const managerId = state.tenant.managers?.get(userId);
   const entry = managerId === undefined ? undefined : state.directory.byId.get(managerId);
   if (!entry) return undefined;
-  return project(entry.object, projection('user', expansion.select), USER_TYPE);
+  return project(entry.object, projection('user', state.expandIgnoresNestedSelect ? undefined : expansion.select), USER_TYPE);
 }
 
 /** The user's record with `manager` added when it has one: a user without a manager has no `manager` in the answer. */

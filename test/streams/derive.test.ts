@@ -297,6 +297,11 @@ describe('user records', () => {
     const manager = (fields: Record<string, unknown>) => toUserRecord({ id: 'u1', ...fields }, none).managerId;
     assert.equal(manager({ manager: { '@odata.type': '#microsoft.graph.user', id: 'm1' } }), 'm1');
     assert.equal(manager({ manager: null }), null);
+    // Microsoft's known issues say $select nested in $expand may be ignored on directory objects: a whole manager keeps its id alone.
+    assert.equal(
+      manager({ manager: { '@odata.type': '#microsoft.graph.orgContact', id: 'c1', displayName: 'Ann', mail: 'a@x.example' } }),
+      'c1',
+    );
     assert.equal(manager({}), null);
     assert.equal(manager({ 'manager@delta': [{ '@odata.type': '#microsoft.graph.user', id: 'm2' }] }), 'm2');
     assert.equal(manager({ 'manager@delta': [{ id: 'm2', '@removed': { reason: 'deleted' } }] }), null);
