@@ -455,7 +455,7 @@ describe('check: consent that lags behind the roles claim', () => {
     let stdout = '';
     out.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const writer = new MessageWriter(out);
-    const code = await check(writer, { cloud: 'global' } as Config, graph);
+    const code = await check(writer, { cloud: 'global', userProperties: [] as Config['userProperties'] } as Config, graph);
     await writer.flush();
     assert.equal(code, 0);
     const messages = parseMessages(stdout);

@@ -28,7 +28,7 @@ const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS];
 
 const def = (name: string) => STREAMS.find((s) => s.name === name)!;
 const configFor = (cloud: Cloud = 'global', options: Partial<Config> = {}) =>
-  ({ cloud, include_sign_in_activity: false, ...options }) as Config;
+  ({ cloud, include_sign_in_activity: false, userProperties: [], ...options }) as Config;
 const accessOf = (name: string, cloud: Cloud = 'global', options: Partial<Config> = {}): StreamAccess =>
   streamAccess(def(name), configFor(cloud, options));
 
