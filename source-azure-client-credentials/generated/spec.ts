@@ -81,6 +81,12 @@ export type SignInEventTypes = [
  * Advanced: incremental users and service_principals read every object again (after the changes since the last sync) when their last full read is older than this many days, because Microsoft Graph's delta query may not report an object restored from the deleted items. A full read costs the requests of a first incremental sync. 0 never forces one (restored objects may then stay missing until the stream is refreshed).
  */
 export type FullReReadOfIncrementalDirectoryStreamsDays = number;
+/**
+ * Advanced: more Microsoft Graph user properties for the users stream, by name (case-insensitive): any v1.0 user property that a list can return, such as onPremisesSamAccountName, onPremisesExtensionAttributes or employeeOrgData, and directory extension attributes written extension_<application (client) ID without hyphens>_<name>. Each becomes a column of users (null when a user has no value). Names are checked before any request; a property Graph cannot list (aboutMe, birthday, hireDate, interests, mySite, pastProjects, preferredName, responsibilities, schools, skills, mailboxSettings) or a relationship (manager, memberOf, ...) is refused. Changing the list makes incremental users read every user again.
+ *
+ * @maxItems 100
+ */
+export type AdditionalUserProperties = string[];
 
 export interface SourceConfig {
   tenant_id: DirectoryTenantID;
@@ -97,6 +103,7 @@ export interface SourceConfig {
   reports_requests_per_10_seconds?: SignInLogRequestsPer10Seconds;
   sign_in_event_types?: SignInEventTypes;
   delta_full_resync_days?: FullReReadOfIncrementalDirectoryStreamsDays;
+  additional_user_properties?: AdditionalUserProperties;
   [k: string]: unknown;
 }
 export interface ClientSecret {

@@ -88,6 +88,8 @@ export interface GraphError extends ConnectorError {
   readonly status?: number;
   readonly code?: string;
   readonly path?: string;
+  /** Graph's own explanation (first sentence of its error message), when it gave one. */
+  readonly detail?: string;
 }
 
 export interface GraphClient {

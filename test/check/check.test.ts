@@ -321,7 +321,10 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     em.setPermissions(without('User.Read.All', 'Directory.Read.All'));
     const { status } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message!, /^Connected, but users, app_role_assignments, sign_ins, directory_audits and oauth2_permission_grants will fail\./);
+    assert.match(
+      status.message!,
+      /^Connected, but users, app_role_assignments, sign_ins, directory_audits and oauth2_permission_grants will fail\./,
+    );
     assert.match(status.message!, /users cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\./);
     // app_role_assignments reads the users too.
     assert.match(
@@ -337,7 +340,10 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     em.setPermissions(without('Organization.Read.All', 'Directory.Read.All'));
     const { status } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message!, /^Connected, but service_principals, sign_ins, directory_audits and oauth2_permission_grants will fail\./);
+    assert.match(
+      status.message!,
+      /^Connected, but service_principals, sign_ins, directory_audits and oauth2_permission_grants will fail\./,
+    );
     assert.match(
       status.message!,
       /service_principals cannot be read: the app lacks the Microsoft Graph application permission Organization\.Read\.All\./,
@@ -353,7 +359,10 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       status.message!,
       /app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission GroupMember\.Read\.All \(or Directory\.Read\.All\)\./,
     );
-    endsWith(status.message, works('app_role_assignments', 'sign_ins', 'directory_audits', 'groups', 'group_members', 'oauth2_permission_grants'));
+    endsWith(
+      status.message,
+      works('app_role_assignments', 'sign_ins', 'directory_audits', 'groups', 'group_members', 'oauth2_permission_grants'),
+    );
   });
 
   test('sign_ins and directory_audits without AuditLog.Read.All: SUCCEEDED naming it; the logs are not probed', async () => {
@@ -373,10 +382,7 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
           `${stream} cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. Add AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`,
       ),
     );
-    assert.deepEqual(
-      Object.keys(requestsMade().graph).sort(),
-      PROBES.filter((label) => !label.startsWith('GET /auditLogs/')).sort(),
-    );
+    assert.deepEqual(Object.keys(requestsMade().graph).sort(), PROBES.filter((label) => !label.startsWith('GET /auditLogs/')).sort());
   });
 });
 
@@ -559,7 +565,7 @@ describe('check: consent that lags behind the roles claim', () => {
     let stdout = '';
     out.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const writer = new MessageWriter(out);
-    const code = await check(writer, { cloud: 'global' } as Config, graph);
+    const code = await check(writer, { cloud: 'global', userProperties: [] as Config['userProperties'] } as Config, graph);
     await writer.flush();
     assert.equal(code, 0);
     const messages = parseMessages(stdout);

@@ -39,7 +39,7 @@ const SPELLED_OUT = STREAMS.filter((s) =>
 
 const def = (name: string) => STREAMS.find((s) => s.name === name)!;
 const configFor = (cloud: Cloud = 'global', options: Partial<Config> = {}) =>
-  ({ cloud, include_sign_in_activity: false, ...options }) as Config;
+  ({ cloud, include_sign_in_activity: false, userProperties: [], ...options }) as Config;
 const accessOf = (name: string, cloud: Cloud = 'global', options: Partial<Config> = {}): StreamAccess =>
   streamAccess(def(name), configFor(cloud, options));
 

@@ -2,8 +2,9 @@
 import type { Caller } from './auth.js';
 import { firstIndexWhere, indexAfter, instantKey, keyOfDate, type SortedList } from './directory.js';
 import { type InstantRange, parseAuditFilter, parseBetaSignInFilter, parseSignInFilter, parseUserFilter } from './filters.js';
+import { type ManagerExpansion, readManagerExpand, withManager } from './managers.js';
 import { type Cursor, isReply, jsonBytes, nextLink, pageJson, readCursor, readSelect, readTop } from './paging.js';
-import { ODATA_TYPE, project, projection, serialize } from './project.js';
+import { ODATA_TYPE, project, projection, projectionIn, serialize } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { EmulatorState } from './state.js';
 import type { GraphObject } from './types.js';
@@ -27,10 +28,12 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Page sizes: https://learn.microsoft.com/graph/paging (directory lists 100 / 999; sign-ins 1000 / 1000, beta too). Directory
  * audits document neither: the emulator's choice is 100 / 999, 999 being the most Microsoft's Entra PowerShell module asks for.
+ * With $expand a directory list serves at most 100 objects a page whatever $top asks, without saying so (known issue 13635).
  */
 export const PAGE = {
   directoryDefault: 100,
   directoryMax: 999,
+  withExpandMax: 100,
   signInActivityMax: 500,
   signInsDefault: 1000,
   signInsMax: 1000,
@@ -63,6 +66,8 @@ export interface PageSpec {
   tooLarge?: (top: number) => Reply;
   /** The most a page holds whatever $top asks (e.g. 100 with $expand, Graph's known issue 13635). */
   cap?: number;
+  /** Users with $expand=manager: the page size is capped silently, each record carries its manager. */
+  expandManager?: ManagerExpansion;
 }
 
 /**
@@ -81,13 +86,16 @@ export function sortedPage(
   const cursor = readCursor(req.path, req.params, req.version);
   if (isReply(cursor)) return cursor;
   const start = !cursor ? 0 : 'after' in cursor ? indexAfter(list.ids, cursor.after) : cursor.offset;
-  const size = Math.min(top ?? spec.defaultTop, spec.cap ?? Number.POSITIVE_INFINITY);
+  const expansion = spec.expandManager;
+  const cap = expansion ? PAGE.withExpandMax : (spec.cap ?? Number.POSITIVE_INFINITY);
+  const size = Math.min(top ?? spec.defaultTop, cap);
   const items = list.items.slice(start, start + size);
   const select = readSelect(req.params);
-  const fields = projection(spec.entity, select);
+  const fields = projectionIn(req.state.directory, spec.entity, select);
+  const key = `${cacheKey}|${fields?.join(',') ?? '*'}|${expansion ? `manager(${(!req.state.expandIgnoresNestedSelect && expansion.select?.join(',')) || '*'})` : ''}`;
   const records = render
     ? items.map((o) => jsonBytes(render(o)))
-    : serialize(req.state.directory, `${cacheKey}|${fields?.join(',') ?? '*'}`, items, (o) => project(o, fields));
+    : serialize(req.state.directory, key, items, (o) => withManager(req.state, o.id, project(o, fields), expansion));
   const next = start + size < list.items.length ? linkFor(req, spec.linkPath, { after: items[items.length - 1]!.id }) : undefined;
   return rawJsonReply(200, pageJson(contextUrl(req, spec.entitySet, select), records, { next }), {}, items.length);
 }
@@ -132,14 +140,16 @@ export function listUsers(req: GraphRequest): Reply {
     }
     list = cached;
   }
-  for (const option of ['$search', '$orderby', '$count', '$expand', '$skip']) {
+  for (const option of ['$search', '$orderby', '$count', '$skip']) {
     if (req.params.has(option)) return graphError(400, 'Request_UnsupportedQuery', `The emulator does not support ${option} on users.`);
   }
+  const expandManager = readManagerExpand(req.params);
+  if (isReply(expandManager)) return expandManager;
   const maxTop = selectsSignInActivity(req.params) ? PAGE.signInActivityMax : PAGE.directoryMax;
   return sortedPage(
     req,
     list,
-    { entitySet: 'users', entity: 'user', linkPath: '/users', defaultTop: PAGE.directoryDefault, maxTop },
+    { entitySet: 'users', entity: 'user', linkPath: '/users', defaultTop: PAGE.directoryDefault, maxTop, expandManager },
     'users',
   );
 }

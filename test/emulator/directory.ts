@@ -54,6 +54,8 @@ export interface Directory {
   userFilterCache: Map<string, SortedList>;
   /** Serialized records by "<projection key>" then id: each record is stringified once per projection. */
   json: Map<string, Map<string, Buffer>>;
+  /** The directory extensions registered for users: lower-cased name -> Graph's spelling ($select is case-insensitive). */
+  userExtensions: Map<string, string>;
 }
 
 export function retentionStart(tenant: Tenant): Date {
@@ -100,6 +102,7 @@ export function buildDirectory(tenant: Tenant): Directory {
     queryCache: new Map(),
     userFilterCache: new Map(),
     json: new Map(),
+    userExtensions: new Map((tenant.directoryExtensions ?? []).map((e) => [e.name.toLowerCase(), e.name])),
   };
 }
 

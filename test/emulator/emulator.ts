@@ -58,6 +58,12 @@ export interface ServerOptions extends EmulatorOptions {
   deltaMinimalChanges?: boolean;
   /** A restored object does not show up in changes rounds (Microsoft warns a restore may be missing from a $select delta). Default false. */
   deltaHidesRestores?: boolean;
+  /**
+   * $expand=manager($select=...) answers the whole manager, ignoring the nested $select, as Microsoft's known issues list
+   * says of directory objects ("No support for nesting other query parameters such as $filter and $select inside an
+   * $expand query"); default false: the nested $select is honoured, as the manager page documents.
+   */
+  expandIgnoresNestedSelect?: boolean;
   /** The generator's "now" (default: the real now), so that a seeded tenant's dates are reproducible. */
   now?: Date;
   /**
@@ -170,6 +176,8 @@ export interface Emulator {
   configure(switches: Switches): void;
   /** Changes how directoryAudits answers (permissions, order, old literals) from the next request on. */
   setAuditOptions(options: AuditOptions): void;
+  /** See EmulatorOptions.expandIgnoresNestedSelect. */
+  setExpandIgnoresNestedSelect(ignores: boolean): void;
   mutate(counts: MutationCounts): DirectoryChange[];
   /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
   advanceDeltaClock(seconds: number): void;
@@ -223,6 +231,7 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     appObjectId,
     permissions: [...(options.permissions ?? DEFAULT_PERMISSIONS)],
     premium: options.premium ?? true,
+    expandIgnoresNestedSelect: options.expandIgnoresNestedSelect ?? false,
     signInsRequireDirectoryRead: options.signInsRequireDirectoryRead ?? true,
     signInsInNationalClouds: options.signInsInNationalClouds ?? false,
     signInsNationalCloudStatus: options.signInsNationalCloudStatus ?? 400,
@@ -314,6 +323,9 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       if (audit.directoryAuditsRefuseBeyondRetention !== undefined)
         state.directoryAuditsRefuseBeyondRetention = audit.directoryAuditsRefuseBeyondRetention;
       state.directory.queryCache.clear();
+    },
+    setExpandIgnoresNestedSelect: (ignores) => {
+      state.expandIgnoresNestedSelect = ignores;
     },
     mutate: (counts) => {
       mutationRound += 1;

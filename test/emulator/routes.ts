@@ -110,7 +110,9 @@ const ROUTES: Route[] = [
     anyOf: USERS,
     cost: 1,
     budget: 'directory',
-    query: { service: 'directory', options: DELTA, select: selectable('user') },
+    // $select may also name the manager relationship, tracked as manager@delta
+    // (https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters).
+    query: { service: 'directory', options: DELTA, select: selectable('user', [...ENTITY_PROPERTIES.user!, 'manager']) },
     handle: (r) => delta(r, 'users'),
   },
   {
@@ -119,8 +121,8 @@ const ROUTES: Route[] = [
     anyOf: USERS,
     cost: 1,
     budget: 'directory',
-    // https://learn.microsoft.com/graph/api/user-get#optional-query-parameters ($select and $expand; the emulator serves $select)
-    query: { service: 'directory', options: ['$select'], select: selectable('user') },
+    // https://learn.microsoft.com/graph/api/user-get#optional-query-parameters ($select and $expand; the emulator expands the manager only)
+    query: { service: 'directory', options: ['$select', '$expand'], select: selectable('user') },
     handle: (r, m) => getObject(r, m[1]!, 'user'),
   },
   {
@@ -428,7 +430,8 @@ export function dispatchGet(
   const alsoNeeded = route.alsoNeeds?.(state);
   if (alsoNeeded && !alsoNeeded.some((p) => caller.roles.has(p))) return forbidden();
   const params = url.searchParams;
-  const refused = queryProblem(route.query, params);
+  const extensions = route.query.select?.type === 'microsoft.graph.user' ? state.directory.userExtensions : undefined;
+  const refused = queryProblem(route.query, params, extensions);
   if (refused) return refused;
   let budget = route.budget;
   if (route.label === 'GET /users' && selectsSignInActivity(params)) {

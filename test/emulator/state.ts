@@ -45,6 +45,8 @@ export interface EmulatorState {
   appObjectId: string;
   permissions: string[];
   premium: boolean;
+  /** $expand answers whole related objects, ignoring a nested $select (a documented known issue). */
+  expandIgnoresNestedSelect: boolean;
   /** The documented known issue: sign-ins also need Directory.Read.All. */
   signInsRequireDirectoryRead: boolean;
   /** Whether a national cloud's token reaches sign-ins (false: the segment does not exist there, answered with signInsNationalCloudStatus). */

@@ -11,6 +11,7 @@ import { isoSeconds, Random } from './tenant-random.js';
 import { generateRoles } from './tenant-roles.js';
 import { generateSignInEvents } from './tenant-signin-events.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
+import { fillUserProfiles } from './tenant-user-profiles.js';
 import { type DirectoryContext, generateUsers } from './tenant-users.js';
 import type { GraphObject, Tenant, TenantSizes } from './types.js';
 
@@ -117,6 +118,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     nowMs: now.getTime(),
   };
   const users = generateUsers(rng('users'), ctx, s.users, s.guestFraction);
+  const profiles = fillUserProfiles(rng('userProfiles'), users, now.getTime());
   const { servicePrincipals, kinds } = generateServicePrincipals(rng('apps'), ctx, s.servicePrincipals, s.firstPartyFraction);
   const g = generateGroups(rng('groups'), ctx, s.groups, s.bigGroupSizes, users, servicePrincipals);
   const assignments = generateAssignments(rng('assignments'), ctx, {
@@ -186,5 +188,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     roleAssignments: roles.roleAssignments,
     signInEvents,
     directoryAudits,
+    managers: profiles.managers,
+    directoryExtensions: profiles.directoryExtensions,
   };
 }

@@ -1,6 +1,7 @@
 // The ground truth: exactly the records each stream must yield for a tenant and config, written from the
 // "Record shapes" rules alone (never from connector code), so that it is the yardstick the connector is judged by.
 import { instantKey, keyOfDate } from './directory.js';
+import { ENTITY_PROPERTIES } from './properties.js';
 import { MICROSOFT_TENANT_ID } from './tenant-apps.js';
 import { DEFAULT_ACCESS_ROLE_ID } from './tenant-assignments.js';
 import type { GraphObject, Tenant, TruthOptions } from './types.js';
@@ -33,6 +34,7 @@ export const USER_FIELDS = [
   'userType',
   'externalUserState',
   'creationType',
+  'assignedLicenses',
 ] as const;
 
 /** The service_principals stream's $select fields, in record order. */
@@ -127,8 +129,29 @@ export function concealedUserCount(tenant: Tenant, options: TruthOptions = {}): 
   return tenant.users.filter((u) => passesUserFilters(u, options) && isConcealed(u)).length;
 }
 
+/**
+ * additional_user_properties as columns: [column, value of a user]. A v1.0 property is its own column whatever the
+ * case it was written in; a directory extension keeps the configured spelling, its value found case-insensitively;
+ * a property or extension without a value is null.
+ */
+function additionalColumns(names: readonly string[] = []): [string, (u: GraphObject) => unknown][] {
+  const canonical = new Map([...ENTITY_PROPERTIES.user!].map((n) => [n.toLowerCase(), n]));
+  const builtIn = new Set<string>(USER_FIELDS);
+  const columns = new Map<string, (u: GraphObject) => unknown>();
+  for (const name of names) {
+    const property = canonical.get(name.toLowerCase());
+    if (property) {
+      if (!builtIn.has(property)) columns.set(property, (u) => u[property] ?? null);
+    } else if (![...columns.keys()].some((c) => c.toLowerCase() === name.toLowerCase())) {
+      columns.set(name, (u) => u[Object.keys(u).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name] ?? null);
+    }
+  }
+  return [...columns];
+}
+
 /** The users stream, in tenant order. */
 export function truthUsers(tenant: Tenant, options: TruthOptions & { includeSignInActivity?: boolean } = {}): Row[] {
+  const extra = additionalColumns(options.additionalProperties);
   return tenant.users
     .filter((u) => passesUserFilters(u, options) && !isConcealed(u))
     .map((u) => {
@@ -138,8 +161,10 @@ export function truthUsers(tenant: Tenant, options: TruthOptions & { includeSign
         activeDate: activeDate(u),
         location: userLocation(u),
         domain: userDomain(u),
+        managerId: tenant.managers?.get(u.id) ?? null,
       };
       if (options.includeSignInActivity) row.signInActivity = u.signInActivity ?? null;
+      for (const [column, value] of extra) row[column] = value(u);
       return row;
     });
 }

@@ -38,6 +38,15 @@ const OPTIONS = {
   // Every event type: sign_ins reads them all through beta (and check probes beta).
   sign_in_event_types: ['interactiveUser', 'nonInteractiveUser', 'servicePrincipal', 'managedIdentity'],
 };
+/** additional_user_properties: v1.0 properties of several types and the tenant's directory extensions. */
+const additionalUserProperties = (emulator: Emulator) => ({
+  additional_user_properties: [
+    'onPremisesSamAccountName',
+    'onPremisesExtensionAttributes',
+    'onPremisesLastSyncDateTime',
+    ...(emulator.tenant.directoryExtensions ?? []).map((e) => e.name),
+  ],
+});
 
 describe('the query options the connector sends', () => {
   let emulator: Emulator;
@@ -94,11 +103,14 @@ describe('the query options the connector sends', () => {
   ];
 
   test('check, full refresh and incremental reads with every request-changing option all succeed', async () => {
+    const options = { ...OPTIONS, ...additionalUserProperties(emulator) };
     await run('check', 'check', {});
-    await run('check with every option', 'check', OPTIONS);
+    await run('check with every option', 'check', options);
     await run('full refresh', 'read', {}, FULL_REFRESH);
-    await run('full refresh with every option', 'read', OPTIONS, FULL_REFRESH);
-    const { include_sign_in_activity: _, ...incrementalOptions } = OPTIONS;
+    await run('full refresh with every option', 'read', options, FULL_REFRESH);
+    // signInActivity reads managers in batches; with $batch on, they go through POST /$batch.
+    await run('full refresh with signInActivity and batching', 'read', { include_sign_in_activity: true }, FULL_REFRESH);
+    const { include_sign_in_activity: _, ...incrementalOptions } = options;
     const first = await run('first incremental (delta rounds)', 'read', incrementalOptions, INCREMENTAL);
     emulator.mutate({ creates: 3, updates: 6, softDeletes: 2, hardDeletes: 1 });
     emulator.mutate({ resources: ['groups'], creates: 1, updates: 3, hardDeletes: 1, memberChanges: 2 });
@@ -107,7 +119,7 @@ describe('the query options the connector sends', () => {
   });
 
   test('every request is to a documented endpoint, with documented options, known $select names and $top within the maximum', () => {
-    assert.equal(runs.length, 6, 'the runs above completed');
+    assert.equal(runs.length, 7, 'the runs above completed');
     const problems: string[] = [];
     for (const { name, log } of runs) {
       for (const request of log) {
@@ -127,7 +139,7 @@ describe('the query options the connector sends', () => {
     for (const endpoint of DOCUMENTED_ENDPOINTS) {
       assert.ok(seen.has(`direct ${endpoint.label}`) || seen.has(`batch ${endpoint.label}`), `no request to ${endpoint.label}`);
     }
-    for (const label of ['GET /servicePrincipals/{id}/appRoleAssignedTo', 'GET /groups/{id}/members']) {
+    for (const label of ['GET /servicePrincipals/{id}/appRoleAssignedTo', 'GET /groups/{id}/members', 'GET /users/{id}']) {
       assert.ok(seen.has(`batch ${label}`), `no batched ${label}`);
     }
     // Paging and delta tokens were followed, so the rules for them were checked too.
@@ -180,6 +192,13 @@ describe('the query options the connector sends', () => {
     // Beta's signIns is documented apart from v1.0's: a beta request is judged by beta's row.
     assert.deepEqual(queryViolations({ method: 'GET', path: '/auditLogs/signIns', version: 'beta', query: [['$top', '1000']] }), []);
     assert.match(queryViolations({ method: 'GET', path: '/users', version: 'beta', query: [] }).join(), /\/beta\/users is not an endpoint/);
+    // The manager is selected on users delta only; directory extensions on users, not on service principals.
+    assert.match(bad('GET', '/users', [['$select', 'id,manager']]).join(), /manager: no such property on user/);
+    assert.deepEqual(bad('GET', '/users/delta', [['$select', 'id,manager']]), []);
+    const extension = 'extension_b7d8e6f1a2c34d5e9f0a1b2c3d4e5f6a_costCenter';
+    assert.deepEqual(bad('GET', '/users', [['$select', `id,${extension}`]]), []);
+    assert.match(bad('GET', '/servicePrincipals', [['$select', `id,${extension}`]]).join(), /no such property on servicePrincipal/);
+    assert.match(bad('GET', '/users', [['$select', 'id,extension_1234_costCenter']]).join(), /no such property on user/);
     assert.deepEqual(
       bad('GET', '/groups/x/members', [
         ['$select', 'id,employeeHireDate'],

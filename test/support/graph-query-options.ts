@@ -15,6 +15,10 @@ export interface DocumentedEndpoint {
   options: readonly string[];
   /** Entity types whose properties $select may name (a name must exist on one of them); absent: no $select. */
   selectTypes?: readonly string[];
+  /** Other names $select may carry here: relationships the endpoint documents in $select (users delta: manager). */
+  selectAlso?: readonly string[];
+  /** $select may name directory extension attributes (extension_<appId without hyphens>_<name>) of the type. */
+  selectsExtensions?: boolean;
   /** The documented largest $top for this request's query; absent: $top is not documented here. */
   maxTop?: (query: ReadonlyMap<string, string>) => number;
   /** Delta: the first call carries the options, a $skiptoken / $deltatoken call nothing else (the tokens encode them). */
@@ -35,6 +39,8 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     pattern: /^\/users$/i,
     options: DIRECTORY_LIST,
     selectTypes: ['user'],
+    // "Directory extensions ... are returned only with $select" (https://learn.microsoft.com/graph/api/user-list#optional-query-parameters).
+    selectsExtensions: true,
     // 999, and 500 with signInActivity (https://learn.microsoft.com/graph/api/resources/signinactivity).
     maxTop: (query) => (selectsSignInActivity(query) ? 500 : 999),
     source: 'https://learn.microsoft.com/graph/api/user-list#optional-query-parameters',
@@ -46,6 +52,9 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     // No $top, $orderby or $expand for users: https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters
     options: DELTA,
     selectTypes: ['user'],
+    // "$select also supports manager ... Selecting those properties allows tracking of changes to user's manager" (same page).
+    selectAlso: ['manager'],
+    selectsExtensions: true,
     tokensAlone: true,
     source: 'https://learn.microsoft.com/graph/api/user-delta#query-parameters',
   },
@@ -74,6 +83,7 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     pattern: /^\/users\/(?!delta(\(\))?$)[^/()]+$/i,
     options: ['$select', '$expand'],
     selectTypes: ['user'],
+    selectsExtensions: true,
     source: 'https://learn.microsoft.com/graph/api/user-get#optional-query-parameters',
   },
   {
@@ -277,7 +287,9 @@ export function queryViolations(request: {
   const select = query.get('$select');
   if (select !== undefined) {
     for (const name of select.split(',')) {
-      if (!endpoint.selectTypes?.some((type) => (ENTITY_PROPERTIES[type] ?? DECLARED_PROPERTIES[type])?.has(name))) {
+      const extension = endpoint.selectsExtensions === true && /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i.test(name);
+      const known = endpoint.selectTypes?.some((type) => (ENTITY_PROPERTIES[type] ?? DECLARED_PROPERTIES[type])?.has(name));
+      if (!extension && !endpoint.selectAlso?.includes(name) && !known) {
         problems.push(`$select=${name}: no such property on ${endpoint.selectTypes?.join(' or ') ?? endpoint.label}`);
       }
     }
