@@ -143,6 +143,23 @@ test('the demo lands every stream as typed, de-duplicated tables matching the te
   );
   assert.ok(first.stdout.includes(join(dir, 'entra.duckdb')), 'the summary says where the file is');
 
+  // Every example query of the README's stream sections runs against the landed tables and returns rows.
+  const examples = [...readFileSync(join(repoRoot, 'README.md'), 'utf8').matchAll(/```sql\n([\s\S]*?)```/g)].map((m) =>
+    m[1]!.replace(/^ {2}/gm, ''),
+  );
+  assert.ok(examples.length >= DEMO_TABLES.length, 'one example query per stream at least');
+  const instance = await DuckDBInstance.create(join(dir, 'entra.duckdb'), { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    for (const sql of examples) {
+      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS();
+      assert.ok(rows.length > 0, `the README example returns rows on the demo tenant: ${sql.split('\n')[0]}`);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as any[];
   const signInsState = state.find((s) => s.stream.stream_descriptor.name === 'sign_ins');
   assert.equal(
