@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '../test/emulator/index.js';
+import { EXPIRY_WINDOW_DAYS, expiringCredentials, licences } from './demo/answers.js';
 import { collect, failureOf, type Message, runConnector } from './demo/connector.js';
 import { Landing, type StreamTarget } from './demo/landing.js';
 import { DEMO_SIGN_IN_DAYS, DEMO_TABLES, DEMO_TENANT, type DemoRunReport } from './demo/tenant.js';
@@ -79,6 +80,13 @@ function tenantCounts(emulator: Emulator, signIns: { from: Date; to: Date }): Re
     service_principals: distinct(emulator.truth.servicePrincipals(), ['id']),
     app_role_assignments: distinct(emulator.truth.appRoleAssignments(), ['id', 'userId']),
     sign_ins: distinct(emulator.truth.signIns(signIns.from, signIns.to), ['id']),
+    groups: distinct(emulator.truth.groups(), ['id']),
+    group_members: distinct(emulator.truth.groupMembers(), ['groupId', 'memberId']),
+    // Only the number of registrations is compared, which does not depend on the instant credentials are judged at.
+    applications: distinct(emulator.truth.applications(new Date()), ['id']),
+    oauth2_permission_grants: distinct(emulator.truth.oauth2PermissionGrants(), ['id']),
+    subscribed_skus: distinct(emulator.truth.subscribedSkus(), ['skuId']),
+    directory_role_assignments: distinct(emulator.truth.directoryRoleAssignments(), ['id']),
   };
 }
 
@@ -195,10 +203,15 @@ async function main(): Promise<void> {
     const cursorOut = states.get('sign_ins')?.stream.stream_state.createdDateTime as string;
     const from = cursorIn ? new Date(Date.parse(cursorIn) - LOOKBACK_MINUTES * 60_000) : new Date(startDate);
     const tenant = tenantCounts(emulator, { from, to: new Date(cursorOut) });
+    const expiryFrom = new Date();
     const report: DemoRunReport = {
       mode: cursorIn ? 'incremental' : 'full',
       signInsRange: { from: from.toISOString(), to: cursorOut },
       tables: {},
+      answers: {
+        licences: await licences(landing),
+        expiringCredentials: { at: expiryFrom.toISOString(), rows: await expiringCredentials(landing, expiryFrom) },
+      },
       duckdbFile: dbFile,
     };
     for (const name of DEMO_TABLES) {
@@ -250,6 +263,33 @@ FROM sign_ins GROUP BY ALL ORDER BY sign_ins DESC, application LIMIT 5`),
         ],
       ),
     );
+    console.log('\nLicences bought versus assigned:');
+    console.log(
+      table(report.answers.licences as unknown as Record<string, unknown>[], [
+        ['licence', 'licence (SKU)'],
+        ['bought', 'bought'],
+        ['assigned', 'assigned'],
+        ['unassigned', 'unassigned'],
+        ['status', 'status'],
+      ]),
+    );
+    const expiring = report.answers.expiringCredentials.rows;
+    console.log(
+      `\nApp registrations whose secrets or certificates expire within ${EXPIRY_WINDOW_DAYS} days: ${n(expiring.length)} credentials of ${n(new Set(expiring.map((r) => r.appId)).size)} registrations`,
+    );
+    if (expiring.length > 0)
+      console.log(
+        table(
+          expiring.slice(0, 8).map((row) => ({ ...row, expires: row.expires.slice(0, 16).replace('T', ' ') })),
+          [
+            ['application', 'app registration'],
+            ['kind', 'kind'],
+            ['credential', 'credential'],
+            ['expires', 'expires (UTC)'],
+          ],
+        ),
+      );
+    if (expiring.length > 8) console.log(`  ... and ${n(expiring.length - 8)} more (all of them in ${shown(reportFile)})`);
     console.log(`\nDuckDB file: ${dbFile}`);
     console.log(`State:       ${stateFile} (run \`npm run demo\` again for an incremental sign_ins sync)`);
     phase('summary');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_PERMISSIONS, type Emulator, startEmulator } from '../emulator/index.js';
 import { generateTenant } from '../emulator/tenant.js';
-import { tenantSkus } from '../emulator/tenant-licences.js';
+import { tenantSkus, withConsumedUnits } from '../emulator/tenant-licences.js';
 import { graphSession } from '../emulator/test-client.js';
 
 const SIZES = { users: 60, servicePrincipals: 40, groups: 4, assignments: 20, signIns: 0, signInsBeyondRetention: 0 };
@@ -168,7 +168,19 @@ describe('the generated sections', () => {
     assert.equal(new Set(grants.map((g) => g.id)).size, grants.length);
     const skus = tenant.subscribedSkus!;
     assert.deepEqual([...new Set(skus.map((s) => s.capabilityStatus))].sort(), ['Enabled', 'Suspended', 'Warning']);
-    assert.deepEqual(tenantSkus(43, 80), skus, "tenantSkus(seed, users) is the tenant's SKU list, for other sections to assign from");
+    assert.deepEqual(
+      withConsumedUnits(tenantSkus(43, 80), tenant.users),
+      skus,
+      "tenantSkus(seed, users) is the tenant's SKU list, consumed units counted from the users' assignedLicenses",
+    );
+    // Every licence a user holds is one of the SKUs the tenant bought, and each assigned SKU counts its users.
+    const held = tenant.users.flatMap((u) => ((u.assignedLicenses as { skuId: string }[] | undefined) ?? []).map((l) => l.skuId));
+    assert.ok(held.length > 0);
+    for (const skuId of new Set(held)) {
+      const sku = skus.find((s) => s.skuId === skuId);
+      assert.ok(sku, `${skuId} is bought`);
+      assert.equal(sku!.consumedUnits, held.filter((id) => id === skuId).length);
+    }
     const definitions = tenant.roleDefinitions!;
     const custom = definitions.find((d) => d.isBuiltIn === false)!;
     assert.notEqual(custom.id, custom.templateId);

@@ -268,11 +268,24 @@ describe('basic read and full refresh (CAT TestBasicRead, TestFullRefresh)', () 
   });
 
   test('expected records: exactly what the tenant holds for every stream', () => {
+    // applications judges nextCredentialExpiry at the instant its INFO line names (the start of its sync).
+    const judgedAt = first
+      .logs('INFO')
+      .map((m) => /nextCredentialExpiry counts the credentials still valid at (\S+) /.exec(m)?.[1])
+      .filter(Boolean);
+    assert.equal(judgedAt.length, 1, 'applications says once which instant it judges credentials at');
     const truth: Record<string, any[]> = {
       users: emulator.truth.users({ includeGuests: false, domains: [] }),
       service_principals: emulator.truth.servicePrincipals(),
       app_role_assignments: emulator.truth.appRoleAssignments(),
+      groups: emulator.truth.groups(),
+      group_members: emulator.truth.groupMembers(),
+      applications: emulator.truth.applications(new Date(judgedAt[0]!)),
+      oauth2_permission_grants: emulator.truth.oauth2PermissionGrants(),
+      subscribed_skus: emulator.truth.subscribedSkus(),
+      directory_role_assignments: emulator.truth.directoryRoleAssignments(),
     };
+    assert.deepEqual(Object.keys(truth).sort(), STREAM_NAMES.filter((name) => !['sign_ins', 'directory_audits'].includes(name)).sort(), 'a truth for every directory stream');
     for (const [name, expected] of Object.entries(truth)) {
       const actual = first.records(name);
       assert.deepEqual(sortedKeys(actual, keyOf(name)), sortedKeys(expected, keyOf(name)), `${name}: primary keys`);

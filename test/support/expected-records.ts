@@ -7,8 +7,13 @@ import { repoRoot } from './paths.js';
 
 export const EXPECTED_RECORDS_FILE = join(repoRoot, 'integration_tests', 'expected_records.jsonl');
 
-/** The generator's fixed "now": directory dates (createdDateTime, hire dates...) are drawn relative to it. */
-const TENANT_NOW = new Date(Date.UTC(2026, 0, 1));
+/**
+ * The generator's fixed "now": directory dates (createdDateTime, hire dates, credential end dates...) are drawn relative
+ * to it. Far enough in the past that every app credential of the tenant (at most 700 days after it) has expired before
+ * any read: applications.nextCredentialExpiry, which the connector judges at the sync's start, is then null in every
+ * read, so the file does not go stale as the real clock passes a credential's end date.
+ */
+const TENANT_NOW = new Date(Date.UTC(2020, 0, 1));
 
 /**
  * The seeded tenant the file describes; a suite comparing against the file must start the emulator with
