@@ -70,7 +70,9 @@ async function* readWindow(
     const after = advance(progress, page.value, window.to);
     for (const signIn of page.value) {
       if (!beforeWindowEnd(parseInstant(signIn.createdDateTime), window.to)) continue;
-      yield { kind: 'record', data: { ...signIn, loginLocation: loginLocation(signIn) } };
+      // The page is this stream's own parsed copy: the derived field is added in place, not to a copy of each sign-in.
+      signIn.loginLocation = loginLocation(signIn);
+      yield { kind: 'record', data: signIn };
     }
     Object.assign(progress, after);
     if (stopsAfter(page, after)) {
