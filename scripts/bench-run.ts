@@ -15,7 +15,8 @@ export interface ChildMeasure {
   exitCode: number | null;
   /** Spawn to exit, as seen by the bench (includes Node start-up and module loading). */
   processWallMs: number;
-  peakRssMb: number;
+  /** null when it could not be read: a missing figure is never 0 MB. */
+  peakRssMb: number | null;
   /** User + system CPU of the child (only with /usr/bin/time). */
   cpuMs?: number;
   stderrTail: string;
@@ -40,14 +41,17 @@ class LineCounter {
   }
 }
 
-function vmHwmKb(pid: number): number {
+function vmHwmKb(pid: number): number | undefined {
   try {
     const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
+    return m ? Number(m[1]) : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }
+
+/** A positive finite figure, else null (unreadable, absent or zero: not a measurement). */
+const figure = (n: number | undefined): number | null => (n !== undefined && Number.isFinite(n) && n > 0 ? n : null);
 
 /** Runs `node args...` under /usr/bin/time (when present); stdout goes to `onStdout`. */
 export function measureNode(
@@ -65,7 +69,7 @@ export function measureNode(
   const started = performance.now();
   const child = spawn(program, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let hwm = 0;
-  const poll = useTime ? undefined : setInterval(() => (hwm = Math.max(hwm, vmHwmKb(child.pid!))), 20);
+  const poll = useTime ? undefined : setInterval(() => (hwm = Math.max(hwm, vmHwmKb(child.pid!) ?? 0)), 20);
   let stderr = '';
   child.stdout.on('data', onStdout);
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
@@ -74,20 +78,22 @@ export function measureNode(
     child.on('close', (code) => {
       const processWallMs = Math.round(performance.now() - started);
       if (poll) clearInterval(poll);
-      let peakRssMb = hwm / 1024;
+      let peakKb = figure(hwm);
       let cpuMs: number | undefined;
       if (useTime) {
-        // /usr/bin/time writes "Command exited with non-zero status N" before the format line on failure.
-        const line = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+        // /usr/bin/time writes "Command exited with non-zero status N" before the format line on failure,
+        // and nothing at all when it could not run the child.
+        const line = (existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '').trim().split('\n').pop() ?? '';
         const [kb, user, sys] = line.split(/\s+/).map(Number);
-        peakRssMb = (kb ?? 0) / 1024;
-        cpuMs = Math.round(((user ?? 0) + (sys ?? 0)) * 1000);
+        peakKb = figure(kb);
+        const cpu = figure((user ?? Number.NaN) + (sys ?? Number.NaN));
+        if (cpu !== null) cpuMs = Math.round(cpu * 1000);
       }
       rmSync(dir, { recursive: true, force: true });
       resolve({
         exitCode: code,
         processWallMs,
-        peakRssMb: Math.round(peakRssMb * 10) / 10,
+        peakRssMb: peakKb === null ? null : Math.round((peakKb / 1024) * 10) / 10,
         ...(cpuMs !== undefined ? { cpuMs } : {}),
         stderrTail: stderr,
       });
@@ -97,8 +103,8 @@ export function measureNode(
 
 export interface ConnectorRun extends ChildMeasure {
   records: number;
-  /** From the stream's STARTED trace to its COMPLETE/INCOMPLETE trace (the connector's own clock, emitted_at). */
-  streamWallMs: number;
+  /** From the stream's STARTED trace to its COMPLETE/INCOMPLETE trace (the connector's own clock, emitted_at); null without both. */
+  streamWallMs: number | null;
   status: string;
   errors: string[];
   /** The connector's own count from its closing log line: requests, retries, 429 received, time waiting for budget. */
@@ -108,6 +114,12 @@ export interface ConnectorRun extends ChildMeasure {
 
 /** NODE_OPTIONS of the image (Dockerfile ENV; test/packaging/image.test.ts checks the two agree). */
 export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=4';
+
+/**
+ * Node options added to every connector run, after the image's: `npm run bench -- --profile` adds
+ * --cpu-prof (one .cpuprofile per run, for Chrome DevTools or speedscope).
+ */
+export const extraConnectorNodeOptions: string[] = [];
 
 /** Runs `read` of one stream with the built entrypoint; stdout is piped here and counted line by line. */
 export async function runConnector(entrypoint: string, stream: string, config: object, env: NodeJS.ProcessEnv): Promise<ConnectorRun> {
@@ -133,6 +145,7 @@ export async function runConnector(entrypoint: string, stream: string, config: o
       [entrypoint, 'read', '--config', configPath, '--catalog', catalogPath],
       { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS },
       (chunk) => lines.push(chunk),
+      extraConnectorNodeOptions,
     );
     const traces = lines.others.filter((m) => m.type === 'TRACE');
     const statusAt = (status: string) =>
@@ -149,7 +162,7 @@ export async function runConnector(entrypoint: string, stream: string, config: o
     return {
       ...measure,
       records: lines.records,
-      streamWallMs: startedAt !== undefined && endedAt !== undefined ? endedAt - startedAt : measure.processWallMs,
+      streamWallMs: startedAt !== undefined && endedAt !== undefined ? endedAt - startedAt : null,
       status: statuses.includes('COMPLETE') ? 'COMPLETE' : (statuses.at(-1) ?? `exit ${measure.exitCode}`),
       errors: traces.filter((m) => m.trace.type === 'ERROR').map((m) => String(m.trace.error.message)),
       ...(summary

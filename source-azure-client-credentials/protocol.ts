@@ -82,7 +82,18 @@ export class MessageWriter {
     // out as they are. Everything else (logs, traces, statuses) has its strings redacted before
     // serialising, so that a redaction can never break the JSON of a line.
     const safe = message.type === 'RECORD' || message.type === 'STATE' ? message : this.redactStrings(message);
-    const line = `${JSON.stringify(safe)}\n`;
+    return this.push(`${JSON.stringify(safe)}\n`);
+  }
+
+  /**
+   * One RECORD: the same line as emit(recordMessage(stream, data)), byte for byte, without building the message
+   * object around each record (the per-record path of every read). `streamJson` is JSON.stringify(stream), made once.
+   */
+  emitRecord(streamJson: string, data: object): Promise<void> | void {
+    return this.push(`{"type":"RECORD","record":{"stream":${streamJson},"data":${JSON.stringify(data)},"emitted_at":${now()}}}\n`);
+  }
+
+  private push(line: string): Promise<void> | void {
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= CHUNK_BYTES) return this.writePending();

@@ -6,7 +6,7 @@ import { configError, errorTraceBody } from '../errors.js';
 import { forStream } from '../graph/for-stream.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
-import { errorTrace, type MessageWriter, recordMessage, stateMessage, streamStatusTrace } from '../protocol.js';
+import { errorTrace, type MessageWriter, stateMessage, streamStatusTrace } from '../protocol.js';
 import { MembersHandoff } from '../streams/group-members/handoff.js';
 
 interface ReadInput {
@@ -46,6 +46,7 @@ async function readStream(
     running = true;
     await writer.emit(streamStatusTrace(name, 'RUNNING'));
   };
+  const streamJson = JSON.stringify(name);
   // Long waits for Graph's throttling budget are reported for this stream (RUNNING with a RATE_LIMITED reason).
   const streamGraph = forStream(graph, { onRateLimited: (until) => void writer.emit(streamStatusTrace(name, 'RUNNING', until)) });
   try {
@@ -57,9 +58,11 @@ async function readStream(
       state,
       ...(members ? { members } : {}),
     })) {
-      await markRunning();
+      if (!running) await markRunning();
       if (output.kind === 'record') {
-        await writer.emit(recordMessage(name, output.data));
+        // emit returns a promise only when stdout is full: awaiting nothing would cost a turn per record.
+        const full = writer.emitRecord(streamJson, output.data);
+        if (full) await full;
         sinceState++;
         total++;
       } else {

@@ -285,7 +285,11 @@ describe('basic read and full refresh (CAT TestBasicRead, TestFullRefresh)', () 
       subscribed_skus: emulator.truth.subscribedSkus(),
       directory_role_assignments: emulator.truth.directoryRoleAssignments(),
     };
-    assert.deepEqual(Object.keys(truth).sort(), STREAM_NAMES.filter((name) => !['sign_ins', 'directory_audits'].includes(name)).sort(), 'a truth for every directory stream');
+    assert.deepEqual(
+      Object.keys(truth).sort(),
+      STREAM_NAMES.filter((name) => !['sign_ins', 'directory_audits'].includes(name)).sort(),
+      'a truth for every directory stream',
+    );
     for (const [name, expected] of Object.entries(truth)) {
       const actual = first.records(name);
       assert.deepEqual(sortedKeys(actual, keyOf(name)), sortedKeys(expected, keyOf(name)), `${name}: primary keys`);

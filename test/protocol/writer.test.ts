@@ -50,3 +50,33 @@ test('each message is one compact JSON line; secrets are cut from logs and trace
   assert.ok(!lines[0]!.includes('s3cr3t'));
   assert.deepEqual(record.record.data, { id: 'a-data-1', department: 'Data' }, 'records are never altered');
 });
+
+test('emitRecord writes the very line emit(recordMessage(...)) writes, byte for byte', async () => {
+  const out = (emitBoth: (writer: MessageWriter) => void | Promise<void>) => {
+    const chunks: string[] = [];
+    const writer = new MessageWriter(
+      new Writable({
+        write(chunk, _enc, done) {
+          chunks.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    return Promise.resolve(emitBoth(writer))
+      .then(() => writer.flush())
+      .then(() => chunks.join(''));
+  };
+  const data = { id: 'u-1', displayName: 'Zoë "Z" \\ Ångström', tags: ['a', null], nested: { n: 1.5, ok: true }, none: null };
+  const name = 'users';
+  // Both lines carry Date.now(): the clock is read once per line, so compare with emitted_at taken out.
+  const viaMessage = await out((w) => w.emit(recordMessage(name, data)));
+  const viaTemplate = await out((w) => w.emitRecord(JSON.stringify(name), data));
+  const stamp = /"emitted_at":\d+\}\}\n$/;
+  assert.match(viaMessage, stamp);
+  assert.match(viaTemplate, stamp);
+  assert.equal(viaTemplate.replace(stamp, ''), viaMessage.replace(stamp, ''));
+  assert.deepEqual(JSON.parse(viaTemplate), {
+    ...JSON.parse(viaMessage),
+    record: { ...JSON.parse(viaMessage).record, emitted_at: JSON.parse(viaTemplate).record.emitted_at },
+  });
+});
