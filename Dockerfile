@@ -2,8 +2,15 @@
 # Layout: /airbyte/integration_code holds exactly what `npm pack` puts in the package ("files" in
 # package.json: dist/source-azure-client-credentials and schemas) plus node_modules from the lockfile.
 # test/packaging/image.test.ts stages the same layout without Docker and runs the ENTRYPOINT below against the emulator.
+# Image name: <your-registry>/source-azure-client-credentials (the same in metadata.yaml); tag it with your registry's name.
 
-FROM node:22-bookworm-slim AS build
+# Base image of both stages: the official Node 22 image on Debian 12 (bookworm), slim variant. The tag moves with
+# Node 22 patch releases; for a reproducible build pin it by digest, e.g.
+#   docker buildx imagetools inspect node:22-bookworm-slim          # prints the index digest (sha256:...)
+#   docker build --build-arg NODE_IMAGE=node:22-bookworm-slim@sha256:<digest> -t <image>:<tag> .
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /build
 COPY package.json package-lock.json tsconfig.json ./
 # Dev dependencies (TypeScript) are needed to compile; no install scripts are needed for that.
@@ -17,7 +24,7 @@ RUN npm run build \
  && tar -xzf /tmp/source-azure-client-credentials-*.tgz -C /package --strip-components=1 \
  && cp package-lock.json /package/
 
-FROM node:22-bookworm-slim
+FROM ${NODE_IMAGE}
 # The base image's `node` user already has uid 1000; Airbyte expects that uid to be `airbyte`.
 RUN userdel --remove node \
  && groupadd --gid 1000 airbyte \
@@ -29,12 +36,16 @@ ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /airbyte/integration_code
 COPY --from=build /package/ ./
 # The lockfile pins every production dependency; dev dependencies (TypeScript, DuckDB, ...) stay out.
+# Then the package managers the base image ships (npm, npx, corepack, yarn) go: the connector runs with node alone,
+# and image scanners flag build tooling in a runtime image.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /opt/yarn-* \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /root/.npm \
  && chown airbyte:airbyte /airbyte
 WORKDIR /airbyte
 ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/source-azure-client-credentials/main.js"
 ENTRYPOINT ["node", "/airbyte/integration_code/dist/source-azure-client-credentials/main.js"]
-LABEL io.airbyte.name=airbyte/source-azure-client-credentials
+LABEL io.airbyte.name=<your-registry>/source-azure-client-credentials
 LABEL io.airbyte.version=0.1.0
 USER airbyte

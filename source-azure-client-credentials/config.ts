@@ -1,6 +1,6 @@
 // Loads the connection config once: validated against schemas/spec.json, then settled (endpoints resolved, credential checked).
 import { type ClientCredential, clientCredential } from './credentials.js';
-import { type Endpoints, resolveEndpoints } from './endpoints.js';
+import { CLOUDS, type Cloud, type Endpoints, resolveEndpoints } from './endpoints.js';
 import { configError } from './errors.js';
 import { readJsonFile } from './files.js';
 import type { SourceConfig } from './generated/spec.js';
@@ -10,15 +10,17 @@ import { parseUserProperties, type UserProperty } from './user-properties.js';
 import { createAjv, type ErrorObject, type ValidateFunction } from './validation.js';
 import { isObject, shorten } from './values.js';
 
-/** The config options as the spec validates them, with every default applied and domain_names parsed. */
-type ConfigOptions = SourceConfig &
+/** A type's named properties, without its index signature (additionalProperties), which Omit would otherwise flatten. */
+type NamedProperties<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+
+/** The config options as the spec validates them, with every default applied, the cloud settled and domain_names parsed. */
+type ConfigOptions = Omit<NamedProperties<SourceConfig>, 'cloud'> &
   Required<
     Pick<
       SourceConfig,
       | 'include_guests'
       | 'domain_names'
       | 'sign_in_lookback_minutes'
-      | 'cloud'
       | 'include_sign_in_activity'
       | 'max_concurrent_requests'
       | 'use_batch_requests'
@@ -28,6 +30,8 @@ type ConfigOptions = SourceConfig &
       | 'additional_user_properties'
     >
   > & {
+    /** The chosen option's cloud_type; Global when the config has none. */
+    cloud: Cloud;
     /** domain_names as lower-case domains without a leading @; empty keeps every domain. */
     domains: string[];
     /** additional_user_properties checked and de-duplicated (user-properties.ts): v1.0 properties in Graph's spelling, extensions as written. */
@@ -48,20 +52,36 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 
 let validator: ValidateFunction | undefined;
 
+const DOMAIN_LIST_EXAMPLE =
+  'comma-separated domains such as "contoso.com, fabrikam.example", or a JSON array such as ["contoso.com", "fabrikam.example"]';
+
+/** The entries of a domain_names value that is a JSON array of strings (it starts with "["). */
+function domainArray(value: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((entry) => typeof entry === 'string')) {
+    throw configError(`domain_names starts with "[" but is not a JSON array of strings. Use ${DOMAIN_LIST_EXAMPLE}.`);
+  }
+  return parsed;
+}
+
 /**
- * Splits the comma-separated domain_names: case-insensitive, spaces and empty entries ignored, a leading @
- * tolerated (the way the SaaS-management integration this connector reproduces documents its Domain Names
- * field). An entry that is not a domain is an error.
+ * Splits domain_names, a comma-separated list (the way the SaaS-management integration this connector
+ * reproduces documents its Domain Names field) or a JSON array of strings: case-insensitive, spaces and empty
+ * entries ignored, a leading @ tolerated. An entry that is not a domain is an error.
  */
 function parseDomainNames(value: string): string[] {
   const domains = new Set<string>();
-  for (const entry of value.split(/[,;\s]+/)) {
+  const entries = value.trimStart().startsWith('[') ? domainArray(value) : value.split(/[,;\s]+/);
+  for (const entry of entries) {
     const domain = entry.trim().replace(/^@/, '').replace(/\.$/, '').toLowerCase();
     if (!domain) continue;
     if (!DOMAIN.test(domain)) {
-      throw configError(
-        `domain_names: "${shorten(entry)}" is not a domain name. Use comma-separated domains such as "contoso.com, fabrikam.example".`,
-      );
+      throw configError(`domain_names: "${shorten(entry)}" is not a domain name. Use ${DOMAIN_LIST_EXAMPLE}.`);
     }
     domains.add(domain);
   }
@@ -114,6 +134,36 @@ function secretPaths(schema: SchemaNode, prefix: string[] = []): string[][] {
 
 let secrets: string[][] | undefined;
 
+const CLOUD_TYPES = Object.keys(CLOUDS) as Cloud[];
+const isCloud = (value: unknown): value is Cloud => CLOUD_TYPES.includes(value as Cloud);
+
+/**
+ * Brings the forms the spec's field types cannot express to the spec's form, before validation:
+ * - cloud as a bare string ("china"), the form of configs written before cloud became a oneOf of options,
+ *   becomes {"cloud_type": "china"};
+ * - domain_names as a JSON array (a config file written by hand or by a tool) becomes the same array as JSON
+ *   text, which the string field accepts.
+ * A cloud that names no cloud is refused here, with the valid values, rather than as four oneOf mismatches.
+ */
+function normalizeForms(candidate: Record<string, unknown>): void {
+  const cloud = candidate.cloud;
+  const valid = CLOUD_TYPES.join(', ');
+  if (typeof cloud === 'string') {
+    if (!isCloud(cloud)) throw configError(`The config is invalid: cloud must be one of ${valid}. Fix this field and try again.`);
+    candidate.cloud = { cloud_type: cloud };
+  } else if (cloud !== undefined && !(isObject(cloud) && isCloud(cloud.cloud_type))) {
+    throw configError(
+      `The config is invalid: cloud must be an object whose cloud_type is one of ${valid} (for example {"cloud_type": "global"}). Fix this field and try again.`,
+    );
+  }
+  const domains = candidate.domain_names;
+  if (Array.isArray(domains)) {
+    if (!domains.every((entry) => typeof entry === 'string'))
+      throw configError(`The config is invalid: domain_names as an array must hold strings only. Use ${DOMAIN_LIST_EXAMPLE}.`);
+    candidate.domain_names = JSON.stringify(domains);
+  }
+}
+
 /** Validates a parsed config object; error messages name fields and never echo values. */
 export function validateConfig(raw: unknown): ConfigOptions {
   if (!isObject(raw)) throw configError('The config must be a JSON object with tenant_id, client_id and credentials.');
@@ -124,6 +174,7 @@ export function validateConfig(raw: unknown): ConfigOptions {
     const value = path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), candidate);
     if (typeof value === 'string') registerSecret(value);
   }
+  normalizeForms(candidate);
   const authType = isObject(candidate.credentials) ? candidate.credentials.auth_type : undefined;
   validator ??= createValidator();
   if (!validator(candidate)) {
@@ -132,7 +183,8 @@ export function validateConfig(raw: unknown): ConfigOptions {
     const useful = messages.length > 1 ? messages.filter((m) => !m.includes('exactly one of')) : messages;
     throw configError(`The config is invalid: ${useful.slice(0, 6).join('; ')}. Fix these fields and try again.`);
   }
-  const config = candidate as ConfigOptions;
+  const validated = candidate as Omit<ConfigOptions, 'cloud'> & Pick<SourceConfig, 'cloud'>;
+  const config: ConfigOptions = { ...validated, cloud: validated.cloud?.cloud_type ?? 'global' };
   config.domains = parseDomainNames(config.domain_names);
   config.userProperties = parseUserProperties(config.additional_user_properties);
   // ajv's date-time (RFC 3339) admits a leap second, 23:59:60Z, which Date (and so the sign-in windows) cannot

@@ -16,6 +16,7 @@ const AIRBYTE_KEYWORDS = [
   'pattern_descriptor',
   'multiline',
   'always_show',
+  'display_type',
   'examples',
 ];
 

@@ -37,7 +37,7 @@ export type SendCertificateChainX5C = boolean;
  */
 export type IncludeGuests = boolean;
 /**
- * Comma-separated list of e-mail domains. When set, the users stream keeps only users whose mail or user principal name is in one of these domains (case-insensitive; spaces, empty entries and a leading @ are ignored). Leave empty to keep every domain.
+ * E-mail domains, as a comma-separated list (contoso.com, contoso.co.uk) or as a JSON array of strings (["contoso.com", "contoso.co.uk"]). When set, the users stream keeps only users whose mail or user principal name is in one of these domains (case-insensitive; spaces, empty entries and a leading @ are ignored). Leave empty to keep every domain.
  */
 export type DomainNames = string;
 /**
@@ -45,13 +45,14 @@ export type DomainNames = string;
  */
 export type SignInsStartDate = string;
 /**
- * Each incremental sync of sign_ins starts this many minutes before the saved cursor, to pick up sign-ins that Microsoft published late (usually within minutes, but Microsoft gives no upper bound). Re-read sign-ins are de-duplicated by id. The re-read costs about one sign-in log request per 1,000 sign-ins in the lookback, at least one per sync; raise it if sign-ins arrive later than that in your tenant.
+ * Advanced: Each incremental sync of sign_ins starts this many minutes before the saved cursor, to pick up sign-ins that Microsoft published late (usually within minutes, but Microsoft gives no upper bound). Re-read sign-ins are de-duplicated by id. The re-read costs about one sign-in log request per 1,000 sign-ins in the lookback, at least one per sync; raise it if sign-ins arrive later than that in your tenant.
  */
 export type SignInsLookbackWindowMinutes = number;
 /**
- * The Microsoft cloud the tenant lives in; it selects the login host and the Graph endpoint.
+ * The Microsoft cloud the tenant is in; it selects the login host and the Microsoft Graph endpoint. Commercial tenants and US Government GCC tenants pick Global; GCC High, DoD and China (21Vianet) tenants pick their own cloud. Absent means Global.
  */
-export type Cloud = 'global' | 'us_government_l4' | 'us_government_l5' | 'china';
+export type MicrosoftCloud =
+  GlobalCommercialAndGCC | USGovernmentGCCHigh | USGovernmentDoD | ChinaOperatedBy21Vianet;
 /**
  * Adds signInActivity (last sign-in times) to each user. Needs an Entra ID P1 or P2 licence and AuditLog.Read.All, and is read at 500 users per request under its own rate limit, so large rosters sync more slowly.
  */
@@ -96,7 +97,7 @@ export interface SourceConfig {
   domain_names?: DomainNames;
   start_date?: SignInsStartDate;
   sign_in_lookback_minutes?: SignInsLookbackWindowMinutes;
-  cloud?: Cloud;
+  cloud?: MicrosoftCloud;
   include_sign_in_activity?: IncludeLastSignInActivityOnUsers;
   max_concurrent_requests?: MaximumConcurrentRequests;
   use_batch_requests?: UseJSONBatching;
@@ -106,16 +107,50 @@ export interface SourceConfig {
   additional_user_properties?: AdditionalUserProperties;
   [k: string]: unknown;
 }
+/**
+ * A client secret of the app registration (Certificates & secrets > Client secrets). The quickest to set up; it expires on the date chosen when it was created, and must then be replaced here.
+ */
 export interface ClientSecret {
   auth_type: 'client_secret';
   client_secret: ClientSecretValue;
   [k: string]: unknown;
 }
+/**
+ * A certificate whose public part is uploaded to the app registration (Certificates & secrets > Certificates), with its private key. For organizations that forbid client secrets: the private key never leaves the connector, which signs each token request with it.
+ */
 export interface Certificate {
   auth_type: 'certificate';
   certificate: CertificatePEM;
   private_key: PrivateKeyPEM;
   private_key_passphrase?: PrivateKeyPassphrase;
   send_x5c?: SendCertificateChainX5C;
+  [k: string]: unknown;
+}
+/**
+ * Microsoft's worldwide cloud: commercial tenants, and US Government GCC (Government Community Cloud) tenants, which Microsoft serves from the worldwide endpoints. Login login.microsoftonline.com, Graph graph.microsoft.com.
+ */
+export interface GlobalCommercialAndGCC {
+  cloud_type: 'global';
+  [k: string]: unknown;
+}
+/**
+ * Microsoft Cloud for US Government, impact level 4 (GCC High tenants). Login login.microsoftonline.us, Graph graph.microsoft.us.
+ */
+export interface USGovernmentGCCHigh {
+  cloud_type: 'us_government_l4';
+  [k: string]: unknown;
+}
+/**
+ * Microsoft Cloud for US Government, impact level 5 (Department of Defense tenants). Login login.microsoftonline.us, Graph dod-graph.microsoft.us.
+ */
+export interface USGovernmentDoD {
+  cloud_type: 'us_government_l5';
+  [k: string]: unknown;
+}
+/**
+ * Microsoft Azure and Microsoft 365 operated by 21Vianet in China. Login login.chinacloudapi.cn, Graph microsoftgraph.chinacloudapi.cn.
+ */
+export interface ChinaOperatedBy21Vianet {
+  cloud_type: 'china';
   [k: string]: unknown;
 }

@@ -44,8 +44,11 @@ describe('resolveEndpoints', () => {
   });
 
   test('the spec offers exactly these clouds and takes no endpoint as free text', () => {
-    assert.deepEqual(spec.properties.cloud.enum, CLOUDS);
-    assert.equal(spec.properties.cloud.default, 'global');
+    assert.deepEqual(
+      spec.properties.cloud.oneOf.map((option: Schema) => option.properties.cloud_type.const),
+      CLOUDS,
+    );
+    assert.equal(spec.properties.cloud.oneOf[0].properties.cloud_type.const, 'global', 'Global comes first: the form preselects it');
     const free: string[] = [];
     const walk = (schema: Schema, path: string) => {
       for (const [name, field] of Object.entries<Schema>(schema.properties ?? {})) {
@@ -77,9 +80,13 @@ describe('each cloud on the wire (the emulator standing in through AZURE_AUTHORI
     return result.connectionStatus()!;
   };
 
-  for (const cloud of CLOUDS) {
-    test(`${cloud}: the token request reaches the overridden login host and asks for ${EXPECTED[cloud].graphRoot}/.default`, async () => {
-      const status = await check(em.config({ cloud }));
+  // The form's option object, and the bare string of configs written before cloud had options.
+  for (const [cloud, form] of CLOUDS.flatMap((c): [Cloud, unknown][] => [
+    [c, { cloud_type: c }],
+    [c, c],
+  ])) {
+    test(`${JSON.stringify(form)}: the token request reaches the overridden login host and asks for ${EXPECTED[cloud].graphRoot}/.default`, async () => {
+      const status = await check(em.config({ cloud: form }));
       assert.equal(status.status, 'SUCCEEDED', status.message);
       const token = em.metrics().lastTokenRequest!;
       assert.equal(token.host, new URL(em.url).host);

@@ -9,6 +9,7 @@ import { CLOUDS } from '../../source-azure-client-credentials/endpoints.js';
 import { STREAMS } from '../../source-azure-client-credentials/streams/index.js';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { type RunOptions, runConnector } from '../support/connector.js';
+import { describeImage } from '../support/dockerfile.js';
 import { installDirOf, npmCommand, readDockerfile, type StagedImage, stageImage } from '../support/image.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -27,6 +28,9 @@ const metadata = parseYaml(readFileSync(join(repoRoot, 'metadata.yaml'), 'utf8')
   data: Record<string, any>;
 };
 const image = readDockerfile();
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+/** The neutral image name: Airbyte Inc.'s airbyte/ namespace would pass the image off as official; each publisher puts their registry. */
+const IMAGE_REPOSITORY = '<your-registry>/source-azure-client-credentials';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const streamNames = STREAMS.map((s) => s.name);
 
@@ -48,6 +52,45 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
     assert.doesNotMatch(image.runs.join(' '), /npm run build|tsc\b/, 'nothing is compiled in the final stage');
     const copy = image.final.instructions.find((i) => i.keyword === 'COPY' && i.args.startsWith('--from='))!;
     assert.equal(copy.args.split(' ')[0], `--from=${build.name}`, 'the final stage copies the build stage output');
+  });
+
+  test('one base image for both stages, a tag by default, pinned by digest with --build-arg NODE_IMAGE (documented)', () => {
+    for (const stage of image.stages) assert.match(stage.declaredFrom, /^\$\{NODE_IMAGE\}$/, `FROM ${stage.declaredFrom}`);
+    assert.equal(image.stages[0]!.from, 'node:22-bookworm-slim');
+    const pinned = `node:22-bookworm-slim@sha256:${'0123456789abcdef'.repeat(4)}`;
+    const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+    for (const stage of describeImage(dockerfile, { NODE_IMAGE: pinned }).stages) assert.equal(stage.from, pinned);
+    for (const [name, text] of [
+      ['Dockerfile', dockerfile],
+      ['README.md', readme],
+    ]) {
+      assert.match(text!, /--build-arg NODE_IMAGE=node:22-bookworm-slim@sha256:/, `${name} shows how to pin the base image by digest`);
+      assert.match(text!, /docker buildx imagetools inspect node:22-bookworm-slim/, `${name} shows how to find the digest`);
+    }
+  });
+
+  test('the runtime image keeps node and drops npm, npx, corepack and yarn (build tooling), after its last npm command', () => {
+    const commands = image.final.instructions
+      .filter((i) => i.keyword === 'RUN')
+      .flatMap((i) => i.args.split('&&').map((part) => part.trim()));
+    const removal = commands.findIndex((c) => /^rm -rf\b/.test(c) && c.includes('/usr/local/lib/node_modules/npm'));
+    assert.ok(removal >= 0, 'a RUN of the final stage removes npm');
+    const removed = commands[removal]!.split(' ').slice(2);
+    for (const path of [
+      '/usr/local/lib/node_modules/npm',
+      '/usr/local/lib/node_modules/corepack',
+      '/usr/local/bin/npm',
+      '/usr/local/bin/npx',
+      '/usr/local/bin/corepack',
+      '/usr/local/bin/yarn',
+      '/usr/local/bin/yarnpkg',
+      '/opt/yarn-*',
+    ])
+      assert.ok(removed.includes(path), `${path} is removed`);
+    assert.ok(!removed.some((path) => /(^|\/)node$/.test(path)), 'node itself stays');
+    const later = commands.slice(removal + 1).filter((c) => /\b(npm|npx|corepack|yarn)\b/.test(c));
+    assert.deepEqual(later, [], 'no package manager runs after it is removed');
+    assert.equal(image.entrypoint?.[0], 'node', 'the connector starts with node alone');
   });
 
   test('ENTRYPOINT is absolute, runs the package bin, and AIRBYTE_ENTRYPOINT equals it', () => {
@@ -92,6 +135,7 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
   test('labels, metadata.yaml and package.json name the same image and version', () => {
     const data = metadata.data;
     assert.equal(metadata.metadataSpecVersion, '1.0');
+    assert.equal(data.dockerRepository, IMAGE_REPOSITORY);
     assert.equal(image.labels['io.airbyte.name'], data.dockerRepository);
     assert.equal(image.labels['io.airbyte.version'], data.dockerImageTag);
     assert.equal(data.dockerImageTag, pkg.version);
@@ -122,9 +166,62 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
     assert.match(data.definitionId, UUID_V4);
     assert.equal(data.connectorType, 'source');
     assert.equal(data.connectorSubtype, 'api');
-    assert.ok(data.tags.includes('language:typescript'));
+    // Airbyte's tag conventions: language:<language> (and cdk:<cdk> for connectors on an Airbyte CDK, which this is not).
+    assert.deepEqual(data.tags, ['language:typescript']);
     assert.ok(Number.isInteger(data.maxSecondsBetweenMessages) && data.maxSecondsBetweenMessages >= 600);
-    assert.deepEqual(data.suggestedStreams.streams, streamNames);
+  });
+
+  test('metadata.yaml releaseDate is a real date, not in the future', () => {
+    const { releaseDate } = metadata.data;
+    assert.match(releaseDate, /^\d{4}-\d{2}-\d{2}$/, 'releaseDate is YYYY-MM-DD (quoted, so YAML keeps it a string)');
+    assert.equal(new Date(`${releaseDate}T00:00:00Z`).toISOString().slice(0, 10), releaseDate);
+    assert.ok(Date.parse(releaseDate) <= Date.now());
+  });
+
+  test('metadata.yaml icon is an SVG in the repository, self-contained (no script, no external reference)', () => {
+    const icon = metadata.data.icon as string;
+    assert.match(icon, /^[a-z0-9-]+\.svg$/, 'icon names a file beside metadata.yaml');
+    const svg = readFileSync(join(repoRoot, icon), 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 (\d+) \1"/, 'a square SVG');
+    assert.match(svg, /<\/svg>\s*$/);
+    assert.doesNotMatch(svg, /<script|href=|url\(|@import|<image/i);
+    assert.ok(svg.length < 8192, `${svg.length} bytes`);
+  });
+
+  test('suggestedStreams: the streams most users want, in catalog order; not sign_ins nor any stream limited to some clouds', () => {
+    const suggested = metadata.data.suggestedStreams.streams as string[];
+    assert.ok(suggested.length >= 3);
+    assert.deepEqual(
+      suggested,
+      streamNames.filter((name) => suggested.includes(name)),
+      'known streams, in catalog order',
+    );
+    assert.ok(!suggested.includes('sign_ins'), 'sign_ins needs an Entra ID P1/P2 licence');
+    for (const stream of STREAMS.filter((s) => suggested.includes(s.name)))
+      assert.equal(stream.availability, undefined, `${stream.name} is not available in every cloud`);
+    for (const core of ['users', 'groups', 'service_principals']) assert.ok(suggested.includes(core), `${core} is suggested`);
+  });
+
+  test('the README names the neutral image wherever it builds, pushes or adds it, never airbyte/...', () => {
+    assert.doesNotMatch(readme, /airbyte\/source-azure-client-credentials/);
+    const commands = readme.split('\n').filter((l) => /^\s*(docker (build|push|buildx)|kind load)/.test(l));
+    assert.ok(commands.length >= 2, 'the README shows how to build and push the image');
+    for (const line of commands) assert.ok(line.includes('source-azure-client-credentials'), line);
+    assert.ok(readme.includes(IMAGE_REPOSITORY));
+    assert.match(
+      readme,
+      /self-hosted Airbyte ignores `?metadata\.yaml`?/i,
+      'the README says metadata.yaml does not apply to a custom image',
+    );
+  });
+
+  test('documentationUrl: the same placeholder in spec and metadata, for this README, documented for the publisher to replace', () => {
+    const url = metadata.data.documentationUrl as string;
+    assert.equal(url, readJson('schemas/spec.json').documentationUrl);
+    assert.match(url, /\/README\.md$/, 'the URL of this README file');
+    // No public home is known: a host on the reserved .invalid domain (RFC 6761) can be nobody's real site.
+    assert.equal(new URL(url).hostname.endsWith('.invalid'), true);
+    assert.ok(readme.includes(url), 'the README names the placeholder and says to replace it');
   });
 
   test('allowedHosts covers the login and Graph host of every supported cloud', () => {
@@ -218,7 +315,7 @@ describe('the staged image (npm pack + npm ci --omit=dev) runs against the emula
     assert.ok(!bad.stdout.includes(invalid.credentials.client_secret), 'the secret is never printed');
   });
 
-  test('discover lists the four streams of integration_tests/configured_catalog.json', async () => {
+  test('discover lists every stream, as integration_tests/configured_catalog.json does', async () => {
     const result = await run(['discover'], { config: emulator.config() });
     assert.equal(result.code, 0, result.stderr);
     const streams = result.catalog().streams as { name: string; json_schema: { properties?: object } }[];

@@ -33,11 +33,14 @@ test('loadConfig returns the settled config: options, the endpoints with the ove
     scope: 'https://graph.microsoft.com/.default',
   });
   assert.deepEqual(config.clientCredential, { clientSecret: 'fake-secret-Value~0123456789abcdefXYZ' });
-  assert.deepEqual(loadConfig(configFile(validConfig({ cloud: 'china' })), {}).endpoints, {
-    authorityHost: 'https://login.chinacloudapi.cn',
-    graphRoot: 'https://microsoftgraph.chinacloudapi.cn',
-    scope: 'https://microsoftgraph.chinacloudapi.cn/.default',
-  });
+  // The cloud option of the form and the bare string of earlier configs settle alike.
+  for (const cloud of [{ cloud_type: 'china' }, 'china']) {
+    assert.deepEqual(loadConfig(configFile(validConfig({ cloud })), {}).endpoints, {
+      authorityHost: 'https://login.chinacloudapi.cn',
+      graphRoot: 'https://microsoftgraph.chinacloudapi.cn',
+      scope: 'https://microsoftgraph.chinacloudapi.cn/.default',
+    });
+  }
 });
 
 test('after loadConfig nothing reads the endpoint overrides again: saved delta links and the Graph client follow the settled config', () => {

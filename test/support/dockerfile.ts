@@ -12,14 +12,21 @@ export interface Instruction {
 }
 
 export interface Stage {
+  /** The base image with the build arguments resolved (their ARG defaults unless `buildArgs` sets them). */
   from: string;
+  /** The base image as the FROM line writes it, e.g. ${NODE_IMAGE}. */
+  declaredFrom: string;
   name?: string;
   instructions: Instruction[];
 }
 
-/** Splits a Dockerfile into stages of instructions, joining `\` continuations and dropping comments. */
-export function parseDockerfile(text: string): Stage[] {
+/**
+ * Splits a Dockerfile into stages of instructions, joining `\` continuations and dropping comments. ARGs before the
+ * first FROM are the build arguments a FROM may use (`docker build --build-arg NAME=value` overrides, as `buildArgs`).
+ */
+export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): Stage[] {
   const stages: Stage[] = [];
+  const globalArgs: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   let workdir = '/';
   for (let i = 0; i < lines.length; i++) {
@@ -36,9 +43,19 @@ export function parseDockerfile(text: string): Stage[] {
     if (!match) throw new Error(`Dockerfile line ${start} is not an instruction: ${joined}`);
     const keyword = match[1].toUpperCase();
     const args = match[2].trim().replace(/\s+/g, ' ');
+    if (keyword === 'ARG' && stages.length === 0) {
+      const [name, value = ''] = args.split(/=(.*)/s);
+      globalArgs[name!] = buildArgs[name!] ?? value;
+      continue;
+    }
     if (keyword === 'FROM') {
-      const [from, as, name] = args.split(' ');
-      stages.push({ from, ...(as?.toUpperCase() === 'AS' ? { name } : {}), instructions: [] });
+      const [declaredFrom, as, name] = args.split(' ');
+      const from = declaredFrom!.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, arg: string) => {
+        if (!(arg in globalArgs))
+          throw new Error(`Dockerfile line ${start}: FROM uses $${arg}, which no ARG before the first FROM declares`);
+        return globalArgs[arg]!;
+      });
+      stages.push({ from, declaredFrom: declaredFrom!, ...(as?.toUpperCase() === 'AS' ? { name } : {}), instructions: [] });
       workdir = '/';
       continue;
     }
@@ -78,8 +95,8 @@ export interface Image {
 }
 
 /** What the final stage configures, as `docker inspect` would show it. */
-export function describeImage(text: string): Image {
-  const stages = parseDockerfile(text);
+export function describeImage(text: string, buildArgs: Record<string, string> = {}): Image {
+  const stages = parseDockerfile(text, buildArgs);
   const final = stages.at(-1);
   if (!final) throw new Error('The Dockerfile has no FROM');
   const of = (keyword: string) => final.instructions.filter((i) => i.keyword === keyword);

@@ -68,9 +68,10 @@ export function invalidConfigs(): Mutation[] {
     { name: 'credentials.auth_type = "certificate"', apply: set('credentials.auth_type', 'certificate'), names: 'credentials.certificate' },
     ...each('include_guests', ['yes', 1, null]),
     ...each('include_sign_in_activity', ['no', 0]),
-    ...each('domain_names', [5, ['contoso.com'], { domain: 'contoso.com' }]),
+    // An array of strings is accepted (a JSON array of domains); an array holding anything else is not.
+    ...each('domain_names', [5, [5], ['contoso.com', null], { domain: 'contoso.com' }, '["contoso.com"', '[5]']),
     ...each('sign_in_lookback_minutes', [-1, 1441, 1.5, '10', null]),
-    ...each('cloud', ['mars', 'Global', 5, '']),
+    ...each('cloud', ['mars', 'Global', 5, '', {}, { cloud_type: 'mars' }, { cloud_type: 5 }, ['global']]),
     ...each('max_concurrent_requests', [0, 17, 'four', 2.5]),
     ...each('use_batch_requests', ['true', 1]),
     ...each('reports_requests_per_10_seconds', [0, 6, '5']),
