@@ -1,4 +1,4 @@
-// `npm run bench [-- --scenario throttled,cpu,memory,fanout] [--quick]`: runs the built connector against the emulator
+// `npm run bench [-- --scenario coldstart,throttled,cpu,memory,fanout] [--quick]`: runs the built connector against the emulator
 // and prints (and saves under bench/results/) a JSON report per scenario and stream, with the issue's targets checked.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -9,16 +9,18 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PERMISSIONS, type ServerOptions } from '../test/emulator/index.js';
 import type { TenantSizes } from '../test/emulator/types.js';
 import type { BaselinePlan, BaselineResult } from './bench-baseline.js';
+import { coldStart } from './bench-cold-start.js';
 import { EmulatorChild } from './bench-emulator-child.js';
 import { type ConnectorRun, measureNode, RSS_METHOD, runConnector } from './bench-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-const entrypoint = join(repoRoot, 'dist', 'source-azure-client-credentials', 'main.js');
+/** The bundle that ships (package.json bin, the image's ENTRYPOINT). */
+const entrypoint = join(repoRoot, 'dist', 'bundle', 'main.mjs');
 const baselineScript = join(here, 'bench-baseline.js');
 
 const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins'] as const;
-const SCENARIOS = ['throttled', 'cpu', 'memory', 'fanout'] as const;
+const SCENARIOS = ['coldstart', 'throttled', 'cpu', 'memory', 'fanout'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const SEED = 2026;
@@ -375,6 +377,7 @@ async function main() {
   // Other work on the machine skews every figure: the load before and after is part of the report.
   const loadBefore = loadavg().map(round2);
   const has = (s: Scenario) => wanted.includes(s);
+  if (has('coldstart')) scenarios.coldstart = await coldStart({ quick, entrypoint }, targets, progress);
   if (has('throttled')) scenarios.throttled = await throttled(quick, targets);
   let cpuStreams: Record<string, StreamResult> | undefined;
   if (has('cpu')) {
@@ -402,7 +405,7 @@ async function main() {
       sizes: tenantSizes(quick),
       quick,
       connector:
-        "the built entrypoint dist/source-azure-client-credentials/main.js, one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
+        "the built bundle dist/bundle/main.mjs, one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
       wallMs: "the stream's own time, from its STARTED to its COMPLETE trace (emitted_at); processWallMs adds Node start-up",
       requests: 'emulator metrics during the run, token and discovery endpoints excluded; a $batch counts as one request',
       peakRss: RSS_METHOD,

@@ -3,10 +3,11 @@ import { type ClientCredential, clientCredential } from './credentials.js';
 import { type Endpoints, resolveEndpoints } from './endpoints.js';
 import { configError } from './errors.js';
 import { readJsonFile } from './files.js';
+import validateOptions from './generated/config-validator.cjs';
 import type { SourceConfig } from './generated/spec.js';
 import { loadSpec } from './schemas.js';
 import { registerSecret } from './secrets.js';
-import { createAjv, type ErrorObject, type ValidateFunction } from './validation.js';
+import type { ErrorObject } from './validation.js';
 import { isObject, shorten } from './values.js';
 
 /** The config options as the spec validates them, with every default applied and domain_names parsed. */
@@ -40,8 +41,6 @@ export type Config = ConfigOptions & {
 };
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
-let validator: ValidateFunction | undefined;
 
 /**
  * Splits the comma-separated domain_names: case-insensitive, spaces and empty entries ignored, a leading @
@@ -120,9 +119,8 @@ export function validateConfig(raw: unknown): ConfigOptions {
     if (typeof value === 'string') registerSecret(value);
   }
   const authType = isObject(candidate.credentials) ? candidate.credentials.auth_type : undefined;
-  validator ??= createValidator();
-  if (!validator(candidate)) {
-    const messages = [...new Set(credentialErrors(validator.errors ?? [], authType).map(describe))];
+  if (!validateOptions(candidate)) {
+    const messages = [...new Set(credentialErrors(validateOptions.errors ?? [], authType).map(describe))];
     // When a oneOf branch reports details, the generic oneOf line adds nothing.
     const useful = messages.length > 1 ? messages.filter((m) => !m.includes('exactly one of')) : messages;
     throw configError(`The config is invalid: ${useful.slice(0, 6).join('; ')}. Fix these fields and try again.`);
@@ -166,16 +164,6 @@ function credentialErrors(errors: ErrorObject[], authType: unknown): ErrorObject
     kept.push({ keyword: 'auth_type', instancePath: '/credentials/auth_type', schemaPath: '', params: {} } as ErrorObject);
   }
   return kept;
-}
-
-function createValidator(): ValidateFunction {
-  // ajv (strict) refuses a default inside oneOf, where it would not apply it anyway; the UI still shows it,
-  // and the code reads an absent option field as its default.
-  const schema = structuredClone(loadSpec().connectionSpecification) as SchemaNode;
-  for (const option of schema.properties?.credentials?.oneOf ?? [])
-    for (const field of Object.values(option.properties ?? {})) delete field.default;
-  // verbose: each error carries its field's schema, whose pattern_descriptor words a pattern failure.
-  return createAjv({ useDefaults: true, verbose: true }).compile(schema);
 }
 
 /**
