@@ -1,7 +1,7 @@
 // The build after tsc (npm run build): generates the config validator, then bundles the connector with esbuild into dist/bundle/.
 // The bundle is what ships (package.json bin and files, the image's ENTRYPOINT) and what the tests run; the tsc output
 // beside it is what the tests import. Plain JavaScript, so the image's build stage needs only the connector's sources.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -19,10 +19,19 @@ async function generateConfigValidator() {
 }
 
 /**
+ * npm packages the bundle leaves to node_modules (installed from the lockfile): every dependency but ajv and
+ * ajv-formats, of which the bundle holds only the two small files the generated validator requires (string length,
+ * date-time), so that discover loads no package. ajv's compiler is never reached from the entry.
+ */
+const BUNDLED_PACKAGES = ['ajv', 'ajv-formats'];
+const external = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter(
+  (name) => !BUNDLED_PACKAGES.includes(name),
+);
+
+/**
  * Bundles the compiled entry and every module it imports into one entry file, with code splitting: each command's
- * import() (app.ts) becomes a chunk loaded only when that command runs. npm packages stay outside (node_modules,
- * installed from the lockfile); the chunks' require() of them (the validator's two ajv files, CommonJS) goes through
- * a require made for the bundle's own folder. Chunks sit beside main.mjs, so schemas.ts finds ../../schemas/ as before.
+ * import() (app.ts) becomes a chunk loaded only when that command runs. Chunks sit beside main.mjs, so schemas.ts
+ * finds ../../schemas/ as before.
  */
 async function bundle() {
   // Chunk names change with their content: a chunk of an earlier build must not linger (npm pack would ship it).
@@ -36,9 +45,8 @@ async function bundle() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external,
     chunkNames: 'chunk-[hash]',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     metafile: true,
     logLevel: 'warning',
   });

@@ -81,3 +81,13 @@ export async function loadedModules(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The packages of the network stack: only a command that talks to Graph may load them. */
+export const NETWORK_PACKAGES = ['@azure/msal-node', 'got', 'hpagent', 'proxy-from-env'] as const;
+
+/** The network-stack packages a run loaded, in NETWORK_PACKAGES order. */
+export const networkStack = (run: LoadedModules): string[] => NETWORK_PACKAGES.filter((name) => run.has(name));
+
+/** Whether a run loaded ajv's compiler: any file of ajv or ajv-formats but the two helpers the generated config validator uses. */
+export const loadsAjvCompiler = (run: LoadedModules): boolean =>
+  run.has('ajv', /^dist\/(?!runtime\/)/) || run.has('ajv-formats', /^dist\/(?!formats\.js$)/);
