@@ -28,7 +28,7 @@ export interface EmulatorReady {
   config: Record<string, unknown>;
   credentials: { tenantId: string; clientId: string; clientSecret: string };
   generateMs: number;
-  counts: { users: number; servicePrincipals: number; groups: number; signIns: number; assignments: number };
+  counts: { users: number; servicePrincipals: number; groups: number; signIns: number; directoryAudits: number; assignments: number };
 }
 
 async function main() {
@@ -96,6 +96,7 @@ async function main() {
       servicePrincipals: t.servicePrincipals.length,
       groups: t.groups.length,
       signIns: t.signIns.length,
+      directoryAudits: t.directoryAudits?.length ?? 0,
       assignments,
     },
   };

@@ -19,7 +19,7 @@ const repoRoot = resolve(here, '..', '..');
 const entrypoint = join(repoRoot, 'dist', 'bundle', 'main.mjs');
 const baselineScript = join(here, 'bench-baseline.js');
 
-const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins'] as const;
+const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'directory_audits'] as const;
 const SCENARIOS = ['coldstart', 'throttled', 'cpu', 'memory', 'fanout'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -33,7 +33,7 @@ const THROTTLED_TIME_SCALE = 4;
  */
 const UNTHROTTLED = { enabled: false, timeScale: 1000 };
 
-/** The tenant: 50,000 users (5% guests), 3,000 service principals (60% first-party), 60,000 assignments (a quarter through 300 groups, two over 5,000 members), 100,000 sign-ins over 30 days. */
+/** The tenant: 50,000 users (5% guests), 3,000 service principals (60% first-party), 60,000 assignments (a quarter through 300 groups, two over 5,000 members), 100,000 sign-ins and 100,000 directory audit events over 30 days. */
 function tenantSizes(quick: boolean, factor = 1): TenantSizes {
   const q = quick ? 10 : 1;
   return {
@@ -46,6 +46,8 @@ function tenantSizes(quick: boolean, factor = 1): TenantSizes {
     assignments: 60_000 / q,
     groupAssignmentFraction: 0.25,
     signIns: (100_000 * factor) / q,
+    directoryAudits: (100_000 * factor) / q,
+    directoryAuditsBeyondRetention: 0,
     retentionDays: 30,
   };
 }

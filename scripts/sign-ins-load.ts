@@ -1,5 +1,5 @@
-// Load check for sign_ins: a big tenant synced under the emulator's throttling model must receive zero 429 and miss nothing.
-// Usage: npm run build && node dist/scripts/sign-ins-load.js [signIns=200000] [timeScale=50]
+// Load check for the log streams: sign_ins and directory_audits synced in one read under the emulator's throttling model must receive zero 429 and miss nothing.
+// Usage: npm run build && node dist/scripts/sign-ins-load.js [signIns=200000] [timeScale=50] [directoryAudits=0]
 // Streams stdout line by line (a 200,000-record read is hundreds of MB: too much to buffer as runConnector does).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,22 +9,30 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../test/emulator/index.js';
 import { catalogOf } from '../test/support/fixtures.js';
+import { announcedLogRange, type LogStream } from '../test/support/log-streams.js';
 import { entrypoint } from '../test/support/paths.js';
-import { announcedRange } from '../test/support/sign-ins.js';
 
-export interface SignInsLoadResult {
-  signIns: number;
-  timeScale: number;
+/** What one log stream of the read brought, against the emulator's truth for the range it announced. */
+export interface LogStreamLoad {
   records: number;
   distinct: number;
   expected: number;
   missing: number;
   states: number;
-  /** Most records between two consecutive STATE messages. */
+  /** Most records of this stream between two of its STATE messages. */
   maxRecordsPerState: number;
+  /** The emulator's lower bound on this stream's wall time under the model, were it read alone. */
+  floorMs: number;
+}
+
+export interface SignInsLoadResult {
+  signIns: number;
+  directoryAudits: number;
+  timeScale: number;
+  streams: Partial<Record<LogStream, LogStreamLoad>>;
   exitCode: number | null;
   wallMs: number;
-  /** The emulator's lower bound on this sync's wall time under the model, and the connector's time against it. */
+  /** The model's lower bound on the read: the streams' floors added up, since they share one reports budget. */
   floorMs: number;
   requests: number;
   throttled: number;
@@ -32,17 +40,21 @@ export interface SignInsLoadResult {
   errors: string[];
 }
 
-/** Starts an emulator with `signIns` sign-ins and throttling on, runs a full-refresh read of sign_ins, and checks it. */
-export async function runSignInsLoad(signIns = 200_000, timeScale = 50): Promise<SignInsLoadResult> {
+/**
+ * Starts an emulator with `signIns` sign-ins, `directoryAudits` audit events (0: sign_ins alone) and throttling on,
+ * runs one full-refresh read of the log streams, and checks each against the truth.
+ */
+export async function runSignInsLoad(signIns = 200_000, timeScale = 50, directoryAudits = 0): Promise<SignInsLoadResult> {
   const emulator = await startEmulator({
     seed: 2026,
-    sizes: { users: 50, servicePrincipals: 10, groups: 3, assignments: 20, signIns },
+    sizes: { users: 50, servicePrincipals: 10, groups: 3, assignments: 20, signIns, directoryAudits, directoryAuditsBeyondRetention: 0 },
     throttling: { enabled: true, timeScale },
   });
+  const names: LogStream[] = directoryAudits > 0 ? ['sign_ins', 'directory_audits'] : ['sign_ins'];
   try {
     const dir = mkdtempSync(join(tmpdir(), 'azcc-load-'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify(emulator.config()));
-    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalogOf([{ name: 'sign_ins' }])));
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalogOf(names.map((name) => ({ name })))));
     const started = Date.now();
     const child = spawn(
       process.execPath,
@@ -52,28 +64,38 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50): Promise
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    const ids = new Set<string>();
-    let records = 0;
-    let since = 0;
-    let maxRecordsPerState = 0;
-    let states = 0;
+    const seen = Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          ids: new Set<string>(),
+          records: 0,
+          since: 0,
+          maxRecordsPerState: 0,
+          states: 0,
+          range: undefined as { from: Date; to: Date } | undefined,
+        },
+      ]),
+    );
     let rateLimitedNotices = 0;
-    let range: { from: Date; to: Date } | undefined;
     const errors: string[] = [];
     for await (const line of createInterface({ input: child.stdout })) {
       if (line.startsWith('{"type":"RECORD"')) {
-        records++;
-        since++;
-        ids.add((JSON.parse(line) as { record: { data: { id: string } } }).record.data.id);
+        const { record } = JSON.parse(line) as { record: { stream: string; data: { id: string } } };
+        const own = seen[record.stream]!;
+        own.records++;
+        own.since++;
+        own.ids.add(record.data.id);
         continue;
       }
       const message = JSON.parse(line) as { type: string; [key: string]: any };
       if (message.type === 'STATE') {
-        states++;
-        maxRecordsPerState = Math.max(maxRecordsPerState, since);
-        since = 0;
+        const own = seen[message.state.stream.stream_descriptor.name]!;
+        own.states++;
+        own.maxRecordsPerState = Math.max(own.maxRecordsPerState, own.since);
+        own.since = 0;
       } else if (message.type === 'LOG') {
-        range ??= announcedRange(message.log.message);
+        for (const name of names) seen[name]!.range = announcedLogRange(name, message.log.message) ?? seen[name]!.range;
       } else if (message.type === 'TRACE' && message.trace.type === 'ERROR') errors.push(message.trace.error.message);
       else if (message.type === 'TRACE' && message.trace.stream_status?.reasons?.some((r: { type: string }) => r.type === 'RATE_LIMITED'))
         rateLimitedNotices++;
@@ -82,20 +104,34 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50): Promise
       child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve),
     );
     const wallMs = Date.now() - started;
-    const truth = range ? emulator.truth.signIns(range.from, range.to) : [];
     const metrics = emulator.metrics();
+    const streams: Partial<Record<LogStream, LogStreamLoad>> = {};
+    for (const name of names) {
+      const own = seen[name]!;
+      const range = own.range;
+      const truth = !range
+        ? []
+        : name === 'sign_ins'
+          ? emulator.truth.signIns(range.from, range.to)
+          : emulator.truth.directoryAudits(range.from, range.to);
+      streams[name] = {
+        records: own.records,
+        distinct: own.ids.size,
+        expected: truth.length,
+        missing: truth.filter((r) => !own.ids.has(r.id as string)).length,
+        states: own.states,
+        maxRecordsPerState: own.maxRecordsPerState,
+        floorMs: metrics.floorMs[name] ?? 0,
+      };
+    }
     return {
       signIns,
+      directoryAudits,
       timeScale,
-      records,
-      distinct: ids.size,
-      expected: truth.length,
-      missing: truth.filter((s) => !ids.has(s.id as string)).length,
-      states,
-      maxRecordsPerState,
+      streams,
       exitCode,
       wallMs,
-      floorMs: metrics.floorMs.sign_ins ?? 0,
+      floorMs: Object.values(streams).reduce((sum, s) => sum + s.floorMs, 0),
       requests: metrics.totalRequests,
       throttled: metrics.throttled,
       rateLimitedNotices,
@@ -111,16 +147,18 @@ export function loadProblems(result: SignInsLoadResult): string[] {
   const problems: string[] = [];
   if (result.exitCode !== 0) problems.push(`exit code ${result.exitCode}: ${result.errors.join(' | ')}`);
   if (result.throttled !== 0) problems.push(`${result.throttled} requests were answered 429`);
-  if (result.expected === 0) problems.push('no range was announced, or the range holds no sign-ins');
-  if (result.missing !== 0) problems.push(`${result.missing} of ${result.expected} sign-ins are missing`);
-  if (result.distinct !== result.records) problems.push(`${result.records - result.distinct} sign-ins were emitted twice`);
-  if (result.maxRecordsPerState > 50_000) problems.push(`${result.maxRecordsPerState} records between two checkpoints`);
+  for (const [name, s] of Object.entries(result.streams)) {
+    if (s.expected === 0) problems.push(`${name}: no range was announced, or the range holds no records`);
+    if (s.missing !== 0) problems.push(`${name}: ${s.missing} of ${s.expected} records are missing`);
+    if (s.distinct !== s.records) problems.push(`${name}: ${s.records - s.distinct} records were emitted twice`);
+    if (s.maxRecordsPerState > 50_000) problems.push(`${name}: ${s.maxRecordsPerState} records between two checkpoints`);
+  }
   return problems;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [signIns, timeScale] = process.argv.slice(2).map(Number);
-  const result = await runSignInsLoad(signIns || undefined, timeScale || undefined);
+  const [signIns, timeScale, directoryAudits] = process.argv.slice(2).map(Number);
+  const result = await runSignInsLoad(signIns || undefined, timeScale || undefined, directoryAudits || undefined);
   const problems = loadProblems(result);
   console.log(JSON.stringify({ ...result, problems }, null, 2));
   process.exit(problems.length ? 1 : 0);

@@ -7,6 +7,7 @@ import validateOptions from './generated/config-validator.cjs';
 import type { SourceConfig } from './generated/spec.js';
 import { loadSpec } from './schemas.js';
 import { registerSecret } from './secrets.js';
+import { parseUserProperties, type UserProperty } from './user-properties.js';
 import type { ErrorObject } from './validation.js';
 import { isObject, shorten } from './values.js';
 
@@ -24,10 +25,14 @@ type ConfigOptions = SourceConfig &
       | 'use_batch_requests'
       | 'reports_requests_per_10_seconds'
       | 'delta_full_resync_days'
+      | 'sign_in_event_types'
+      | 'additional_user_properties'
     >
   > & {
     /** domain_names as lower-case domains without a leading @; empty keeps every domain. */
     domains: string[];
+    /** additional_user_properties checked and de-duplicated (user-properties.ts): v1.0 properties in Graph's spelling, extensions as written. */
+    userProperties: UserProperty[];
   };
 
 /**
@@ -127,6 +132,7 @@ export function validateConfig(raw: unknown): ConfigOptions {
   }
   const config = candidate as ConfigOptions;
   config.domains = parseDomainNames(config.domain_names);
+  config.userProperties = parseUserProperties(config.additional_user_properties);
   // ajv's date-time (RFC 3339) admits a leap second, 23:59:60Z, which Date (and so the sign-in windows) cannot
   // hold; every other impossible date or time (2026-02-30, 24:00:00) has already failed the spec's format.
   if (config.start_date && Number.isNaN(Date.parse(config.start_date))) {

@@ -3,7 +3,7 @@ import { CONSENT_PATH } from './admin-center.js';
 import type { Config } from './config.js';
 import type { Cloud } from './endpoints.js';
 import { ConnectorError } from './errors.js';
-import { DENIED_CODE, NOT_PREMIUM_CODE } from './graph/error-policy.js';
+import { DENIED_CODE, NOT_PREMIUM_CODE, unknownPropertyName } from './graph/error-policy.js';
 import { isResourceNotServed, matchesRow } from './graph/errors.js';
 import { grantingRoles, requiredPermissions, smallestGrant, unmetRequirements } from './permissions.js';
 import type { AdvisedPermissions, CloudAvailability, PermissionRequirement, StreamDef } from './streams/types.js';
@@ -27,18 +27,22 @@ export interface StreamAccess {
   advised?: AdvisedPermissions;
   availability?: CloudAvailability;
   cloud: Cloud;
+  /** Property names a config option makes the stream select (StreamDef.optionProperties). */
+  optionProperties?: { option: string; names: readonly string[] };
 }
 
 export function streamAccess(
-  def: Pick<StreamDef, 'name' | 'permissions' | 'optionPermissions' | 'advisedPermissions' | 'availability'>,
+  def: Pick<StreamDef, 'name' | 'permissions' | 'optionPermissions' | 'advisedPermissions' | 'availability' | 'optionProperties'>,
   config: Config,
 ): StreamAccess {
+  const optionProperties = def.optionProperties?.(config);
   return {
     stream: def.name,
     required: requiredPermissions(def, config),
     ...(def.advisedPermissions ? { advised: def.advisedPermissions } : {}),
     ...(def.availability ? { availability: def.availability } : {}),
     cloud: config.cloud ?? 'global',
+    ...(optionProperties ? { optionProperties } : {}),
   };
 }
 
@@ -56,6 +60,8 @@ export type StreamProblem =
   | { kind: 'licence' }
   /** The configured cloud's Graph answered that the stream's resource does not exist there. */
   | { kind: 'unavailable_in_cloud'; cloud: Cloud; availability: CloudAvailability; answer: string }
+  /** Graph does not know a property the config named (e.g. an unregistered directory extension in additional_user_properties). */
+  | { kind: 'unknown_property'; property: string; option: string; answer: string }
   /** Anything else; the error already carries its own message. */
   | { kind: 'other'; error: ConnectorError };
 
@@ -104,6 +110,18 @@ export function failureProblem(caught: unknown, access: StreamAccess, roles: rea
       ? { kind: 'advised_missing', missing: advice.missing, granted, reason: advice.reason }
       : { kind: 'consent_pending', granted };
   }
+  // A property the config named that Graph does not know is the user's to fix; one the connector named stays a defect.
+  if (access.optionProperties && matchesRow(caught, 'http-400-unknown-property')) {
+    const named = unknownPropertyName((caught as ConnectorError & { detail?: string }).detail)?.toLowerCase();
+    const property = access.optionProperties.names.find((name) => name.toLowerCase() === named);
+    if (property)
+      return {
+        kind: 'unknown_property',
+        property,
+        option: access.optionProperties.option,
+        answer: code ? `${status} ${code}` : `HTTP ${status}`,
+      };
+  }
   const { availability, cloud } = access;
   // A resource the cloud does not serve counts only for a stream whose documented clouds exclude the configured one:
   // a 400 in the global cloud stays a defect of the connector's request (row http-400-bad-request).
@@ -144,6 +162,15 @@ function problemSentence(stream: string, problem: StreamProblem): string {
         `in the ${documented} only (${page}). This is not a connector defect: deselect ${stream} for this tenant.`
       );
     }
+    case 'unknown_property':
+      return (
+        `${stream} cannot be read: Microsoft Graph does not know the property "${problem.property}" that ${problem.option} names ` +
+        `(it answered ${problem.answer}: Could not find a property named '${problem.property}'). ` +
+        (/^extension_/i.test(problem.property)
+          ? "A directory extension exists only while an application of this tenant registers it: check the application (client) ID, written without hyphens, and the name (GET /applications/{id}/extensionProperties lists an app's extensions). "
+          : 'Check its spelling against https://learn.microsoft.com/graph/api/resources/user. ') +
+        `Correct it or remove it from ${problem.option}.`
+      );
     case 'other':
       return `${stream} cannot be read: ${problem.error.message}`;
   }

@@ -41,6 +41,9 @@ const IMPLIED_BY: Record<string, readonly string[]> = {
     'Directory.ReadWrite.All',
   ],
   'AuditLog.Read.All': [],
+  // Properties of users behind a permission of their own (additional_user_properties): nothing broader than their ReadWrite grants them.
+  'User-LifeCycleInfo.Read.All': ['User-LifeCycleInfo.ReadWrite.All'],
+  'CustomSecAttributeAssignment.Read.All': ['CustomSecAttributeAssignment.ReadWrite.All'],
 };
 
 /** The role in the claim that grants `permission` (itself or a broader one), if any. */

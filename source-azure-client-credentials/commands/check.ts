@@ -16,7 +16,7 @@ import { STREAMS } from '../streams/index.js';
 import type { Probe, StreamDef } from '../streams/types.js';
 
 const probeKey = (probe: Probe) =>
-  `${probe.path}?${Object.entries(probe.query)
+  `${probe.version ?? 'v1.0'}${probe.path}?${Object.entries(probe.query)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join('&')}`;
@@ -47,7 +47,7 @@ export async function check(writer: MessageWriter, config: Config, graph: GraphC
     let pending = probes.get(key);
     if (!pending) {
       // Resolves to the failure (or undefined), so that one shared rejection is never left unhandled.
-      pending = graph.get(p.path, { query: p.query, bucket: p.bucket ?? 'identity' }).then(
+      pending = graph.get(p.path, { query: p.query, bucket: p.bucket ?? 'identity', ...(p.version ? { version: p.version } : {}) }).then(
         () => undefined,
         (caught: unknown) => caught ?? new Error('probe failed'),
       );
@@ -63,7 +63,7 @@ export async function check(writer: MessageWriter, config: Config, graph: GraphC
     const claimed = permissionProblem(access.required, roles);
     if (claimed) return result(claimed);
     // Consent can lag behind the claim, and the licence or a cloud without the endpoint shows only in an answer: ask Graph itself.
-    for (const p of def.probes) {
+    for (const p of [...def.probes, ...(def.optionProbes?.(config) ?? [])]) {
       const failure = await probe(p);
       if (failure === undefined) continue;
       const problem = failureProblem(failure, access, roles);

@@ -1,14 +1,15 @@
-// discover: the catalog of streams with their schemas, keys and cursors; needs no network.
+// discover: the catalog of streams with their schemas (as the config shapes them), keys and cursors; needs no network.
 import type { Config } from '../config.js';
 import type { AirbyteStream, MessageWriter } from '../protocol.js';
 import { loadSchema } from '../schemas.js';
 import { STREAMS } from '../streams/index.js';
 import type { StreamDef } from '../streams/types.js';
 
-function airbyteStream(def: StreamDef): AirbyteStream {
+function airbyteStream(def: StreamDef, config: Config): AirbyteStream {
+  const schema = loadSchema(def.schemaName);
   return {
     name: def.name,
-    json_schema: loadSchema(def.schemaName),
+    json_schema: def.schema ? def.schema(schema, config) : schema,
     supported_sync_modes: [...def.supportedSyncModes],
     source_defined_cursor: def.cursorField !== undefined,
     ...(def.cursorField ? { default_cursor_field: [...def.cursorField] } : {}),
@@ -17,7 +18,7 @@ function airbyteStream(def: StreamDef): AirbyteStream {
   };
 }
 
-export async function discover(writer: MessageWriter, _config: Config): Promise<number> {
-  await writer.emit({ type: 'CATALOG', catalog: { streams: STREAMS.map(airbyteStream) } });
+export async function discover(writer: MessageWriter, config: Config): Promise<number> {
+  await writer.emit({ type: 'CATALOG', catalog: { streams: STREAMS.map((def) => airbyteStream(def, config)) } });
   return 0;
 }

@@ -1,7 +1,7 @@
 // Generated from schemas/sign_ins.json by `npm run gen`: do not edit by hand.
 
 /**
- * Interactive user sign-ins from GET /v1.0/auditLogs/signIns (https://learn.microsoft.com/graph/api/resources/signin), exactly as Graph returns them plus the derived loginLocation. Needs Entra ID P1 or P2 and AuditLog.Read.All; Graph keeps 30 days.
+ * Sign-ins exactly as Graph returns them plus the derived loginLocation: interactive user sign-ins from GET /v1.0/auditLogs/signIns (https://learn.microsoft.com/graph/api/resources/signin) by default; with sign_in_event_types beyond interactiveUser, every selected type from GET /beta/auditLogs/signIns (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta), with beta's extra properties. Needs Entra ID P1 or P2 and AuditLog.Read.All; Graph keeps 30 days.
  */
 export interface SignInsRecord {
   /**
@@ -56,6 +56,10 @@ export interface SignInsRecord {
    * Whether the user interacted with the sign-in (v1.0 returns interactive sign-ins only).
    */
   isInteractive?: null | boolean;
+  /**
+   * The sign-in's event types: interactiveUser, nonInteractiveUser, servicePrincipal, managedIdentity or unknownFutureValue, so that a warehouse can split them. Graph beta returns it (sign_in_event_types beyond interactiveUser reads beta). Graph v1.0 has no such property and returns interactive user sign-ins only: for its records the connector sets ["interactiveUser"] (derived).
+   */
+  signInEventTypes?: null | (null | string)[];
   /**
    * Name of the resource (API) the user signed in to.
    */
@@ -242,6 +246,188 @@ export interface SignInsRecord {
    * Risk event types of the sign-in as strings (the extensible successor of riskEventTypes).
    */
   riskEventTypes_v2?: null | (null | string)[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the level of authentication the sign-in needed: singleFactorAuthentication or multiFactorAuthentication.
+   */
+  authenticationRequirement?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the authentication methods used.
+   */
+  authenticationMethodsUsed?: null | (null | string)[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the result of each authentication step.
+   */
+  authenticationDetails?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the protocol, e.g. none, oAuth2, ropc, wsFederation, saml20, deviceCode.
+   */
+  authenticationProtocol?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the token the client presented, e.g. none, primaryRefreshToken, saml11, saml20.
+   */
+  incomingTokenType?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the identity provider, e.g. AzureAD, ADFederationServices.
+   */
+  tokenIssuerType?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the name of the identity provider.
+   */
+  tokenIssuerName?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the credential a service principal or managed identity used: clientSecret, clientAssertion, federatedIdentityCredential, managedIdentity, certificate, none.
+   */
+  clientCredentialType?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the id of the key a service principal authenticated with.
+   */
+  servicePrincipalCredentialKeyId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the thumbprint of the certificate a service principal authenticated with.
+   */
+  servicePrincipalCredentialThumbprint?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the federated identity credential a service principal or managed identity used.
+   */
+  federatedCredentialId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): managed identity details (msiType, associatedResourceId, federatedTokenId, federatedTokenIssuer).
+   */
+  managedServiceIdentity?: null | {
+    [k: string]: unknown;
+  };
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the service principal of the resource signed in to.
+   */
+  resourceServicePrincipalId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the tenant that owns the client application.
+   */
+  appOwnerTenantId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the tenant that owns the resource.
+   */
+  resourceOwnerTenantId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): member or guest.
+   */
+  userType?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the kind of cross-tenant access, e.g. none, b2bCollaboration, b2bDirectConnect.
+   */
+  crossTenantAccessType?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the identifier the user signed in with.
+   */
+  signInIdentifier?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the kind of that identifier, e.g. userPrincipalName.
+   */
+  signInIdentifierType?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): a unique identifier of the token issued.
+   */
+  uniqueTokenIdentifier?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the request id of the first request of the authentication sequence.
+   */
+  originalRequestId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the session the sign-in belongs to.
+   */
+  sessionId?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the time the request took in the service.
+   */
+  processingTimeInMilliseconds?: null | number;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the autonomous system number of the network the sign-in came from.
+   */
+  autonomousSystemNumber?: null | number;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the IP address the resource saw.
+   */
+  ipAddressFromResourceProvider?: null | string;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): whether a user flagged the sign-in for review.
+   */
+  flaggedForReview?: null | boolean;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): whether tenant restrictions applied.
+   */
+  isTenantRestricted?: null | boolean;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): whether the sign-in went through Global Secure Access.
+   */
+  isThroughGlobalSecureAccess?: null | boolean;
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the MFA method and its detail.
+   */
+  mfaDetail?: null | {
+    [k: string]: unknown;
+  };
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the network locations (named locations, trusted networks) of the sign-in.
+   */
+  networkLocationDetails?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the session lifetime policies applied.
+   */
+  sessionLifetimePolicies?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): key-value details of the authentication processing.
+   */
+  authenticationProcessingDetails?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the policies that set the authentication requirement.
+   */
+  authenticationRequirementPolicies?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the authentication contexts of the sign-in.
+   */
+  authenticationContextClassReferences?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the event listeners (custom extensions) triggered.
+   */
+  appliedEventListeners?:
+    | null
+    | (null | {
+        [k: string]: unknown;
+      })[];
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): token protection status of the sign-in session.
+   */
+  tokenProtectionStatusDetails?: null | {
+    [k: string]: unknown;
+  };
+  /**
+   * Beta only (sign_in_event_types beyond interactiveUser; https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the transfer method used, e.g. none, deviceCodeFlow, authenticationTransfer.
+   */
+  originalTransferMethod?: null | string;
   /**
    * Derived by the connector (not a Graph property): the non-empty values of location.city, location.state and location.countryOrRegion, in that order, joined with ", " (e.g. "Redmond, Washington, US"); null when all three are empty or missing. A value counts as empty when it is missing, null or the empty string; values are kept as Graph returns them.
    */

@@ -69,9 +69,24 @@ export type UseJSONBatching = boolean;
  */
 export type SignInLogRequestsPer10Seconds = number;
 /**
+ * Which sign-ins the sign_ins stream reads. interactiveUser alone (the default) reads Graph v1.0, which returns interactive user sign-ins only. Adding nonInteractiveUser (token refreshes and single sign-on on a user's behalf), servicePrincipal (apps signing in with their own credentials) or managedIdentity (Azure managed identities) reads every selected type through Microsoft Graph beta, which Microsoft does not support for production use and may change without notice. Non-interactive sign-ins are often 10 to 100 times as many as interactive ones, and every 1,000 cost one request of the 5 per 10 seconds Graph allows for sign-in and audit logs, so syncs take that much longer. Changing the selection makes the next incremental sync start over from start_date (when types are added), with a warning.
+ *
+ * @minItems 1
+ */
+export type SignInEventTypes = [
+  'interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal' | 'managedIdentity',
+  ...('interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal' | 'managedIdentity')[]
+];
+/**
  * Advanced: incremental users and service_principals read every object again (after the changes since the last sync) when their last full read is older than this many days, because Microsoft Graph's delta query may not report an object restored from the deleted items. A full read costs the requests of a first incremental sync. 0 never forces one (restored objects may then stay missing until the stream is refreshed).
  */
 export type FullReReadOfIncrementalDirectoryStreamsDays = number;
+/**
+ * Advanced: more Microsoft Graph user properties for the users stream, by name (case-insensitive): any v1.0 user property that a list can return, such as onPremisesSamAccountName, onPremisesExtensionAttributes or employeeOrgData, and directory extension attributes written extension_<application (client) ID without hyphens>_<name>. Each becomes a column of users (null when a user has no value). Names are checked before any request; a property Graph cannot list (aboutMe, birthday, hireDate, interests, mySite, pastProjects, preferredName, responsibilities, schools, skills, mailboxSettings) or a relationship (manager, memberOf, ...) is refused. Changing the list makes incremental users read every user again.
+ *
+ * @maxItems 100
+ */
+export type AdditionalUserProperties = string[];
 
 export interface SourceConfig {
   tenant_id: DirectoryTenantID;
@@ -86,7 +101,9 @@ export interface SourceConfig {
   max_concurrent_requests?: MaximumConcurrentRequests;
   use_batch_requests?: UseJSONBatching;
   reports_requests_per_10_seconds?: SignInLogRequestsPer10Seconds;
+  sign_in_event_types?: SignInEventTypes;
   delta_full_resync_days?: FullReReadOfIncrementalDirectoryStreamsDays;
+  additional_user_properties?: AdditionalUserProperties;
   [k: string]: unknown;
 }
 export interface ClientSecret {

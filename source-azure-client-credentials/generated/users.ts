@@ -74,6 +74,22 @@ export interface UsersRecord {
    */
   creationType: null | string;
   /**
+   * The licences assigned to the user, directly or through a group, as Graph returns them: one object per licence (SKU) with its skuId and the service plans switched off for this user (disabledPlans); [] when none. Join skuId to subscribed_skus for the product name. https://learn.microsoft.com/graph/api/resources/assignedlicense
+   */
+  assignedLicenses:
+    | null
+    | {
+        /**
+         * The licence's SKU id (GUID).
+         */
+        skuId?: null | string;
+        /**
+         * Service plan ids (GUIDs) of the SKU that are switched off for this user.
+         */
+        disabledPlans?: null | string[];
+        [k: string]: unknown;
+      }[];
+  /**
    * Last sign-in times (present only when the config option include_sign_in_activity is on; needs Entra ID P1/P2 and AuditLog.Read.All). https://learn.microsoft.com/graph/api/resources/signinactivity
    */
   signInActivity?: null | {
@@ -101,6 +117,10 @@ export interface UsersRecord {
    * Derived: the lower-cased domain (after the last @) of mail when mail is set, else of userPrincipalName (for a guest #EXT# UPN that is the tenant's domain), else null.
    */
   domain: null | string;
+  /**
+   * Derived: the id of the user's manager (the manager relationship: a user, or an organizational contact), null when the user has none. Full refresh reads it with $expand=manager($select=id); incremental sync with the delta query's manager@delta. https://learn.microsoft.com/graph/api/user-list-manager
+   */
+  managerId: null | string;
   /**
    * Incremental sync only (the cursor): when the connector received this version of the user from Microsoft Graph's delta query (Graph gives no change time). Strictly increasing within a sync and across syncs, so the latest record of an id wins in append + deduped mode. Absent in full refresh.
    */

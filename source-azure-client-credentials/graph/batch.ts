@@ -112,7 +112,7 @@ export function createBatcher(deps: BatchDeps) {
       const { code, detail } = graphErrorBody(answer?.body);
       // Classified once: the error carries the table's action, and is thrown or yielded as it is.
       const error = graphError(
-        { kind: 'http', status, code },
+        { kind: 'http', status, code, detail },
         { ...deps.context, request: `batch ${label(item)}`, status, code, detail, attempts: item.failures + 1, waitedMs: item.waitedMs },
       );
       deps.log.debug(`batch item ${label(item)} ${status}${code ? ` ${code}` : ''}`);

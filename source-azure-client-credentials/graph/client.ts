@@ -112,7 +112,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
 
   const client: GraphClient = {
     async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
-      const url = urls.resolve(path, options.query);
+      const url = urls.resolve(path, options.query, options.version);
       const bucket = options.bucket ?? 'identity';
       const { onRateLimited, headers } = options;
       const { body } = await semaphore.run(() => send<T>('GET', url, { headers, bucket, cost: requestCost(bucket, url), onRateLimited }));
@@ -121,7 +121,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
 
     async *pages<T>(pathOrLink: string, options: PagesOptions<T> = {}): AsyncIterable<GraphPage<T>> {
       const bucket = options.bucket ?? 'identity';
-      const first = urls.resolve(pathOrLink, options.query);
+      const first = urls.resolve(pathOrLink, options.query, options.version);
       const guard = new LinkGuard({ ...context, request: displayRequest('GET', first) });
       // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
       const limits = selectLimits(first);

@@ -14,8 +14,8 @@ import type { FailureType } from '../protocol.js';
 export type Action = 'retry' | 'reauthenticate' | 'skip' | 'fail';
 
 export type Outcome =
-  /** An HTTP answer from Graph (whole request or one $batch item). */
-  | { kind: 'http'; status: number; code?: string }
+  /** An HTTP answer from Graph (whole request or one $batch item), with the first sentence of Graph's message. */
+  | { kind: 'http'; status: number; code?: string; detail?: string }
   /** No usable answer: a socket/TLS error code, a timeout, or a body that is not complete JSON. */
   | { kind: 'network'; code?: string; host: 'graph' | 'login' }
   /** The proxy (HTTPS_PROXY) did not open the tunnel. */
@@ -148,6 +148,14 @@ const proxyAdvice = (c: MessageContext) =>
  */
 export const RESOURCE_NOT_SERVED = (o: Outcome): boolean => http(400, 'BadRequest')(o) || http(404)(o);
 
+/**
+ * Graph's words for a $select name the type does not have: "Could not find a property named 'X' on type
+ * 'microsoft.graph.user'." (e.g. a directory extension no application of the tenant registered). Returns X.
+ */
+export function unknownPropertyName(detail: string | undefined): string | undefined {
+  return /Could not find a property named '([^']+)'/i.exec(detail ?? '')?.[1];
+}
+
 /** Ordered: the first row that matches decides. Specific codes come before their status's catch-all. */
 export const ERROR_POLICY: readonly PolicyRow[] = [
   // --- Graph HTTP answers -------------------------------------------------------------------
@@ -217,6 +225,16 @@ export const ERROR_POLICY: readonly PolicyRow[] = [
     failureType: 'transient_error',
     message: (c) =>
       `Microsoft Graph no longer accepts the saved change-tracking link for ${req(c)} (${why(c)}): delta links expire after about 7 days. Reset this stream's data (or run a full refresh) to start over.`,
+  },
+  {
+    id: 'http-400-unknown-property',
+    // A name the connector put in $select itself is its own defect; one the config named (additional_user_properties)
+    // is the user's to fix, which diagnosis.ts tells apart with the stream's optionProperties.
+    matches: (o) => http(400)(o) && o.kind === 'http' && unknownPropertyName(o.detail) !== undefined,
+    action: 'fail',
+    failureType: 'system_error',
+    message: (c) =>
+      `Microsoft Graph refused ${req(c)}: it does not know the property '${unknownPropertyName(c.detail)}' (${why(c)}). This is a defect in the connector's request; please report it with this message.`,
   },
   {
     id: 'http-400-bad-request',

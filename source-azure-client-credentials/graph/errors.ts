@@ -16,11 +16,14 @@ export class GraphRequestError extends ConnectorError implements GraphError {
     readonly action: Action,
     /** The policy row that decided, for logs and tests. */
     readonly row: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; detail?: string },
   ) {
     super(message, failureType, internal, options);
     this.name = 'GraphRequestError';
+    this.detail = options?.detail;
   }
+  /** Graph's own explanation (first sentence of its error message), when it gave one. */
+  readonly detail: string | undefined;
 }
 
 /**
@@ -66,6 +69,7 @@ export function graphError(outcome: Outcome, context: MessageContext, cause?: un
     decision.row,
     {
       cause,
+      ...(context.detail !== undefined ? { detail: context.detail } : {}),
     },
   );
 }

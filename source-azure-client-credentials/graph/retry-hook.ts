@@ -7,9 +7,10 @@ import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 
 export type Host = 'graph' | 'login';
 
-/** The outcome of an HTTP answer: its status and Graph's error code. */
+/** The outcome of an HTTP answer: its status, Graph's error code and the first sentence of its message. */
 export function answerOutcome(response: Pick<Response, 'statusCode' | 'body'>): Outcome {
-  return { kind: 'http', status: response.statusCode, code: graphErrorBody(response.body).code };
+  const { code, detail } = graphErrorBody(response.body);
+  return { kind: 'http', status: response.statusCode, code, ...(detail ? { detail } : {}) };
 }
 
 /** The outcome the policy table classifies, from a got error. */

@@ -5,6 +5,12 @@ import type { ConnectorError } from '../errors.js';
 export type Bucket = 'identity' | 'reports';
 
 /**
+ * Graph's version roots (https://learn.microsoft.com/graph/versioning-and-support). Streams read v1.0; beta only where an
+ * option asks for data v1.0 lacks (sign_in_event_types), since Microsoft does not support beta in production.
+ */
+export type GraphVersion = 'v1.0' | 'beta';
+
+/**
  * Who hears of the client's long waits: the read command attaches it to the requests of the stream it reads
  * (forStream in for-stream.ts), so each stream's RATE_LIMITED status names that stream. Streams leave it out.
  */
@@ -31,6 +37,8 @@ export interface RequestOptions extends RateLimitListener {
   headers?: Record<string, string>;
   /** Default 'identity'; sign-in logs use 'reports'. */
   bucket?: Bucket;
+  /** The version root of a path (default v1.0); links Graph returned are followed as they are. */
+  version?: GraphVersion;
 }
 
 /** Options of pages(): those of any request, and whether the next page is read ahead. */
@@ -80,6 +88,8 @@ export interface GraphError extends ConnectorError {
   readonly status?: number;
   readonly code?: string;
   readonly path?: string;
+  /** Graph's own explanation (first sentence of its error message), when it gave one. */
+  readonly detail?: string;
 }
 
 export interface GraphClient {

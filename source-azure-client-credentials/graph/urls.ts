@@ -1,7 +1,7 @@
 // Graph URLs in one place: first-request URLs, the origin check that keeps the token on the Graph root, the version root cut off, the display form, request costs.
 // Paging links: https://learn.microsoft.com/graph/paging ; costs: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
 import { graphError } from './errors.js';
-import type { Bucket } from './types.js';
+import type { Bucket, GraphVersion } from './types.js';
 
 type Query = Record<string, string | number | boolean>;
 
@@ -36,14 +36,15 @@ export class GraphUrls {
     this.versionRoot = `${graphRoot}/v1.0`;
   }
 
-  /** The URL of a first request: path relative to the version root plus its query. */
-  first(path: string, query?: Query): string {
-    return `${this.versionRoot}${path.startsWith('/') ? path : `/${path}`}${encodeQuery(query)}`;
+  /** The URL of a first request: path relative to the version root (v1.0 unless `version` says beta) plus its query. */
+  first(path: string, query?: Query, version: GraphVersion = 'v1.0'): string {
+    const root = version === 'v1.0' ? this.versionRoot : `${this.graphRoot}/${version}`;
+    return `${root}${path.startsWith('/') ? path : `/${path}`}${encodeQuery(query)}`;
   }
 
-  /** An absolute link as is, after checking its origin; a path is built with `query`. */
-  resolve(pathOrLink: string, query?: Query): string {
-    if (!isAbsolute(pathOrLink)) return this.first(pathOrLink, query);
+  /** An absolute link as is, after checking its origin; a path is built with `query` below `version`'s root. */
+  resolve(pathOrLink: string, query?: Query, version?: GraphVersion): string {
+    if (!isAbsolute(pathOrLink)) return this.first(pathOrLink, query, version);
     this.checkOrigin(pathOrLink);
     return pathOrLink;
   }

@@ -59,8 +59,16 @@ interface DeltaSource<G extends { id: string }, R extends object> {
   resource: 'users' | 'servicePrincipals' | 'groups' | 'applications';
   /** The stream's $select (the same fields as its full refresh). */
   select: readonly string[];
+  /**
+   * Relationships the delta query tracks (users: manager): named in its $select, they come as `<name>@delta`
+   * annotations (https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters); a re-read of the
+   * object expands them instead ($expand=<name>($select=id)).
+   */
+  relationships?: readonly string[];
   /** What else decides which objects the stream keeps (client-side filters); part of the scope. */
   filters?: unknown;
+  /** The settings that change select or filters, for the resync WARN (default: include_guests or domain_names). */
+  settings?: string;
   /** The record of an object, or undefined when the stream does not keep it (filtered out, concealed, gone). */
   toRecord(object: G): R | undefined;
   /**
@@ -77,9 +85,15 @@ type Removed = { id: string; '@removed'?: { reason?: string } };
 const ROUNDS: readonly DeltaRound[] = ['initial', 'resync', 'changes'];
 const DAY_MS = 86_400_000;
 
+/** The delta query's $select: the fields, then the tracked relationships. */
+const deltaSelect = (source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'relationships'>): string[] => [
+  ...source.select,
+  ...(source.relationships ?? []),
+];
+
 /** The fingerprint of what a delta link was made with: $select (baked into Graph's tokens) and the client-side filters. */
-function deltaScope(source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'filters'>): string {
-  const text = JSON.stringify({ select: [...source.select], filters: source.filters ?? null });
+function deltaScope(source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'relationships' | 'filters'>): string {
+  const text = JSON.stringify({ select: deltaSelect(source), filters: source.filters ?? null });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -204,6 +218,18 @@ function fullRoundDue(fullRoundAt: string | undefined, days: number, now: number
 }
 
 /**
+ * Whether a delta entry lacks a selected property or a tracked relationship (compared case-insensitively: $select is,
+ * and a directory extension comes back in its registered spelling).
+ */
+function lacksSome(source: Pick<DeltaSource<{ id: string }, object>, 'select' | 'relationships'>, entry: object): boolean {
+  const keys = new Set(Object.keys(entry).map((key) => key.toLowerCase()));
+  return (
+    source.select.some((field) => !keys.has(field.toLowerCase())) ||
+    (source.relationships ?? []).some((name) => !keys.has(`${name.toLowerCase()}@delta`) && !keys.has(name.toLowerCase()))
+  );
+}
+
+/**
  * Re-reads objects in full (GET /{resource}/{id} with the stream's $select) through $batch, 20 per call.
  * Returns each object's body, or undefined for an object Graph no longer finds (deleted since the delta page
  * was made: the next delta round reports the removal, so nothing is emitted for it now).
@@ -213,7 +239,8 @@ async function reread<G extends { id: string }>(
   source: DeltaSource<G, object>,
   ids: string[],
 ): Promise<Map<string, G | undefined>> {
-  const query = encodeQuery({ $select: source.select.join(',') });
+  const expand = (source.relationships ?? []).map((name) => `${name}($select=id)`).join(',');
+  const query = encodeQuery({ $select: source.select.join(','), ...(expand ? { $expand: expand } : {}) });
   const requests = ids.map((id) => ({ key: id, path: `/${source.resource}/${encodeURIComponent(id)}${query}` }));
   const objects = new Map<string, G | undefined>();
   for await (const answer of context.graph.batchGet<G>(requests)) {
@@ -246,7 +273,7 @@ async function* deltaRound<G extends { id: string }, R extends object>(
   // Query options are allowed on the first call only; later links carry them in their tokens.
   const pages = start.link
     ? context.graph.pages<G & Removed>(start.link)
-    : context.graph.pages<G & Removed>(`/${source.resource}/delta`, { query: { $select: source.select.join(',') } });
+    : context.graph.pages<G & Removed>(`/${source.resource}/delta`, { query: { $select: deltaSelect(source).join(',') } });
   // In a fresh initial round nothing was emitted yet, so an object that no longer matches needs no deletion.
   // A round resumed from a saved link may have emitted it before the crash: then it must be deleted.
   const dropUnkept = start.round !== 'initial' || start.link !== undefined;
@@ -267,9 +294,7 @@ async function* deltaRound<G extends { id: string }, R extends object>(
     // "If the property has never been set before, it isn't included in the response"
     // (https://learn.microsoft.com/graph/api/user-delta#response).
     const partial =
-      start.round === 'changes'
-        ? [...latest.values()].filter((o) => !o['@removed'] && source.select.some((field) => !(field in o))).map((o) => o.id)
-        : [];
+      start.round === 'changes' ? [...latest.values()].filter((o) => !o['@removed'] && lacksSome(source, o)).map((o) => o.id) : [];
     const full = partial.length > 0 ? await reread(context, source, partial) : undefined;
     // Each entry as it will be emitted: removed, the object (re-read when partial), or undefined when gone since the page
     // was made (nothing now: the removal comes with the next round).
@@ -339,7 +364,7 @@ export async function* readDelta<G extends { id: string }, R extends object>(
   if (!state) start = fromScratch('initial');
   else if (state.scope !== undefined && state.scope !== scope) {
     log.warn(
-      `The saved delta link of ${source.stream} was made with other fields or filters (include_guests or domain_names changed, or a connector upgrade changed the fields), so it cannot be continued. Reading every ${source.stream} record again (a full resync); records that no longer match the settings are emitted as deleted.`,
+      `The saved delta link of ${source.stream} was made with other fields or filters (${source.settings ?? 'include_guests or domain_names'} changed, or a connector upgrade changed the fields), so it cannot be continued. Reading every ${source.stream} record again (a full resync); records that no longer match the settings are emitted as deleted.`,
     );
     start = fromScratch('resync');
   } else if (state.deltaLink)

@@ -64,6 +64,25 @@ export function userDomain(mail: Text, userPrincipalName: Text): string | null {
 
 const HEX32 = /^[0-9a-f]{32}$/i;
 
+/** One related object as Graph writes it: an expanded navigation property, or an entry of a <name>@delta annotation. */
+type Related = { id?: unknown; '@removed'?: unknown } | null | undefined;
+
+/**
+ * The manager's id from what Graph sent for a user: `manager` (from $expand=manager; absent or null when the user has
+ * none) or `manager@delta` in a delta answer, a list whose entries with `@removed` take a manager away, so the last
+ * entry without one is the current manager, and none means no manager.
+ * https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response
+ */
+export function managerIdOf(user: { manager?: unknown; 'manager@delta'?: unknown }): string | null {
+  const annotation = user['manager@delta'];
+  if (annotation !== undefined) {
+    const current = (Array.isArray(annotation) ? (annotation as Related[]) : []).filter((m) => m && !m['@removed']).at(-1);
+    return typeof current?.id === 'string' ? current.id : null;
+  }
+  const manager = user.manager as Related;
+  return typeof manager?.id === 'string' ? manager.id : null;
+}
+
 /**
  * True for an identity hidden by the Microsoft 365 "Display concealed user, group, and site names in
  * all reports" setting, which replaces names with 32-character hex hashes

@@ -1,6 +1,7 @@
 // The streams this source offers, in catalog order.
 import { appRoleAssignments } from './app-role-assignments/app-role-assignments.js';
 import { applications } from './applications/applications.js';
+import { directoryAudits } from './directory-audits.js';
 import { directoryRoleAssignments } from './directory-role-assignments.js';
 import { groupMembers } from './group-members/group-members.js';
 import { groups } from './groups.js';
@@ -16,6 +17,7 @@ export const STREAMS: readonly StreamDef[] = [
   servicePrincipals,
   appRoleAssignments,
   signIns,
+  directoryAudits,
   groups,
   groupMembers,
   applications,

@@ -1,7 +1,7 @@
 // What a stream is: a plain object with its name, keys, cursor, permissions and an async generator of output.
 import type { Config } from '../config.js';
 import type { Cloud } from '../endpoints.js';
-import type { GraphClient } from '../graph/types.js';
+import type { GraphClient, GraphVersion } from '../graph/types.js';
 import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
 import type { MembersHandoff } from './group-members/handoff.js';
@@ -60,6 +60,8 @@ export interface Probe {
   path: string;
   query: Record<string, string | number>;
   bucket?: 'identity' | 'reports';
+  /** Default v1.0. */
+  version?: GraphVersion;
 }
 
 /**
@@ -84,6 +86,18 @@ export interface StreamDef<R extends object = object, S extends object = object>
   optionPermissions?(config: Config): PermissionRequirement;
   /** The cheap requests check makes to confirm access, one per endpoint the stream reads ($top=1, $select=id). */
   probes: Probe[];
+  /**
+   * Probes of endpoints or properties that some config options add (e.g. beta sign-ins with sign_in_event_types; users
+   * selecting additional_user_properties, so that check meets a name Graph refuses).
+   */
+  optionProbes?(config: Config): Probe[];
+  /**
+   * Property names a config option makes the stream select (users: additional_user_properties): Graph refusing one
+   * of them is the user's to fix (a config error naming it), not a defect of the connector's request.
+   */
+  optionProperties?(config: Config): { option: string; names: readonly string[] } | undefined;
+  /** The stream's schema for this config, from its schemas/ file (e.g. users adds additional_user_properties); absent: the file as is. */
+  schema?(base: Record<string, unknown>, config: Config): Record<string, unknown>;
   /**
    * Why this stream cannot run in `syncMode` under `config`, as a sentence for the user, or undefined when it can.
    * Asked when the catalog is read, so a refused stream is reported before any stream starts and costs no request.

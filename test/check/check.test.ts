@@ -12,9 +12,9 @@ import { STREAMS as DEFINED_STREAMS } from '../../source-azure-client-credential
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { parseMessages, type RunResult, runConnector } from '../support/connector.js';
 import { catalogOf } from '../support/fixtures.js';
-import { assertExactRecords, fullCatalog, type StreamName, signInRange, streamOutcome, truthOf } from '../support/ground-truth.js';
+import { assertExactRecords, fullCatalog, type StreamName, streamOutcome, truthOfRun } from '../support/ground-truth.js';
 
-const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins'];
+const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'directory_audits'];
 /** Every stream the connector has, in catalog order: check judges them all. */
 const ALL_STREAMS = DEFINED_STREAMS.map((s) => s.name);
 /**
@@ -40,6 +40,7 @@ const PROBES = [
   'GET /servicePrincipals',
   'GET /organization',
   'GET /auditLogs/signIns',
+  'GET /auditLogs/directoryAudits',
   'GET /groups',
   'GET /applications',
   'GET /oauth2PermissionGrants',
@@ -60,11 +61,22 @@ const endsWith = (message: string | undefined, tail: string) =>
   assert.ok(message?.endsWith(` ${tail}`), `${message}\n  should end with: ${tail}`);
 
 let em: Emulator;
-/** The same tenant where sign-ins need only AuditLog.Read.All (the permissions table), not also Directory.Read.All (the known issue). */
+/**
+ * The same tenant where sign-ins and directory audits need only AuditLog.Read.All (the sign-in permissions table), not also
+ * Directory.Read.All (the sign-in known issue; the directory audit page's second least-privileged permission).
+ */
 let lenient: Emulator;
+/** The connector's pacing runs 100x faster (the emulator does not throttle here): these tests are about diagnosis, not pace. */
+const FAST = { throttling: { enabled: false, timeScale: 100 } };
 before(async () => {
-  em = await startEmulator({ seed: 7, sizes: SIZES });
-  lenient = await startEmulator({ seed: 7, sizes: SIZES, signInsRequireDirectoryRead: false });
+  em = await startEmulator({ seed: 7, sizes: SIZES, ...FAST });
+  lenient = await startEmulator({
+    seed: 7,
+    sizes: SIZES,
+    ...FAST,
+    signInsRequireDirectoryRead: false,
+    directoryAuditsRequireDirectoryRead: false,
+  });
 });
 after(async () => {
   await em.stop();
@@ -220,9 +232,10 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     // One WARN per stream, each the sentence a sync of that stream would fail with, and one per advised permission.
     assert.deepEqual(
       warnings(result).map((w) => w.split(' ')[0]),
-      [...ALL_STREAMS, 'For', 'For'],
+      [...ALL_STREAMS, 'For', 'For', 'For'],
     );
-    assert.match(warnings(result).at(-2)!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(warnings(result).at(-3)!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(warnings(result).at(-2)!, /^For directory_audits, Directory\.Read\.All is advised as well/);
     assert.match(
       warnings(result).at(-1)!,
       /^For oauth2_permission_grants, Directory\.Read\.All \(or DelegatedPermissionGrant\.ReadWrite\.All\) is advised as well/,
@@ -254,11 +267,16 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       status.message!.includes(`Add AuditLog.Read.All and Directory.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`),
       status.message,
     );
+    assert.match(
+      status.message!,
+      /directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
+    );
     assert.match(status.message!, /For sign_ins, Directory\.Read\.All is advised as well: .*known issue/);
+    assert.match(status.message!, /For directory_audits, Directory\.Read\.All is advised as well: .*directoryaudit-list/);
     assert.match(status.message!, /deselect the streams you do not need\. users works\.$/);
     const warned = warnings(result);
-    // One per failing stream, then the two pieces of advice.
-    assert.equal(warned.length, failing.length + 2, warned.join('\n'));
+    // One per failing stream, then the three pieces of advice (sign_ins, directory_audits, oauth2_permission_grants).
+    assert.equal(warned.length, failing.length + 3, warned.join('\n'));
     assert.match(
       warned[0]!,
       /^service_principals cannot be read: .*Application\.Read\.All and Organization\.Read\.All\. Add Application\.Read\.All and Organization\.Read\.All \(Application permissions, not Delegated\) in /,
@@ -268,7 +286,8 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       warned[2]!,
       /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. Add AuditLog\.Read\.All /,
     );
-    assert.match(warned.at(-2)!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(warned.at(-3)!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(warned.at(-2)!, /^For directory_audits, Directory\.Read\.All is advised as well/);
     assert.deepEqual(requestsMade().graph, { 'GET /users': 1 }, 'streams the claim rules out are not probed');
   });
 
@@ -283,7 +302,11 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       status.message!,
       /sign_ins cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\) although the app's token lists AuditLog\.Read\.All; it also needs the Microsoft Graph application permission Directory\.Read\.All/,
     );
-    // Directory.Read.All, needed for sign_ins anyway, covers the directory streams: the advice asks for nothing more.
+    assert.match(
+      status.message!,
+      /directory_audits cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\) although the app's token lists AuditLog\.Read\.All; it also needs the Microsoft Graph application permission Directory\.Read\.All: Microsoft's directory audit list page names/,
+    );
+    // Directory.Read.All, needed for the audit logs anyway, covers the directory streams: the advice asks for nothing more.
     assert.ok(
       status.message!.includes(`Add Directory.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`),
       status.message,
@@ -291,14 +314,17 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     assert.match(status.message!, /No stream can be read until this is fixed\.$/);
     // One per stream, and the advice for oauth2_permission_grants (sign_ins' is already its failure).
     assert.equal(warnings(result).length, ALL_STREAMS.length + 1);
-    assert.deepEqual(requestsMade().graph, { 'GET /auditLogs/signIns': 1 });
+    assert.deepEqual(requestsMade().graph, { 'GET /auditLogs/signIns': 1, 'GET /auditLogs/directoryAudits': 1 });
   });
 
   test('users without User.Read.All (nor Directory.Read.All): SUCCEEDED, naming the permission, the consent path and the streams that work', async () => {
     em.setPermissions(without('User.Read.All', 'Directory.Read.All'));
     const { status } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message!, /^Connected, but users, app_role_assignments, sign_ins and oauth2_permission_grants will fail\./);
+    assert.match(
+      status.message!,
+      /^Connected, but users, app_role_assignments, sign_ins, directory_audits and oauth2_permission_grants will fail\./,
+    );
     assert.match(status.message!, /users cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\./);
     // app_role_assignments reads the users too.
     assert.match(
@@ -306,7 +332,7 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       /app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission User\.Read\.All\./,
     );
     assert.ok(status.message!.includes(CONSENT_PATH));
-    endsWith(status.message, works('users', 'app_role_assignments', 'sign_ins', 'oauth2_permission_grants'));
+    endsWith(status.message, works('users', 'app_role_assignments', 'sign_ins', 'directory_audits', 'oauth2_permission_grants'));
     assert.ok(!('GET /users' in requestsMade().graph), 'a stream the claim rules out is not probed');
   });
 
@@ -314,12 +340,15 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
     em.setPermissions(without('Organization.Read.All', 'Directory.Read.All'));
     const { status } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message!, /^Connected, but service_principals, sign_ins and oauth2_permission_grants will fail\./);
+    assert.match(
+      status.message!,
+      /^Connected, but service_principals, sign_ins, directory_audits and oauth2_permission_grants will fail\./,
+    );
     assert.match(
       status.message!,
       /service_principals cannot be read: the app lacks the Microsoft Graph application permission Organization\.Read\.All\./,
     );
-    endsWith(status.message, works('service_principals', 'sign_ins', 'oauth2_permission_grants'));
+    endsWith(status.message, works('service_principals', 'sign_ins', 'directory_audits', 'oauth2_permission_grants'));
   });
 
   test('app_role_assignments without GroupMember.Read.All: SUCCEEDED, names it and its alternative', async () => {
@@ -330,58 +359,79 @@ describe('check: least privilege (SUCCEEDED while one stream can be read; each s
       status.message!,
       /app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission GroupMember\.Read\.All \(or Directory\.Read\.All\)\./,
     );
-    endsWith(status.message, works('app_role_assignments', 'sign_ins', 'groups', 'group_members', 'oauth2_permission_grants'));
+    endsWith(
+      status.message,
+      works('app_role_assignments', 'sign_ins', 'directory_audits', 'groups', 'group_members', 'oauth2_permission_grants'),
+    );
   });
 
-  test('sign_ins without AuditLog.Read.All: SUCCEEDED naming it; sign-ins are not probed', async () => {
+  test('sign_ins and directory_audits without AuditLog.Read.All: SUCCEEDED naming it; the logs are not probed', async () => {
     em.setPermissions(without('AuditLog.Read.All'));
     const { status, result } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
     assert.match(
       status.message!,
-      /^Connected, but sign_ins will fail\. sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
+      /^Connected, but sign_ins and directory_audits will fail\. sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
     );
     assert.match(status.message!, /Add AuditLog\.Read\.All \(Application permissions, not Delegated\) in /);
-    endsWith(status.message, works('sign_ins'));
-    assert.deepEqual(warnings(result), [
-      `sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. Add AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`,
-    ]);
-    assert.deepEqual(Object.keys(requestsMade().graph).sort(), PROBES.filter((label) => label !== 'GET /auditLogs/signIns').sort());
+    endsWith(status.message, works('sign_ins', 'directory_audits'));
+    assert.deepEqual(
+      warnings(result),
+      ['sign_ins', 'directory_audits'].map(
+        (stream) =>
+          `${stream} cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. Add AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`,
+      ),
+    );
+    assert.deepEqual(Object.keys(requestsMade().graph).sort(), PROBES.filter((label) => !label.startsWith('GET /auditLogs/')).sort());
   });
 });
 
-describe('check: Directory.Read.All is advised for sign_ins, not required', () => {
-  test("Graph with the known issue (the emulator's default): sign_ins is probed, refused, and named with the Directory.Read.All fix", async () => {
+describe('check: Directory.Read.All is advised for sign_ins and directory_audits, not required', () => {
+  test("Graph with the known issue (the emulator's default): the logs are probed, refused, and named with the Directory.Read.All fix", async () => {
     // https://learn.microsoft.com/graph/api/signin-list#permissions: AuditLog.Read.All least privileged; a known issue asks for Directory.Read.All too.
+    // https://learn.microsoft.com/graph/api/directoryaudit-list#permissions: AuditLog.Read.All and Directory.Read.All.
     em.setPermissions(without('Directory.Read.All'));
     const { status, result } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
     assert.match(
       status.message!,
-      /^Connected, but sign_ins and oauth2_permission_grants will fail\. sign_ins cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\) although the app's token lists AuditLog\.Read\.All; it also needs the Microsoft Graph application permission Directory\.Read\.All: Microsoft's sign-in list page notes a known issue/,
+      /^Connected, but sign_ins, directory_audits and oauth2_permission_grants will fail\. sign_ins cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\) although the app's token lists AuditLog\.Read\.All; it also needs the Microsoft Graph application permission Directory\.Read\.All: Microsoft's sign-in list page notes a known issue/,
+    );
+    assert.match(
+      status.message!,
+      / directory_audits cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\) although the app's token lists AuditLog\.Read\.All; it also needs the Microsoft Graph application permission Directory\.Read\.All: Microsoft's directory audit list page names Directory\.Read\.All next to AuditLog\.Read\.All as the least privileged permissions \(https:\/\/learn\.microsoft\.com\/graph\/api\/directoryaudit-list#permissions\)\. /,
     );
     assert.match(status.message!, /https:\/\/learn\.microsoft\.com\/graph\/api\/signin-list#permissions/);
-    assert.ok(status.message!.includes(`Add Directory.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`));
+    assert.equal(
+      status.message!.split(`Add Directory.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}.`).length,
+      2,
+      'said once',
+    );
     assert.doesNotMatch(status.message!, /propagating/);
     // oauth2_permission_grants lacks its least-privileged permission (the claim rules it out: no probe), which is also the advice.
-    endsWith(status.message, works('sign_ins', 'oauth2_permission_grants'));
-    assert.equal(warnings(result).length, 3);
+    endsWith(status.message, works('sign_ins', 'directory_audits', 'oauth2_permission_grants'));
+    // One per failing stream, and the advice for oauth2_permission_grants.
+    assert.equal(warnings(result).length, 4, warnings(result).join('\n'));
     assert.match(
       warnings(result)[0]!,
       /^sign_ins cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\).*Add Directory\.Read\.All /,
     );
     assert.match(
       warnings(result)[1]!,
+      /^directory_audits cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\).*Add Directory\.Read\.All /,
+    );
+    assert.match(
+      warnings(result)[2]!,
       /^oauth2_permission_grants cannot be read: the app lacks .*Directory\.Read\.All \(or DelegatedPermissionGrant\.Read\.All\)/,
     );
     assert.deepEqual(
       requestsMade().graph,
       Object.fromEntries(PROBES.filter((label) => label !== 'GET /oauth2PermissionGrants').map((label) => [label, 1])),
-      'sign_ins was probed once despite the missing advised permission',
+      'the logs were probed once each despite the missing advised permission',
     );
   });
 
-  test('Graph without the known issue: sign_ins is readable, and check still warns that Directory.Read.All is advised', async () => {
+  test('Graph without the known issue: the logs are readable, and check still warns that Directory.Read.All is advised', async () => {
     lenient.setPermissions(without('Directory.Read.All'));
     const { status, result } = await runCheck({}, {}, lenient);
     assert.equal(status.status, 'SUCCEEDED');
@@ -393,7 +443,12 @@ describe('check: Directory.Read.All is advised for sign_ins, not required', () =
     endsWith(status.message, works('oauth2_permission_grants'));
     assert.deepEqual(
       warnings(result).map((w) => w.slice(0, 40)),
-      ['oauth2_permission_grants cannot be read:', "sign_ins can be read, but the app's toke", 'For oauth2_permission_grants, Directory.'],
+      [
+        'oauth2_permission_grants cannot be read:',
+        "sign_ins can be read, but the app's toke",
+        'directory_audits can be read, but the ap',
+        'For oauth2_permission_grants, Directory.',
+      ],
     );
     assert.deepEqual(
       requestsMade(lenient).graph,
@@ -413,13 +468,13 @@ describe('check: permissions that options add', () => {
     em.setPermissions(without('AuditLog.Read.All'));
     const { status } = await runCheck({ include_sign_in_activity: true });
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message!, /^Connected, but users and sign_ins will fail\./);
+    assert.match(status.message!, /^Connected, but users, sign_ins and directory_audits will fail\./);
     assert.match(status.message!, /users cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./);
     assert.match(
       status.message!,
       /sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
     );
-    endsWith(status.message, works('users', 'sign_ins'));
+    endsWith(status.message, works('users', 'sign_ins', 'directory_audits'));
   });
 
   test('without the option, users does not need AuditLog.Read.All', async () => {
@@ -430,7 +485,7 @@ describe('check: permissions that options add', () => {
 });
 
 describe('check: licence', () => {
-  test('a tenant without Entra ID P1/P2 SUCCEEDS with a warning: sign_ins will fail, the other streams work', async () => {
+  test('a tenant without Entra ID P1/P2 SUCCEEDS with a warning: sign_ins will fail, the other streams (directory audits too) work', async () => {
     em.setPremium(false);
     const { status, result } = await runCheck();
     assert.equal(status.status, 'SUCCEEDED');
@@ -466,13 +521,21 @@ describe('check: licence', () => {
       status.message!,
       / sign_ins cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence, which Microsoft Graph requires for sign-in data \(403 Authentication_RequestFromNonPremiumTenantOrB2CTenant\); add an Entra ID P1 or P2 licence to the tenant, or deselect sign_ins\. /,
     );
-    assert.doesNotMatch(status.message!, /AuditLog\.Read\.All|Directory\.Read\.All/, 'the licence, not a permission, stops sign_ins');
-    assert.doesNotMatch(status.message!, /is advised/, 'advice cannot help a tenant without the licence');
+    const signInsSentence = / sign_ins cannot be read: [^.]*\./.exec(status.message!)![0];
+    assert.doesNotMatch(signInsSentence, /AuditLog\.Read\.All|Directory\.Read\.All/, 'the licence, not a permission, stops sign_ins');
+    assert.doesNotMatch(status.message!, /sign_ins can be read|For sign_ins/, 'advice cannot help a tenant without the licence');
+    // directory_audits needs no licence: it is read, with the advice about Directory.Read.All.
+    assert.match(status.message!, /directory_audits can be read, but the app's token lacks Directory\.Read\.All, which is advised/);
     endsWith(status.message, works('users', 'app_role_assignments', 'sign_ins'));
-    // One WARN per stream that will fail, the licence one included.
+    // One WARN per stream that will fail, the licence one included, and the advice.
     assert.deepEqual(
       warnings(result).map((w) => w.split(':')[0]),
-      ['users cannot be read', 'app_role_assignments cannot be read', 'sign_ins cannot be read'],
+      [
+        'users cannot be read',
+        'app_role_assignments cannot be read',
+        'sign_ins cannot be read',
+        "directory_audits can be read, but the app's token lacks Directory.Read.All, which is advised",
+      ],
     );
     assert.match(
       warnings(result)[2]!,
@@ -502,7 +565,7 @@ describe('check: consent that lags behind the roles claim', () => {
     let stdout = '';
     out.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const writer = new MessageWriter(out);
-    const code = await check(writer, { cloud: 'global' } as Config, graph);
+    const code = await check(writer, { cloud: 'global', userProperties: [] as Config['userProperties'] } as Config, graph);
     await writer.flush();
     assert.equal(code, 0);
     const messages = parseMessages(stdout);
@@ -535,11 +598,7 @@ describe('read: the same diagnosis, per stream', () => {
   /** The stream read to the end, and its records equal the emulator's truth. */
   function assertComplete(result: RunResult, emulator: Emulator, stream: StreamName): void {
     assert.deepEqual(streamOutcome(result, stream), { kind: 'complete' }, `${stream}: ${JSON.stringify(result.errors())}`);
-    assertExactRecords(
-      stream,
-      result.records(stream),
-      truthOf(emulator, stream, stream === 'sign_ins' ? signInRange(result.messages) : undefined),
-    );
+    assertExactRecords(stream, result.records(stream), truthOfRun(emulator, stream, result.messages));
   }
 
   test("a stream whose permission is missing fails fast with check's sentence (config_error); the others complete", async () => {
@@ -547,23 +606,26 @@ describe('read: the same diagnosis, per stream', () => {
     const result = await runRead();
     assert.notEqual(result.code, 0);
     const errors = result.errors();
-    assert.equal(errors.length, 1, JSON.stringify(errors));
-    assert.equal(errors[0].failure_type, 'config_error');
-    assert.deepEqual(errors[0].stream_descriptor, { name: 'sign_ins' });
-    assert.match(
-      errors[0].message,
-      /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. /,
-    );
-    assert.match(errors[0].message, new RegExp(`${escapeRegExp(CONSENT_PATH)}\\.$`));
-    assert.deepEqual(result.statuses('sign_ins'), ['STARTED', 'INCOMPLETE']);
+    assert.equal(errors.length, 2, JSON.stringify(errors));
+    for (const [index, stream] of ['sign_ins', 'directory_audits'].entries()) {
+      assert.equal(errors[index].failure_type, 'config_error');
+      assert.deepEqual(errors[index].stream_descriptor, { name: stream });
+      assert.match(
+        errors[index].message,
+        new RegExp(`^${stream} cannot be read: the app lacks the Microsoft Graph application permission AuditLog\\.Read\\.All\\. `),
+      );
+      assert.match(errors[index].message, new RegExp(`${escapeRegExp(CONSENT_PATH)}\\.$`));
+      assert.deepEqual(result.statuses(stream), ['STARTED', 'INCOMPLETE']);
+    }
     assert.equal(em.metrics().requests['GET /auditLogs/signIns'], undefined, 'the failing stream made no request');
+    assert.equal(em.metrics().requests['GET /auditLogs/directoryAudits'], undefined, 'the failing stream made no request');
     for (const stream of ['users', 'service_principals', 'app_role_assignments']) {
       assert.equal(result.statuses(stream).at(-1), 'COMPLETE', `${stream}: ${result.statuses(stream)}`);
     }
     assert.ok(result.records('users').length > 0);
   });
 
-  test('only User.Read.All: users completes and equals the truth; the three others fail alone, each naming its permissions, without a request', async () => {
+  test('only User.Read.All: users completes and equals the truth; the others fail alone, each naming its permissions, without a request', async () => {
     em.setPermissions(['User.Read.All']);
     const result = await runRead();
     assert.notEqual(result.code, 0);
@@ -574,6 +636,7 @@ describe('read: the same diagnosis, per stream', () => {
       app_role_assignments:
         /^app_role_assignments cannot be read: the app lacks the Microsoft Graph application permissions Application\.Read\.All and GroupMember\.Read\.All \(or Directory\.Read\.All\)\. /,
       sign_ins: /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. /,
+      directory_audits: /^directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. /,
     };
     for (const [stream, pattern] of Object.entries(expected)) {
       const outcome = streamOutcome(result, stream as StreamName);
@@ -593,7 +656,7 @@ describe('read: the same diagnosis, per stream', () => {
     assert.equal(errors[0].failure_type, 'config_error');
     assert.deepEqual(errors[0].stream_descriptor, { name: 'sign_ins' });
     assert.match(errors[0].message, /^sign_ins cannot be read: this tenant has no Microsoft Entra ID P1 or P2 licence/);
-    for (const stream of ['users', 'service_principals', 'app_role_assignments']) {
+    for (const stream of ['users', 'service_principals', 'app_role_assignments', 'directory_audits']) {
       assert.equal(result.statuses(stream).at(-1), 'COMPLETE', `${stream}: ${result.statuses(stream)}`);
     }
   });
@@ -630,15 +693,24 @@ describe('read: the same diagnosis, per stream', () => {
     );
     assert.doesNotMatch((outcome as { message: string }).message, /propagating/);
     assert.equal(em.metrics().requests['GET /auditLogs/signIns'], 1, 'a 403 is not retried');
+    // directory_audits too: its page names Directory.Read.All beside AuditLog.Read.All, and the emulator's Graph asks for both.
+    const audits = streamOutcome(result, 'directory_audits');
+    assert.equal(audits.kind, 'failed');
+    assert.match(
+      (audits as { message: string }).message,
+      /^directory_audits cannot be read: Microsoft Graph refused it \(403 Authorization_RequestDenied\)/,
+    );
+    assert.equal(em.metrics().requests['GET /auditLogs/directoryAudits'], 1, 'a 403 is not retried');
     for (const stream of ['users', 'service_principals', 'app_role_assignments'] as const) assertComplete(result, em, stream);
   });
 
-  test('Graph without the known issue: sign_ins reads with AuditLog.Read.All and no Directory.Read.All, equal to the truth', async () => {
+  test('Graph without the known issue: the logs read with AuditLog.Read.All and no Directory.Read.All, equal to the truth', async () => {
     lenient.setPermissions(without('Directory.Read.All'));
     const result = await runRead(lenient, fullCatalog());
     assert.equal(result.code, 0, JSON.stringify(result.errors()));
-    for (const stream of ['users', 'service_principals', 'app_role_assignments', 'sign_ins'] as const)
+    for (const stream of ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'directory_audits'] as const)
       assertComplete(result, lenient, stream);
     assert.ok(result.records('sign_ins').length > 0, 'the tenant has sign-ins in the range read');
+    assert.ok(result.records('directory_audits').length > 0, 'the tenant has audit events in the range read');
   });
 });

@@ -1,4 +1,4 @@
-// National clouds: each cloud's login host, Graph root and token scope, in resolveEndpoints and on the wire; sign-in logs where a cloud lacks them.
+// National clouds: each cloud's login host, Graph root and token scope, in resolveEndpoints and on the wire; sign-in and audit logs where a cloud lacks them.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { type Emulator, startEmulator } from '../emulator/index.js';
 import { decodeJwt } from '../emulator/jwt.js';
 import { fixture } from '../emulator/state.js';
 import { runConnector } from '../support/connector.js';
-import { assertExactRecords, fullCatalog, STREAMS, signInRange, streamOutcome, truthOf } from '../support/ground-truth.js';
+import { assertExactRecords, fullCatalog, STREAMS, type StreamName, streamOutcome, truthOfRun } from '../support/ground-truth.js';
 import { repoRoot } from '../support/paths.js';
 
 /** https://learn.microsoft.com/graph/deployments (also ../shared/reference/graph.md, "National clouds"). */
@@ -111,16 +111,20 @@ describe('each cloud on the wire (the emulator standing in through AZURE_AUTHORI
   });
 });
 
-describe('sign-in logs in national clouds: v1.0 lists them in the global cloud only (https://learn.microsoft.com/graph/api/signin-list)', () => {
+describe('audit logs in national clouds: v1.0 lists sign-ins in the global cloud only (https://learn.microsoft.com/graph/api/signin-list), directory audits not in China (https://learn.microsoft.com/graph/api/directoryaudit-list)', () => {
   const NATIONAL = ['us_government_l4', 'us_government_l5', 'china'] as const;
-  const SIZES = { users: 5, servicePrincipals: 3, groups: 2, bigGroupSizes: [], assignments: 5, signIns: 6 };
+  const SIZES = { users: 5, servicePrincipals: 3, groups: 2, bigGroupSizes: [], assignments: 5, signIns: 6, directoryAudits: 6 };
+  /** The connector's pacing runs 100x faster (the emulator does not throttle here): these tests are about the clouds. */
+  const FAST = { throttling: { enabled: false, timeScale: 100 } };
+  /** The log streams a cloud lacks: sign-ins outside the global cloud, directory audits in China. */
+  const lacking = (cloud: Cloud) => (cloud === 'china' ? ['sign_ins', 'directory_audits'] : ['sign_ins']);
   /** The emulator answers a national cloud's sign-in request with 400 BadRequest or with 404, as both are reported. */
   const CODES = { 400: 'BadRequest', 404: 'Request_ResourceNotFound' } as const;
   const emulators = new Map<400 | 404 | 'served', Emulator>();
   before(async () => {
-    emulators.set(400, await startEmulator({ seed: 22, sizes: SIZES }));
-    emulators.set(404, await startEmulator({ seed: 22, sizes: SIZES, signInsNationalCloudStatus: 404 }));
-    emulators.set('served', await startEmulator({ seed: 22, sizes: SIZES, signInsInNationalClouds: true }));
+    emulators.set(400, await startEmulator({ seed: 22, sizes: SIZES, ...FAST }));
+    emulators.set(404, await startEmulator({ seed: 22, sizes: SIZES, ...FAST, signInsNationalCloudStatus: 404 }));
+    emulators.set('served', await startEmulator({ seed: 22, sizes: SIZES, ...FAST, signInsInNationalClouds: true }));
   });
   after(async () => {
     for (const emulator of emulators.values()) await emulator.stop();
@@ -144,50 +148,68 @@ describe('sign-in logs in national clouds: v1.0 lists them in the global cloud o
     return result;
   }
 
-  const unavailable = (cloud: Cloud, status: 400 | 404) =>
+  const unavailable = (cloud: Cloud, status: 400 | 404, stream = 'sign_ins') =>
     new RegExp(
-      `^sign_ins cannot be read in the [^.]+ cloud \\(cloud: ${cloud}\\): sign-in logs are not available through Microsoft Graph v1\\.0 there\\. ` +
-        `Microsoft Graph in that cloud answered ${status} ${CODES[status]} \\(no such resource\\), and Microsoft lists this API in the global cloud only ` +
-        `\\(https://learn\\.microsoft\\.com/graph/api/signin-list\\)\\. This is not a connector defect: deselect sign_ins for this tenant\\.`,
+      stream === 'sign_ins'
+        ? `^sign_ins cannot be read in the [^.]+ cloud \\(cloud: ${cloud}\\): sign-in logs are not available through Microsoft Graph v1\\.0 there\\. ` +
+            `Microsoft Graph in that cloud answered ${status} ${CODES[status]} \\(no such resource\\), and Microsoft lists this API in the global cloud only ` +
+            `\\(https://learn\\.microsoft\\.com/graph/api/signin-list\\)\\. This is not a connector defect: deselect sign_ins for this tenant\\.`
+        : `^directory_audits cannot be read in the [^.]+ cloud \\(cloud: ${cloud}\\): directory audit logs are not available through Microsoft Graph v1\\.0 there\\. ` +
+            `Microsoft Graph in that cloud answered ${status} ${CODES[status]} \\(no such resource\\), and Microsoft lists this API in the global, US Government L4 and US Government L5 \\(DoD\\) clouds only ` +
+            `\\(https://learn\\.microsoft\\.com/graph/api/directoryaudit-list\\)\\. This is not a connector defect: deselect directory_audits for this tenant\\.`,
     );
 
   for (const status of [400, 404] as const) {
     for (const cloud of NATIONAL) {
-      test(`${cloud}, answered ${status}: check SUCCEEDED, sign_ins named unavailable in that cloud, the other streams work`, async () => {
+      const failing = lacking(cloud);
+      const failingText = failing.join(' and ');
+      test(`${cloud}, answered ${status}: check SUCCEEDED, ${failingText} named unavailable in that cloud, the other streams work`, async () => {
         const emulator = emulators.get(status)!;
         const result = await run(emulator, 'check', cloud);
         assert.equal(result.code, 0, result.stderr.slice(-500));
         const connection = result.connectionStatus()!;
         assert.equal(connection.status, 'SUCCEEDED');
-        assert.match(connection.message!, /^Connected, but sign_ins will fail\. /);
-        assert.match(connection.message!.slice('Connected, but sign_ins will fail. '.length), unavailable(cloud, status));
+        const head = `Connected, but ${failingText} will fail. `;
+        assert.ok(connection.message!.startsWith(head), connection.message);
+        assert.match(connection.message!.slice(head.length), unavailable(cloud, status));
+        if (cloud === 'china') {
+          const at = connection.message!.indexOf('directory_audits cannot be read in the');
+          assert.ok(at > 0, connection.message);
+          assert.match(connection.message!.slice(at), unavailable(cloud, status, 'directory_audits'));
+        }
         assert.match(
           connection.message!,
-          /users, service_principals, app_role_assignments, groups, group_members, applications, oauth2_permission_grants, subscribed_skus and directory_role_assignments work\.$/,
+          cloud === 'china'
+            ? /users, service_principals, app_role_assignments, groups, group_members, applications, oauth2_permission_grants, subscribed_skus and directory_role_assignments work\.$/
+            : /users, service_principals, app_role_assignments, directory_audits, groups, group_members, applications, oauth2_permission_grants, subscribed_skus and directory_role_assignments work\.$/,
         );
         assert.doesNotMatch(connection.message!, /defect in the connector|please report|is advised/i);
         const warnings = result.logs('WARN').filter((w) => !w.startsWith('The environment overrides'));
-        assert.equal(warnings.length, 1, warnings.join('\n'));
-        assert.match(warnings[0]!, unavailable(cloud, status));
+        assert.equal(warnings.length, failing.length, warnings.join('\n'));
+        for (const [i, stream] of failing.entries()) assert.match(warnings[i]!, unavailable(cloud, status, stream));
         assert.equal(emulator.metrics().requests['GET /auditLogs/signIns'], 1, 'one probe, not retried');
+        assert.equal(emulator.metrics().requests['GET /auditLogs/directoryAudits'], 1, 'one probe, not retried');
         assert.equal(emulator.metrics().lastTokenRequest!.scope, `${EXPECTED[cloud].graphRoot}/.default`);
       });
 
-      test(`${cloud}, answered ${status}: read of every stream fails sign_ins alone (config_error); the others complete and equal the truth`, async () => {
+      test(`${cloud}, answered ${status}: read of every stream fails ${failingText} alone (config_error); the others complete and equal the truth`, async () => {
         const emulator = emulators.get(status)!;
         const result = await run(emulator, 'read', cloud);
         assert.equal(result.code, 1);
-        const outcome = streamOutcome(result, 'sign_ins');
-        assert.equal(outcome.kind, 'failed');
-        assert.equal((outcome as { failureType: string }).failureType, 'config_error');
-        assert.match((outcome as { message: string }).message, unavailable(cloud, status));
-        assert.deepEqual(result.statuses('sign_ins'), ['STARTED', 'INCOMPLETE']);
-        assert.equal(result.records('sign_ins').length, 0);
-        assert.equal(emulator.metrics().requests['GET /auditLogs/signIns'], 1, 'one request, not retried');
-        for (const stream of ['users', 'service_principals', 'app_role_assignments'] as const) {
-          assert.deepEqual(streamOutcome(result, stream), { kind: 'complete' }, stream);
-          assertExactRecords(stream, result.records(stream), truthOf(emulator, stream));
+        for (const stream of failing) {
+          const outcome = streamOutcome(result, stream as StreamName);
+          assert.equal(outcome.kind, 'failed');
+          assert.equal((outcome as { failureType: string }).failureType, 'config_error');
+          assert.match((outcome as { message: string }).message, unavailable(cloud, status, stream));
+          assert.deepEqual(result.statuses(stream), ['STARTED', 'INCOMPLETE']);
+          assert.equal(result.records(stream).length, 0);
         }
+        assert.equal(emulator.metrics().requests['GET /auditLogs/signIns'], 1, 'one request, not retried');
+        for (const stream of STREAMS.filter((s) => !failing.includes(s))) {
+          assert.deepEqual(streamOutcome(result, stream), { kind: 'complete' }, stream);
+          assertExactRecords(stream, result.records(stream), truthOfRun(emulator, stream, result.messages));
+        }
+        if (cloud !== 'china') assert.ok(result.records('directory_audits').length > 0, 'US Government clouds serve directory audits');
       });
     }
   }
@@ -202,11 +224,7 @@ describe('sign-in logs in national clouds: v1.0 lists them in the global cloud o
       assert.equal(result.code, 0, JSON.stringify(result.errors()));
       for (const stream of STREAMS) {
         assert.deepEqual(streamOutcome(result, stream), { kind: 'complete' }, stream);
-        assertExactRecords(
-          stream,
-          result.records(stream),
-          truthOf(emulator, stream, stream === 'sign_ins' ? signInRange(result.messages) : undefined),
-        );
+        assertExactRecords(stream, result.records(stream), truthOfRun(emulator, stream, result.messages));
       }
       assert.ok(result.records('sign_ins').length > 0);
     });

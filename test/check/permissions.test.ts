@@ -30,15 +30,16 @@ const APPLICATIONS = [['Application.Read.All']];
 const GRANTS = [['Directory.Read.All', 'DelegatedPermissionGrant.Read.All'], ['Application.Read.All']];
 const SKUS = [['LicenseAssignment.Read.All', 'Organization.Read.All']];
 const ROLE_ASSIGNMENTS = [['RoleManagement.Read.Directory']];
-const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS, GROUPS, GROUP_MEMBERS];
+const DIRECTORY_AUDITS = [['AuditLog.Read.All']];
+const ALL = [USERS, SERVICE_PRINCIPALS, APP_ROLE_ASSIGNMENTS, SIGN_INS, DIRECTORY_AUDITS, GROUPS, GROUP_MEMBERS];
 /** The streams whose exact messages the outcome tests below spell out. */
 const SPELLED_OUT = STREAMS.filter((s) =>
-  ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'groups', 'group_members'].includes(s.name),
+  ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'directory_audits', 'groups', 'group_members'].includes(s.name),
 );
 
 const def = (name: string) => STREAMS.find((s) => s.name === name)!;
 const configFor = (cloud: Cloud = 'global', options: Partial<Config> = {}) =>
-  ({ cloud, include_sign_in_activity: false, ...options }) as Config;
+  ({ cloud, include_sign_in_activity: false, userProperties: [], ...options }) as Config;
 const accessOf = (name: string, cloud: Cloud = 'global', options: Partial<Config> = {}): StreamAccess =>
   streamAccess(def(name), configFor(cloud, options));
 
@@ -60,6 +61,7 @@ describe('permissions: roles claim vs requirements', () => {
         ['service_principals', SERVICE_PRINCIPALS],
         ['app_role_assignments', APP_ROLE_ASSIGNMENTS],
         ['sign_ins', SIGN_INS],
+        ['directory_audits', DIRECTORY_AUDITS],
         ['groups', GROUPS],
         ['group_members', GROUP_MEMBERS],
         ['applications', APPLICATIONS],
@@ -73,14 +75,21 @@ describe('permissions: roles claim vs requirements', () => {
       def('sign_ins').advisedPermissions!.reason,
       /known issue.*https:\/\/learn\.microsoft\.com\/graph\/api\/signin-list#permissions/,
     );
+    // directory_audits: its list page names AuditLog.Read.All and Directory.Read.All together; the second is advice, as for sign_ins.
+    assert.deepEqual(def('directory_audits').advisedPermissions?.requirement, [['Directory.Read.All']]);
+    assert.match(
+      def('directory_audits').advisedPermissions!.reason,
+      /https:\/\/learn\.microsoft\.com\/graph\/api\/directoryaudit-list#permissions/,
+    );
     assert.deepEqual(
       STREAMS.filter((s) => s.advisedPermissions).map((s) => s.name),
-      ['sign_ins', 'oauth2_permission_grants'],
+      ['sign_ins', 'directory_audits', 'oauth2_permission_grants'],
     );
     assert.deepEqual(def('sign_ins').availability?.clouds, ['global']);
+    assert.deepEqual(def('directory_audits').availability?.clouds, ['global', 'us_government_l4', 'us_government_l5']);
     assert.deepEqual(
       STREAMS.filter((s) => s.availability).map((s) => s.name),
-      ['sign_ins'],
+      ['sign_ins', 'directory_audits'],
     );
   });
 
@@ -336,26 +345,33 @@ describe('diagnosis: sentences an administrator can act on', () => {
     assert.equal(outcome.succeeded, true);
     assert.equal(
       outcome.message,
-      'Connected, but app_role_assignments, sign_ins, groups and group_members will fail. ' +
+      'Connected, but app_role_assignments, sign_ins, directory_audits, groups and group_members will fail. ' +
         'app_role_assignments cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All (or Directory.Read.All). ' +
         'sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. ' +
+        'directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog.Read.All. ' +
         'groups cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All. ' +
         'group_members cannot be read: the app lacks the Microsoft Graph application permission GroupMember.Read.All. ' +
         `Add GroupMember.Read.All and AuditLog.Read.All (Application permissions, not Delegated) in ${CONSENT_PATH}. ` +
         `For sign_ins, Directory.Read.All is advised as well: ${def('sign_ins').advisedPermissions!.reason}. ` +
+        `For directory_audits, Directory.Read.All is advised as well: ${def('directory_audits').advisedPermissions!.reason}. ` +
         'In a sync, a selected stream that cannot be read fails on its own and the others complete; deselect the streams you do not need. ' +
         'users and service_principals work.',
     );
-    // One WARN per unreadable stream (the sentence its sync fails with) and one for the advice.
-    assert.equal(outcome.warnings.length, 5);
+    // One WARN per unreadable stream (the sentence its sync fails with) and one per stream's advice.
+    assert.equal(outcome.warnings.length, 7, outcome.warnings.join('\n'));
     assert.equal(outcome.warnings[0], streamError('app_role_assignments', results[2]!.problem!).message);
     assert.match(
       outcome.warnings[1]!,
       /^sign_ins cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\. Add AuditLog\.Read\.All \(Application permissions, not Delegated\) in /,
     );
-    assert.equal(outcome.warnings[2], streamError('groups', results[4]!.problem!).message);
-    assert.equal(outcome.warnings[3], streamError('group_members', results[5]!.problem!).message);
-    assert.match(outcome.warnings[4]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(
+      outcome.warnings[2]!,
+      /^directory_audits cannot be read: the app lacks the Microsoft Graph application permission AuditLog\.Read\.All\./,
+    );
+    assert.equal(outcome.warnings[3], streamError('groups', results[5]!.problem!).message);
+    assert.equal(outcome.warnings[4], streamError('group_members', results[6]!.problem!).message);
+    assert.match(outcome.warnings[5]!, /^For sign_ins, Directory\.Read\.All is advised as well/);
+    assert.match(outcome.warnings[6]!, /^For directory_audits, Directory\.Read\.All is advised as well/);
   });
 
   test('check outcome: only User.Read.All SUCCEEDS with users readable and every other stream named with its fix', () => {
@@ -366,7 +382,7 @@ describe('diagnosis: sentences an administrator can act on', () => {
     assert.equal(outcome.succeeded, true);
     assert.match(
       outcome.message!,
-      /^Connected, but service_principals, app_role_assignments, sign_ins, groups and group_members will fail\. /,
+      /^Connected, but service_principals, app_role_assignments, sign_ins, directory_audits, groups and group_members will fail\. /,
     );
     assert.match(
       outcome.message!,
@@ -381,7 +397,7 @@ describe('diagnosis: sentences an administrator can act on', () => {
       /Add Application\.Read\.All, Organization\.Read\.All, GroupMember\.Read\.All and AuditLog\.Read\.All \(Application permissions, not Delegated\)/,
     );
     assert.match(outcome.message!, / users works\.$/);
-    assert.equal(outcome.warnings.length, 5);
+    assert.equal(outcome.warnings.length, 6);
   });
 
   test('check outcome: a missing licence alone SUCCEEDS with a warning naming P1 or P2 and the streams that work', () => {

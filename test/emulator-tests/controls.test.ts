@@ -156,7 +156,13 @@ describe('emulator controls', () => {
       assert.equal(metrics.tokensIssued, 1);
       assert.equal(metrics.resourceUnits, 2);
       assert.equal(metrics.secretSeenByGraph, false);
-      assert.deepEqual(Object.keys(metrics.floorMs).sort(), ['app_role_assignments', 'service_principals', 'sign_ins', 'users']);
+      assert.deepEqual(Object.keys(metrics.floorMs).sort(), [
+        'app_role_assignments',
+        'directory_audits',
+        'service_principals',
+        'sign_ins',
+        'users',
+      ]);
       emulator.resetMetrics();
       assert.equal(emulator.metrics().totalRequests, 0);
     } finally {

@@ -156,15 +156,23 @@ describe('emulator Graph collections', () => {
         ],
         via: 'direct',
         status: 200,
+        version: 'v1.0',
       },
-      { method: 'GET', path: '/auditLogs/signIns', query: [['$select', 'id']], via: 'direct', status: 400 },
+      { method: 'GET', path: '/auditLogs/signIns', query: [['$select', 'id']], via: 'direct', status: 400, version: 'v1.0' },
     ]);
     const items = log.filter((e) => e.via === 'batch').sort((a, b) => a.path.localeCompare(b.path));
     assert.deepEqual(items, [
-      { method: 'GET', path: '/organization', query: [['$select', 'id']], via: 'batch', status: 200 },
-      { method: 'GET', path: `/servicePrincipals/${resource}/appRoleAssignedTo`, query: [['$top', '999']], via: 'batch', status: 200 },
+      { method: 'GET', path: '/organization', query: [['$select', 'id']], via: 'batch', status: 200, version: 'v1.0' },
+      {
+        method: 'GET',
+        path: `/servicePrincipals/${resource}/appRoleAssignedTo`,
+        query: [['$top', '999']],
+        via: 'batch',
+        status: 200,
+        version: 'v1.0',
+      },
     ]);
-    assert.deepEqual(log.at(-1), { method: 'POST', path: '/$batch', query: [], via: 'direct', status: 200 });
+    assert.deepEqual(log.at(-1), { method: 'POST', path: '/$batch', query: [], via: 'direct', status: 200, version: 'v1.0' });
     emulator.resetMetrics();
     assert.deepEqual(emulator.requestLog(), []);
   });

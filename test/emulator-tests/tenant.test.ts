@@ -509,7 +509,7 @@ describe('truth', () => {
     assert.equal(concealedUserCount(t), 2);
     assert.equal(concealedUserCount(t, { domains: ['northwind.example'] }), 0);
     const [ann] = truthUsers(t, {});
-    assert.deepEqual(Object.keys(ann!), [...USER_FIELDS, 'emailAliases', 'activeDate', 'location', 'domain']);
+    assert.deepEqual(Object.keys(ann!), [...USER_FIELDS, 'emailAliases', 'activeDate', 'location', 'domain', 'managerId']);
     assert.equal(ann!.domain, 'contoso.example');
     assert.equal(ann!.activeDate, '2020-01-02T03:04:05Z');
     assert.ok(!('signInActivity' in ann!));

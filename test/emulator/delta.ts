@@ -5,8 +5,9 @@
 import type { GraphRequest } from './collections.js';
 import { groupListSelectProblem, PAGE } from './collections.js';
 import { changeLogOf, indexAfter } from './directory.js';
+import { managerDelta, selectsManager } from './managers.js';
 import { decodeToken, encodeToken, jsonBytes, pageJson, readSelect } from './paging.js';
-import { ODATA_TYPE, project, projection, serialize } from './project.js';
+import { ODATA_TYPE, project, projectionIn, serialize } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 import type { DirectoryChange, GraphObject } from './types.js';
 
@@ -92,16 +93,22 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     current = decoded;
   }
   const select = current.s ?? undefined;
-  const fields = projection(ENTITY[resource], select);
+  const fields = projectionIn(state.directory, ENTITY[resource], select);
   // Group delta: `members` selected, or no $select at all, adds members@delta (https://learn.microsoft.com/graph/api/group-delta).
   const withMembers = resource === 'groups' && (select === undefined || select.some((f) => f.toLowerCase() === 'members'));
-  const render = (o: GraphObject, names: string[] | undefined, members?: GraphObject[]) =>
-    withMembers ? { ...project(o, names), 'members@delta': members ?? memberEntries(state, o.id) } : project(o, names);
+  // $select=manager tracks the user's manager as a manager@delta annotation.
+  const manager = resource === 'users' && selectsManager(select);
+  const render = (o: GraphObject, names: string[] | undefined, round: Parameters<typeof managerDelta>[2], members?: GraphObject[]) => {
+    const record = withMembers ? { ...project(o, names), 'members@delta': members ?? memberEntries(state, o.id) } : project(o, names);
+    const annotation = manager ? managerDelta(state, o.id, round) : undefined;
+    return annotation ? { ...record, 'manager@delta': annotation } : record;
+  };
   const list = state.directory[resource];
   if (current.d === 'i') {
     const start = current.a === undefined ? 0 : indexAfter(list.ids, current.a);
     const items = list.items.slice(start, start + PAGE.directoryDefault);
-    const records = serialize(state.directory, `${resource}|${fields?.join(',') ?? '*'}|${withMembers}`, items, (o) => render(o, fields));
+    const key = `${resource}|${fields?.join(',') ?? '*'}|${withMembers}|${manager ? 'manager@delta' : ''}`;
+    const records = serialize(state.directory, key, items, (o) => render(o, fields, {}));
     const done = start + items.length >= list.items.length;
     const links = done
       ? { delta: linkFor(req, { ...current, d: 'd', a: undefined, t: now(state) }) }
@@ -131,8 +138,10 @@ export function delta(req: GraphRequest, resource: Resource): Reply {
     const entry = state.directory.byId.get(change.id);
     if (change.kind === 'updated' && entry) {
       const names = changedFields(list, entry.object, fields, minimalChanges, hidesRestores);
-      const whole = list.some((c) => c.how === 'created' || c.how === 'restored');
-      return jsonBytes(render(entry.object, names, whole ? undefined : memberChanges(state, list)));
+      // A group new to the client lists all its members; otherwise members@delta carries the membership changes.
+      const created = list.some((c) => c.how === 'created' || c.how === 'restored');
+      const round = { changes: list, minimal: minimalChanges, whole: isWhole(list, hidesRestores) };
+      return jsonBytes(render(entry.object, names, round, created ? undefined : memberChanges(state, list)));
     }
     const reason = change.kind === 'changed' ? 'changed' : 'deleted';
     return jsonBytes({ '@odata.type': ODATA_TYPE[ENTITY[resource]], id: change.id, '@removed': { reason } });
@@ -167,9 +176,7 @@ function changedFields(
   minimal: boolean,
   hidesRestores: boolean,
 ): string[] | undefined {
-  if (!minimal) return fields;
-  const whole = list.some((c) => c.how === 'created' || (c.how === 'restored' && !hidesRestores));
-  if (whole) return fields;
+  if (!minimal || isWhole(list, hidesRestores)) return fields;
   const changed = new Set(list.flatMap((c) => (c.kind === 'updated' && (c.how ?? 'modified') === 'modified' ? (c.properties ?? []) : [])));
   return (fields ?? Object.keys(object)).filter((f) => f === 'id' || changed.has(f));
 }
@@ -208,6 +215,9 @@ function memberChanges(state: GraphRequest['state'], list: DirectoryChange[]): G
   }
   return [...net].map(([id, added]) => (added ? memberEntry(state, id) : { ...memberEntry(state, id), '@removed': { reason: 'deleted' } }));
 }
+/** An object new to the client in this window (created, or restored when restores are reported) comes whole. */
+const isWhole = (list: DirectoryChange[], hidesRestores: boolean) =>
+  list.some((c) => c.how === 'created' || (c.how === 'restored' && !hidesRestores));
 
 const context = (req: GraphRequest, resource: Resource, select: string[] | undefined) =>
   `${req.state.url}/v1.0/$metadata#${resource}${select ? `(${select.join(',')})` : ''}`;

@@ -42,14 +42,31 @@ export interface Directory {
   signIns: GraphObject[];
   signInKeys: string[];
   retentionStartKey: string;
+  /** Beta's other sign-in event types inside retention, newest first, with their instant keys (same order). */
+  signInEvents: GraphObject[];
+  signInEventKeys: string[];
+  /** Directory audit events inside the 30-day (P1/P2) retention, newest first, with their instant keys (same order). */
+  directoryAudits: GraphObject[];
+  directoryAuditKeys: string[];
+  /** Lists a filter selected (beta sign-ins by event type, audits in another order), by the query without its skiptoken; a few kept. */
+  queryCache: Map<string, GraphObject[]>;
   /** Filtered user lists by normalized $filter (computed on first use). */
   userFilterCache: Map<string, SortedList>;
   /** Serialized records by "<projection key>" then id: each record is stringified once per projection. */
   json: Map<string, Map<string, Buffer>>;
+  /** The directory extensions registered for users: lower-cased name -> Graph's spelling ($select is case-insensitive). */
+  userExtensions: Map<string, string>;
 }
 
 export function retentionStart(tenant: Tenant): Date {
   return new Date(tenant.now.getTime() - tenant.retentionDays * 86_400_000);
+}
+
+/** `objects` whose `property` is an instant at or after `startKey`, newest first (ties keep their order), with their keys. */
+function newestFirst(objects: GraphObject[], property: string, startKey: string): { items: GraphObject[]; keys: string[] } {
+  const keyed = objects.map((o) => ({ o, k: instantKey(String(o[property])) ?? '' })).filter((e) => e.k >= startKey);
+  keyed.sort((a, b) => (a.k > b.k ? -1 : a.k < b.k ? 1 : 0));
+  return { items: keyed.map((e) => e.o), keys: keyed.map((e) => e.k) };
 }
 
 export function buildDirectory(tenant: Tenant): Directory {
@@ -65,20 +82,27 @@ export function buildDirectory(tenant: Tenant): Directory {
   add('application', tenant.applications ?? []);
 
   const retentionStartKey = keyOfDate(retentionStart(tenant));
-  const keyed = tenant.signIns.map((s) => ({ s, k: instantKey(String(s.createdDateTime)) ?? '' })).filter((e) => e.k >= retentionStartKey);
   // Newest first, as Graph serves sign-ins; ties keep the generator's order.
-  keyed.sort((a, b) => (a.k > b.k ? -1 : a.k < b.k ? 1 : 0));
+  const signIns = newestFirst(tenant.signIns, 'createdDateTime', retentionStartKey);
+  const events = newestFirst(tenant.signInEvents ?? [], 'createdDateTime', retentionStartKey);
+  const audits = newestFirst(tenant.directoryAudits ?? [], 'activityDateTime', retentionStartKey);
   return {
     users: sortedById(tenant.users),
     servicePrincipals: sortedById(tenant.servicePrincipals),
     groups: sortedById(tenant.groups),
     applications: sortedById(tenant.applications ?? []),
     byId,
-    signIns: keyed.map((e) => e.s),
-    signInKeys: keyed.map((e) => e.k),
+    signIns: signIns.items,
+    signInKeys: signIns.keys,
     retentionStartKey,
+    signInEvents: events.items,
+    signInEventKeys: events.keys,
+    directoryAudits: audits.items,
+    directoryAuditKeys: audits.keys,
+    queryCache: new Map(),
     userFilterCache: new Map(),
     json: new Map(),
+    userExtensions: new Map((tenant.directoryExtensions ?? []).map((e) => [e.name.toLowerCase(), e.name])),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type AppCredentials,
   appCredentials,
   clientCertificateInfo,
+  type DirectoryAuditsOrder,
   type EmulatorState,
   fixture,
   guidFrom,
@@ -57,6 +58,12 @@ export interface ServerOptions extends EmulatorOptions {
   deltaMinimalChanges?: boolean;
   /** A restored object does not show up in changes rounds (Microsoft warns a restore may be missing from a $select delta). Default false. */
   deltaHidesRestores?: boolean;
+  /**
+   * $expand=manager($select=...) answers the whole manager, ignoring the nested $select, as Microsoft's known issues list
+   * says of directory objects ("No support for nesting other query parameters such as $filter and $select inside an
+   * $expand query"); default false: the nested $select is honoured, as the manager page documents.
+   */
+  expandIgnoresNestedSelect?: boolean;
   /** The generator's "now" (default: the real now), so that a seeded tenant's dates are reproducible. */
   now?: Date;
   /**
@@ -65,8 +72,9 @@ export interface ServerOptions extends EmulatorOptions {
    */
   signInsRequireDirectoryRead?: boolean;
   /**
-   * Serve v1.0 sign-ins to tokens for a national cloud's Graph (us_government_l4/l5, china). Default false: the
-   * signIn list page's national-cloud table lists the global cloud only, and the segment does not exist there.
+   * Serve v1.0 sign-ins (and beta's, and directory audits in China) to tokens for a national cloud's Graph
+   * (us_government_l4/l5, china). Default false: the signIn list page's national-cloud table lists the global cloud only
+   * (directoryAudits': global and US Government), and the segment does not exist there.
    */
   signInsInNationalClouds?: boolean;
   /**
@@ -107,7 +115,24 @@ export interface ServerOptions extends EmulatorOptions {
    * (https://learn.microsoft.com/graph/api/oauth2permissiongrant-list#permissions).
    */
   delegatedPermissionGrantReadAll?: boolean;
+  /**
+   * directoryAudits requires Directory.Read.All next to AuditLog.Read.All, as its list page names both as least privileged
+   * (default true; false = AuditLog.Read.All alone). https://learn.microsoft.com/graph/api/directoryaudit-list#permissions
+   */
+  directoryAuditsRequireDirectoryRead?: boolean;
+  /** The order of directoryAudits answers, which Microsoft does not document (default newestFirst, as signIns). */
+  directoryAuditsOrder?: DirectoryAuditsOrder;
+  /**
+   * A directoryAudits $filter literal older than the tenant keeps (30 days with P1/P2, 7 without) is refused with 400
+   * "Invalid filter clause", as signIns does (default true); false serves what is kept instead.
+   */
+  directoryAuditsRefuseBeyondRetention?: boolean;
 }
+
+/** The directoryAudits switches a test may change while the emulator runs. */
+export type AuditOptions = Partial<
+  Pick<ServerOptions, 'directoryAuditsRequireDirectoryRead' | 'directoryAuditsOrder' | 'directoryAuditsRefuseBeyondRetention'>
+>;
 
 /** The ServerOptions switches a test may change on a running emulator. */
 export type Switches = Pick<
@@ -125,7 +150,10 @@ export interface Emulator {
     users(options?: TruthOptions): Record<string, unknown>[];
     servicePrincipals(): Record<string, unknown>[];
     appRoleAssignments(): Record<string, unknown>[];
-    signIns(from: Date, to: Date): Record<string, unknown>[];
+    /** sign_ins in [from, to): interactive ones by default (v1.0), or those of `eventTypes` (beta). */
+    signIns(from: Date, to: Date, eventTypes?: readonly string[]): Record<string, unknown>[];
+    /** directory_audits in [from, to), of the last `retentionDays` (default: the tenant's 30; 7 without a licence). */
+    directoryAudits(from: Date, to: Date, retentionDays?: number): Record<string, unknown>[];
     groups(): Record<string, unknown>[];
     groupMembers(options?: GroupMembersTruthOptions): Record<string, unknown>[];
     /** The applications stream with nextCredentialExpiry judged at `at` (the instant the connector logs as its sync's start). */
@@ -146,6 +174,10 @@ export interface Emulator {
   setPremium(premium: boolean): void;
   /** Changes ServerOptions switches of the running emulator (role assignments' filter, principals' names, grant permission). */
   configure(switches: Switches): void;
+  /** Changes how directoryAudits answers (permissions, order, old literals) from the next request on. */
+  setAuditOptions(options: AuditOptions): void;
+  /** See EmulatorOptions.expandIgnoresNestedSelect. */
+  setExpandIgnoresNestedSelect(ignores: boolean): void;
   mutate(counts: MutationCounts): DirectoryChange[];
   /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
   advanceDeltaClock(seconds: number): void;
@@ -160,6 +192,7 @@ export const NO_TRUTH: Emulator['truth'] = {
   servicePrincipals: () => [],
   appRoleAssignments: () => [],
   signIns: () => [],
+  directoryAudits: () => [],
   groups: () => [],
   groupMembers: () => [],
   applications: () => [],
@@ -198,12 +231,16 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     appObjectId,
     permissions: [...(options.permissions ?? DEFAULT_PERMISSIONS)],
     premium: options.premium ?? true,
+    expandIgnoresNestedSelect: options.expandIgnoresNestedSelect ?? false,
     signInsRequireDirectoryRead: options.signInsRequireDirectoryRead ?? true,
     signInsInNationalClouds: options.signInsInNationalClouds ?? false,
     signInsNationalCloudStatus: options.signInsNationalCloudStatus ?? 400,
     roleAssignmentsRequireFilter: options.roleAssignmentsRequireFilter ?? false,
     rolePrincipalNamesNeedReadPermission: options.rolePrincipalNamesNeedReadPermission ?? false,
     delegatedPermissionGrantReadAll: options.delegatedPermissionGrantReadAll ?? false,
+    directoryAuditsRequireDirectoryRead: options.directoryAuditsRequireDirectoryRead ?? true,
+    directoryAuditsOrder: options.directoryAuditsOrder ?? 'newestFirst',
+    directoryAuditsRefuseBeyondRetention: options.directoryAuditsRefuseBeyondRetention ?? true,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     accessTokenClockOffsetMs: 0,
     signingKey: newSigningKey(),
@@ -278,6 +315,17 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       for (const [name, value] of Object.entries(switches) as [keyof Switches, boolean | undefined][]) {
         if (value !== undefined) state[name] = value;
       }
+    },
+    setAuditOptions: (audit) => {
+      if (audit.directoryAuditsRequireDirectoryRead !== undefined)
+        state.directoryAuditsRequireDirectoryRead = audit.directoryAuditsRequireDirectoryRead;
+      if (audit.directoryAuditsOrder !== undefined) state.directoryAuditsOrder = audit.directoryAuditsOrder;
+      if (audit.directoryAuditsRefuseBeyondRetention !== undefined)
+        state.directoryAuditsRefuseBeyondRetention = audit.directoryAuditsRefuseBeyondRetention;
+      state.directory.queryCache.clear();
+    },
+    setExpandIgnoresNestedSelect: (ignores) => {
+      state.expandIgnoresNestedSelect = ignores;
     },
     mutate: (counts) => {
       mutationRound += 1;

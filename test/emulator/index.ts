@@ -2,11 +2,11 @@
 import { createEmulator, type Emulator, type ServerOptions } from './emulator.js';
 import { applyMutations } from './mutations.js';
 import { generateTenant } from './tenant.js';
-import { truthAppRoleAssignments, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
+import { truthAppRoleAssignments, truthDirectoryAudits, truthServicePrincipals, truthSignIns, truthUsers } from './truth.js';
 import { truthApplications, truthGrants, truthRoleAssignments, truthSkus } from './truth-apps.js';
 import { truthGroupMembers, truthGroups } from './truth-groups.js';
 
-export type { Emulator, MutationCounts, ServerOptions, Switches } from './emulator.js';
+export type { AuditOptions, Emulator, MutationCounts, ServerOptions, Switches } from './emulator.js';
 export { DEFAULT_PERMISSIONS } from './emulator.js';
 export type { RequestLogEntry } from './metrics.js';
 export { DEFAULT_SIZES } from './tenant.js';
@@ -27,7 +27,8 @@ export async function startEmulator(options: ServerOptions = {}): Promise<Emulat
         users: (truthOptions) => truthUsers(tenant, truthOptions),
         servicePrincipals: () => truthServicePrincipals(tenant),
         appRoleAssignments: () => truthAppRoleAssignments(tenant),
-        signIns: (from, to) => truthSignIns(tenant, from, to),
+        signIns: (from, to, eventTypes) => truthSignIns(tenant, from, to, eventTypes),
+        directoryAudits: (from, to, retentionDays) => truthDirectoryAudits(tenant, from, to, retentionDays),
         groups: () => truthGroups(tenant),
         groupMembers: (truthOptions) =>
           truthGroupMembers(tenant, { listsServicePrincipals: options.groupMembersListServicePrincipals ?? false, ...truthOptions }),

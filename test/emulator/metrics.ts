@@ -7,8 +7,10 @@ import type { EmulatorMetrics, Tenant, TokenRequestRecord } from './types.js';
 /** One Graph request as it arrived: a whole request, or one item of a $batch. */
 export interface RequestLogEntry {
   method: string;
-  /** The path after /v1.0, ids included, e.g. /groups/8f1c.../members. */
+  /** The path after the version root, ids included, e.g. /groups/8f1c.../members. */
   path: string;
+  /** The version root: v1.0, or beta (sign-in event types). */
+  version: 'v1.0' | 'beta';
   /** The query options in their order, names as sent and values decoded, e.g. [['$select', 'id,mail'], ['$top', '999']]. */
   query: [string, string][];
   /** 'direct' for a request of its own, 'batch' for an item of a POST /$batch. */
@@ -43,8 +45,8 @@ export class MetricsRecorder {
     this.totalRequests += 1;
   }
 
-  /** Records a Graph request or batch item: `relative` is its path after /v1.0 with its query. */
-  logRequest(method: string, relative: string, via: RequestLogEntry['via'], status: number) {
+  /** Records a Graph request or batch item: `relative` is its path after the `version` root with its query. */
+  logRequest(method: string, relative: string, via: RequestLogEntry['via'], status: number, version: RequestLogEntry['version'] = 'v1.0') {
     if (this.requestLog.length >= REQUEST_LOG_LIMIT) {
       this.requestLogDropped += 1;
       return;
@@ -53,10 +55,10 @@ export class MetricsRecorder {
     try {
       url = new URL(relative.startsWith('/') ? relative : `/${relative}`, 'https://graph.invalid/');
     } catch {
-      this.requestLog.push({ method, path: relative, query: [], via, status });
+      this.requestLog.push({ method, path: relative, version, query: [], via, status });
       return;
     }
-    this.requestLog.push({ method: method.toUpperCase(), path: url.pathname, query: [...url.searchParams], via, status });
+    this.requestLog.push({ method: method.toUpperCase(), path: url.pathname, version, query: [...url.searchParams], via, status });
   }
 
   reset() {
@@ -97,7 +99,9 @@ export interface FloorModel {
 }
 
 const MAX_DIRECTORY_PAGE = 999;
+const MAX_EXPANDED_PAGE = 100;
 const MAX_SIGNIN_PAGE = 1000;
+const MAX_AUDIT_PAGE = 999;
 const pagesOf = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
 
 /**
@@ -114,8 +118,11 @@ export function floors(model: FloorModel): Record<string, number> {
   const chain = (pages: number, records: number) => pages * model.latencyMs + records * model.latencyPerRecordMs;
   const ruTime = (ru: number) => (throttling.enabled ? (Math.max(0, ru - throttling.ruPer10s) * windowMs) / throttling.ruPer10s : 0);
 
-  const userPages = pagesOf(directory.users.items.length, MAX_DIRECTORY_PAGE);
-  const users = Math.max(chain(userPages, directory.users.items.length), ruTime(userPages * ruCost(2, selectTop)));
+  // Users with their managers: $expand=manager pages 100 users at most (known issue 13635) at 2 RU a page, the
+  // cheapest way to read them (scripts/manager-cost.ts measures the batched alternative).
+  const userPages = pagesOf(directory.users.items.length, MAX_EXPANDED_PAGE);
+  const selectExpand = new URLSearchParams('$select=id&$expand=manager&$top=999');
+  const users = Math.max(chain(userPages, directory.users.items.length), ruTime(userPages * ruCost(2, selectExpand)));
 
   const spCount = directory.servicePrincipals.items.length;
   const spPages = pagesOf(spCount, MAX_DIRECTORY_PAGE);
@@ -144,15 +151,20 @@ export function floors(model: FloorModel): Record<string, number> {
   const appRoleAssignments =
     chain(spPages, spCount) + Math.max((longest + memberChain) * model.latencyMs, ruTime(fanRu + spPages * ruCost(1, selectTop)));
 
-  const signInPages = pagesOf(directory.signIns.length, MAX_SIGNIN_PAGE);
-  const reportsTime = throttling.enabled ? (Math.max(0, signInPages - throttling.reportsPer10s) * windowMs) / throttling.reportsPer10s : 0;
-  const signIns = Math.max(chain(signInPages, directory.signIns.length), reportsTime);
+  // The log streams: a serial page chain, and the reports budget (shared by signIns and directoryAudits).
+  const reportsTime = (pages: number) =>
+    throttling.enabled ? (Math.max(0, pages - throttling.reportsPer10s) * windowMs) / throttling.reportsPer10s : 0;
+  const logFloor = (records: number, pageSize: number) =>
+    Math.max(chain(pagesOf(records, pageSize), records), reportsTime(pagesOf(records, pageSize)));
+  const signIns = logFloor(directory.signIns.length, MAX_SIGNIN_PAGE);
+  const directoryAudits = logFloor(directory.directoryAudits.length, MAX_AUDIT_PAGE);
 
   return {
     users: Math.round(users),
     service_principals: Math.round(servicePrincipals),
     app_role_assignments: Math.round(appRoleAssignments),
     sign_ins: Math.round(signIns),
+    directory_audits: Math.round(directoryAudits),
   };
 }
 

@@ -21,6 +21,11 @@ export interface MutationCounts {
   hardDeletes?: number;
   /** Soft-deleted objects brought back (oldest deletions first; fewer when fewer are in the bin): 'updated'. */
   restores?: number;
+  /**
+   * Users only: manager changes, in turn a manager assigned (or replaced), a manager removed, a manager replaced by
+   * another; each an 'updated' change of the property `manager`. Managers themselves are never deleted by mutations.
+   */
+  managerChanges?: number;
   /** Which collections change; each gets the counts above. Default users and service principals (groups and applications only when named). */
   resources?: Resource[];
   /**
@@ -184,6 +189,33 @@ function pickDistinct(rng: Random, list: GraphObject[], count: number, taken: Se
 }
 
 /**
+ * `count` manager changes on users not in `taken` (added to it): in turn assign or replace, remove, replace.
+ * Returns [userId, previous manager] per change. The new manager is one of the tenant's managers (or any other user).
+ */
+function changeManagers(tenant: Tenant, rng: Random, count: number, taken: Set<string>): [string, string | null][] {
+  if (count <= 0) return [];
+  tenant.managers ??= new Map();
+  const managers = tenant.managers;
+  const pool = [...new Set(managers.values())];
+  const done: [string, string | null][] = [];
+  for (let k = 0; k < count; k++) {
+    const remove = k % 3 === 1;
+    // A removal needs a user who has a manager; the others take anyone.
+    const candidates = tenant.users.filter((u) => !taken.has(u.id) && (!remove || managers.has(u.id)));
+    const [user] = pickDistinct(rng, candidates, 1, taken);
+    if (!user) break;
+    const previous = managers.get(user.id) ?? null;
+    if (remove) managers.delete(user.id);
+    else {
+      const choices = (pool.length > 1 ? pool : tenant.users.map((u) => u.id)).filter((id) => id !== user.id && id !== previous);
+      managers.set(user.id, choices[rng.int(choices.length)]!);
+    }
+    done.push([user.id, previous]);
+  }
+  return done;
+}
+
+/**
  * Applies the changes to `tenant` in place (lists, groupMembers, assignments, deletedItems) and appends them to
  * tenant.changeLog; returns the entries appended. Deterministic for (tenant state, seed). Objects are replaced,
  * never modified, so a record already served keeps its old content. The generator's landmarks are never deleted.
@@ -259,6 +291,14 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       replaceIn(list, updated);
       record(resource, o.id, 'updated', { how: 'modified', properties: changedProperties(o, updated) });
     });
+    if (resource === 'users') {
+      for (const [id, previousManager] of changeManagers(tenant, rng, counts.managerChanges ?? 0, taken)) {
+        record(resource, id, 'updated', { how: 'modified', properties: ['manager'], previousManager });
+      }
+    }
+    // A manager is never deleted here: what Graph then does to the reports' manager link is not documented.
+    const managerIds = new Set(tenant.managers?.values() ?? []);
+    const deletable = resource === 'users' ? list.filter((o) => !managerIds.has(o.id)) : list;
     const remove = (o: GraphObject) =>
       list.splice(
         list.findIndex((x) => x.id === o.id),
@@ -266,7 +306,8 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       );
     // Deleted Microsoft 365 groups stay restorable for 30 days; deleted security groups are gone at once
     // (https://learn.microsoft.com/graph/api/directory-deleteditems-list), so only Microsoft 365 groups are soft-deleted.
-    const softDeletable = resource === 'groups' ? list.filter((g) => ((g.groupTypes as string[]) ?? []).includes('Unified')) : list;
+    const softDeletable =
+      resource === 'groups' ? deletable.filter((g) => ((g.groupTypes as string[]) ?? []).includes('Unified')) : deletable;
     for (const o of pickDistinct(rng, softDeletable, counts.softDeletes ?? 0, taken)) {
       remove(o);
       const members = resource === 'groups' ? { members: tenant.groupMembers.get(o.id) ?? [] } : {};
@@ -274,7 +315,7 @@ export function applyMutations(tenant: Tenant, seed: number, counts: MutationCou
       bin.set(o.id, { resource, object: o, deletedDateTime: isoTicks(nowMs, rng.int(10_000_000)), ...detach(tenant, o.id), ...members });
       record(resource, o.id, 'changed');
     }
-    for (const o of pickDistinct(rng, list, counts.hardDeletes ?? 0, taken)) {
+    for (const o of pickDistinct(rng, deletable, counts.hardDeletes ?? 0, taken)) {
       remove(o);
       detach(tenant, o.id);
       tenant.groupMembers.delete(o.id);

@@ -1,8 +1,9 @@
-// Single directory objects by id: GET /users/{id}, /servicePrincipals/{id}, /groups/{id} and /applications/{id} with  (what the connector re-reads partial delta entries with).
+// Single directory objects by id: GET /users/{id} (with $select and $expand=manager), /servicePrincipals/{id}, /groups/{id} and /applications/{id} (with $select): what the connector re-reads partial delta entries with.
 // https://learn.microsoft.com/graph/api/user-get ; https://learn.microsoft.com/graph/api/serviceprincipal-get ; https://learn.microsoft.com/graph/api/group-get ; https://learn.microsoft.com/graph/api/application-get
 import type { GraphRequest } from './collections.js';
-import { jsonBytes, readSelect } from './paging.js';
-import { project, projection } from './project.js';
+import { readManagerExpand, withManager } from './managers.js';
+import { isReply, jsonBytes, readSelect } from './paging.js';
+import { project, projectionIn } from './project.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,10 +12,11 @@ const ENTITY_SET = { user: 'users', servicePrincipal: 'servicePrincipals', group
 /**
  * One object of `kind` by its id: 400 Request_BadRequest for an id that is not a GUID (the emulator does not look
  * users up by userPrincipalName), 404 Request_ResourceNotFound when no such object exists (deleted, or of another
- * kind). Only $select is accepted, as the connector sends nothing else.
+ * kind). Only $select is accepted, and on users $expand=manager, as the connector sends nothing else.
  */
 export function getObject(req: GraphRequest, id: string, kind: keyof typeof ENTITY_SET): Reply {
-  const others = [...req.params.keys()].filter((k) => k.toLowerCase() !== '$select');
+  const accepted = kind === 'user' ? ['$select', '$expand'] : ['$select'];
+  const others = [...req.params.keys()].filter((k) => !accepted.includes(k.toLowerCase()));
   if (others.length)
     return graphError(400, 'Request_BadRequest', `The emulator supports only $select on a single ${kind} (got ${others.join(', ')}).`);
   if (!GUID.test(id)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${id}'.`);
@@ -26,8 +28,11 @@ export function getObject(req: GraphRequest, id: string, kind: keyof typeof ENTI
       `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
     );
   }
+  const expansion = readManagerExpand(req.params);
+  if (isReply(expansion)) return expansion;
   const select = readSelect(req.params);
   const context = `${req.state.url}/v1.0/$metadata#${ENTITY_SET[kind]}${select ? `(${select.join(',')})` : ''}/$entity`;
-  const body = { '@odata.context': context, ...project(entry.object, projection(kind, select)) };
+  const record = project(entry.object, projectionIn(req.state.directory, kind, select));
+  const body = { '@odata.context': context, ...withManager(req.state, id, record, expansion) };
   return rawJsonReply(200, jsonBytes(body), {}, 1);
 }

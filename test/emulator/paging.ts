@@ -30,12 +30,12 @@ export function decodeToken(token: string): Record<string, unknown> | undefined 
   }
 }
 
-/** Reads $skiptoken; a token from another query or a mangled one is a 400, as Graph answers. */
-export function readCursor(path: string, params: URLSearchParams): Cursor | Reply | undefined {
+/** Reads $skiptoken; a token from another query (or version) or a mangled one is a 400, as Graph answers. */
+export function readCursor(path: string, params: URLSearchParams, version = 'v1.0'): Cursor | Reply | undefined {
   const token = params.get('$skiptoken');
   if (token === null) return undefined;
   const value = decodeToken(token);
-  if (!value || value.q !== queryFingerprint(path, params)) {
+  if (!value || value.q !== queryFingerprint(version === 'v1.0' ? path : `/${version}${path}`, params)) {
     return graphError(
       400,
       'Request_BadRequest',
@@ -57,16 +57,25 @@ const encodeValue = (value: string) =>
     .replace(/%28/g, '(')
     .replace(/%29/g, ')');
 
-/** Builds an absolute link to `linkPath` with the original query options plus one token parameter. */
-export function linkWith(base: string, linkPath: string, params: URLSearchParams, tokenName: string, token: string): string {
+/** Builds an absolute link to `linkPath` (below the `version` root) with the original query options plus one token parameter. */
+export function linkWith(
+  base: string,
+  linkPath: string,
+  params: URLSearchParams,
+  tokenName: string,
+  token: string,
+  version = 'v1.0',
+): string {
   const parts = [...params].filter(([k]) => !/^\$(skiptoken|deltatoken)$/i.test(k)).map(([k, v]) => `${k}=${encodeValue(v)}`);
   parts.push(`${tokenName}=${token}`);
-  return `${base}/v1.0${linkPath}?${parts.join('&')}`;
+  return `${base}/${version}${linkPath}?${parts.join('&')}`;
 }
 
-export function nextLink(base: string, path: string, linkPath: string, params: URLSearchParams, cursor: Cursor): string {
-  const token = encodeToken({ q: queryFingerprint(path, params), ...('after' in cursor ? { a: cursor.after } : { o: cursor.offset }) });
-  return linkWith(base, linkPath, params, '$skiptoken', token);
+export function nextLink(base: string, path: string, linkPath: string, params: URLSearchParams, cursor: Cursor, version = 'v1.0'): string {
+  // The version is part of the query a token belongs to: a beta token is no good on v1.0.
+  const query = version === 'v1.0' ? queryFingerprint(path, params) : queryFingerprint(`/${version}${path}`, params);
+  const token = encodeToken({ q: query, ...('after' in cursor ? { a: cursor.after } : { o: cursor.offset }) });
+  return linkWith(base, linkPath, params, '$skiptoken', token, version);
 }
 
 const COMMA = Buffer.from(',');

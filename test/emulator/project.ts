@@ -21,22 +21,41 @@ export const ODATA_TYPE: Record<ObjectKind, string> = {
   application: '#microsoft.graph.application',
 };
 
-/** The properties a request returns for an entity: the selected known ones, or the entity's default set (undefined = all). */
-export function projection(entity: string, select: string[] | undefined): string[] | undefined {
+/** Directory extension properties: extension_<appId without hyphens>_<name> (https://learn.microsoft.com/graph/extensibility-overview). */
+const EXTENSION = /^extension_[0-9a-f]{32}_/i;
+
+/**
+ * The properties a request returns for an entity: the selected known ones, or the entity's default set (undefined = all).
+ * `extensions` maps the lower-cased names of the directory extensions registered for the entity to their own spelling.
+ */
+export function projection(entity: string, select: string[] | undefined, extensions?: ReadonlyMap<string, string>): string[] | undefined {
   if (select) {
     // Unknown names never get here (query.ts answers 400, as Graph does); a name another member type has
     // (a group's members are of several types) is left out for this entity.
     const canonical = CANONICAL.get(entity);
-    return [...new Set(select.map((s) => canonical?.get(s.toLowerCase())).filter((n): n is string => n !== undefined))];
+    const names = select.map((s) => canonical?.get(s.toLowerCase()) ?? extensions?.get(s.toLowerCase()));
+    return [...new Set(names.filter((n): n is string => n !== undefined))];
   }
   return entity === 'user' ? [...USER_DEFAULT_PROPERTIES] : undefined;
 }
 
-/** The object restricted to `fields` (a missing property is null, as Graph serializes unset properties); all when undefined. */
+/** projection() with the tenant's directory extensions of users (only users carry them in this emulator). */
+export function projectionIn(directory: Directory, entity: string, select: string[] | undefined): string[] | undefined {
+  return projection(entity, select, entity === 'user' ? directory.userExtensions : undefined);
+}
+
+/**
+ * The object restricted to `fields` (a missing property is null, as Graph serializes unset properties; an unset
+ * directory extension is left out, as Graph does); all when undefined.
+ */
 export function project(object: GraphObject, fields: string[] | undefined, odataType?: string): Record<string, unknown> {
   const out: Record<string, unknown> = odataType ? { '@odata.type': odataType } : {};
   if (!fields) return Object.assign(out, object);
-  for (const f of fields) out[f] = object[f] ?? null;
+  for (const f of fields) {
+    const value = object[f];
+    if (value === undefined && EXTENSION.test(f)) continue;
+    out[f] = value ?? null;
+  }
   return out;
 }
 

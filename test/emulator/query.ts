@@ -50,8 +50,12 @@ export interface QueryRules {
 const ODATA_NAMES: Record<string, string> = { $orderby: 'OrderBy', $skiptoken: 'SkipToken', $deltatoken: 'DeltaToken' };
 const odataName = (option: string) => ODATA_NAMES[option] ?? `${option.charAt(1).toUpperCase()}${option.slice(2)}`;
 
-/** The 400 Graph answers for `params` on an endpoint with `rules`, or undefined when the query is acceptable. */
-export function queryProblem(rules: QueryRules, params: URLSearchParams): Reply | undefined {
+/**
+ * The 400 Graph answers for `params` on an endpoint with `rules`, or undefined when the query is acceptable.
+ * `extensions`: lower-cased names of the directory extensions the tenant registered for the endpoint's type
+ * (selectable only there; an unregistered one is refused like any unknown name).
+ */
+export function queryProblem(rules: QueryRules, params: URLSearchParams, extensions?: ReadonlyMap<string, string>): Reply | undefined {
   if (rules.options) {
     for (const key of new Set(params.keys())) {
       const option = key.toLowerCase();
@@ -72,7 +76,7 @@ export function queryProblem(rules: QueryRules, params: URLSearchParams): Reply 
       .map((s) => s.trim())
       .filter(Boolean)) {
       // Real Graph: 400 Request_BadRequest "Could not find a property named 'foo' on type 'microsoft.graph.user'."
-      if (!rules.select.names.has(name.toLowerCase())) {
+      if (!rules.select.names.has(name.toLowerCase()) && !extensions?.has(name.toLowerCase())) {
         return graphError(400, 'Request_BadRequest', `Could not find a property named '${name}' on type '${rules.select.type}'.`);
       }
     }

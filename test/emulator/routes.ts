@@ -1,4 +1,4 @@
-// Graph v1.0 GET routing shared by direct requests and $batch items: permission, licence, faults, throttling, handler.
+// Graph GET routing (v1.0, and beta's signIns) shared by direct requests and $batch items: permission, licence, faults, throttling, handler.
 
 import { listApplicationOwners, listApplications } from './applications.js';
 import type { Caller, GraphCloud } from './auth.js';
@@ -6,6 +6,8 @@ import {
   type GraphRequest,
   getOrganization,
   listAppRoleAssignedTo,
+  listBetaSignIns,
+  listDirectoryAudits,
   listGroupMembers,
   listGroups,
   listServicePrincipals,
@@ -46,6 +48,10 @@ interface Route {
   budget: Budget;
   /** The clouds whose Graph has this endpoint (absent: every cloud), from the national-cloud table of its API page. */
   clouds?: readonly GraphCloud[];
+  /** Permissions needed besides `anyOf` under the emulator's current switches (any one of them), e.g. Directory.Read.All. */
+  alsoNeeds?: (state: EmulatorState) => readonly string[] | undefined;
+  /** Needs an Entra ID P1/P2 licence (sign-in logs). */
+  premium?: boolean;
   /** Graph's checks of the query before the handler: documented options, $select names (query.ts). */
   query: QueryRules;
   handle: (req: GraphRequest, match: RegExpExecArray) => Reply;
@@ -75,6 +81,16 @@ const DIRECTORY_LIST = ['$select', '$filter', '$top', '$count', '$search', '$ord
  * (https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters), and the servicePrincipal page documents no $top.
  */
 const DELTA = ['$select', '$filter', '$skiptoken', '$deltatoken'];
+/** What the sign-in log routes (v1.0 and beta) share: permissions, budget, licence, clouds. */
+const SIGN_IN_LOGS: Pick<Route, 'anyOf' | 'alsoNeeds' | 'cost' | 'budget' | 'premium' | 'clouds'> = {
+  anyOf: ['AuditLog.Read.All'],
+  alsoNeeds: (state) => (state.signInsRequireDirectoryRead ? DIRECTORY_READ : undefined),
+  cost: 1,
+  budget: 'reports',
+  premium: true,
+  clouds: ['global'],
+};
+
 /** A group's members may be users, groups, devices, service principals and contacts. */
 const MEMBER_TYPES = ['user', 'group', 'device', 'servicePrincipal', 'orgContact'];
 
@@ -94,7 +110,9 @@ const ROUTES: Route[] = [
     anyOf: USERS,
     cost: 1,
     budget: 'directory',
-    query: { service: 'directory', options: DELTA, select: selectable('user') },
+    // $select may also name the manager relationship, tracked as manager@delta
+    // (https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters).
+    query: { service: 'directory', options: DELTA, select: selectable('user', [...ENTITY_PROPERTIES.user!, 'manager']) },
     handle: (r) => delta(r, 'users'),
   },
   {
@@ -103,8 +121,8 @@ const ROUTES: Route[] = [
     anyOf: USERS,
     cost: 1,
     budget: 'directory',
-    // https://learn.microsoft.com/graph/api/user-get#optional-query-parameters ($select and $expand; the emulator serves $select)
-    query: { service: 'directory', options: ['$select'], select: selectable('user') },
+    // https://learn.microsoft.com/graph/api/user-get#optional-query-parameters ($select and $expand; the emulator expands the manager only)
+    query: { service: 'directory', options: ['$select', '$expand'], select: selectable('user') },
     handle: (r, m) => getObject(r, m[1]!, 'user'),
   },
   {
@@ -294,17 +312,44 @@ const ROUTES: Route[] = [
   // AuditLog.Read.All is required (Directory.Read.All never replaces it); by default Directory.Read.All is required
   // too, per the page's documented known issue (ServerOptions.signInsRequireDirectoryRead: false drops that).
   // https://learn.microsoft.com/graph/api/signin-list#permissions
-  // The same page's national-cloud table lists the global cloud only (ServerOptions.signInsInNationalClouds: true serves them everywhere).
+  // The same page's national-cloud table lists the global cloud only (ServerOptions.signInsInNationalClouds: true serves the
+  // cloud-limited routes everywhere).
   {
     pattern: /^\/auditLogs\/signIns$/i,
     label: 'GET /auditLogs/signIns',
-    anyOf: ['AuditLog.Read.All'],
-    cost: 1,
-    budget: 'reports',
-    clouds: ['global'],
+    ...SIGN_IN_LOGS,
     // Only $top, $skiptoken and $filter (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters): no $select.
     query: { service: 'reports', options: ['$top', '$skiptoken', '$filter'] },
     handle: listSignIns,
+  },
+  // The list page names AuditLog.Read.All and Directory.Read.All together as least privileged: both required by default
+  // (ServerOptions.directoryAuditsRequireDirectoryRead: false drops the second); no licence. National clouds: global and
+  // US Government L4, L5, not China. Same reports budget as signIns. https://learn.microsoft.com/graph/api/directoryaudit-list
+  {
+    pattern: /^\/auditLogs\/directoryAudits$/i,
+    label: 'GET /auditLogs/directoryAudits',
+    anyOf: ['AuditLog.Read.All'],
+    alsoNeeds: (state) => (state.directoryAuditsRequireDirectoryRead ? DIRECTORY_READ : undefined),
+    cost: 1,
+    budget: 'reports',
+    clouds: ['global', 'us_government_l4', 'us_government_l5'],
+    // $filter (eq, ge, le, startswith), $top, $orderby and skiptoken (https://learn.microsoft.com/graph/api/directoryaudit-list#optional-query-parameters).
+    query: { service: 'reports', options: ['$filter', '$top', '$orderby', '$skiptoken'] },
+    handle: listDirectoryAudits,
+  },
+];
+
+/**
+ * Beta: the emulator serves signIns only (the other event types exist there alone), with v1.0's permissions, licence and
+ * clouds. Query options as documented for beta: $top, $skiptoken, $filter (https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta).
+ */
+const BETA_ROUTES: Route[] = [
+  {
+    pattern: /^\/auditLogs\/signIns$/i,
+    label: 'GET /beta/auditLogs/signIns',
+    ...SIGN_IN_LOGS,
+    query: { service: 'reports', options: ['$top', '$skiptoken', '$filter'] },
+    handle: listBetaSignIns,
   },
 ];
 
@@ -345,14 +390,20 @@ const FAULT_CODES: Record<number, string> = {
 };
 
 /**
- * Answers one Graph GET (relative to /v1.0). `labelPrefix` is '' for direct requests and 'batch ' for batch items.
+ * Answers one Graph GET (relative to the `version` root). `labelPrefix` is '' for direct requests and 'batch ' for batch items.
  * Order: route, the caller's cloud, faults, permission, licence, throttling, handler (throttled and refused requests are still counted).
  */
-export function dispatchGet(state: EmulatorState, relative: string, caller: Caller, labelPrefix: string): Reply {
+export function dispatchGet(
+  state: EmulatorState,
+  relative: string,
+  caller: Caller,
+  labelPrefix: string,
+  version: 'v1.0' | 'beta' = 'v1.0',
+): Reply {
   const url = new URL(relative, 'https://graph.invalid/');
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  const target = `/v1.0${path}${url.search}`;
-  const route = ROUTES.find((r) => r.pattern.test(path));
+  const target = `/${version}${path}${url.search}`;
+  const route = (version === 'beta' ? BETA_ROUTES : ROUTES).find((r) => r.pattern.test(path));
   if (!route) {
     state.metrics.count(`${labelPrefix}GET (unsupported)`);
     return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean)[0] ?? ''}'.`);
@@ -376,10 +427,11 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
   }
   const anyOf = route.switchedAnyOf ? [...route.anyOf, ...route.switchedAnyOf(state)] : route.anyOf;
   if (!anyOf.some((p) => caller.roles.has(p))) return forbidden();
-  if (route.budget === 'reports' && state.signInsRequireDirectoryRead && !DIRECTORY_READ.some((p) => caller.roles.has(p)))
-    return forbidden();
+  const alsoNeeded = route.alsoNeeds?.(state);
+  if (alsoNeeded && !alsoNeeded.some((p) => caller.roles.has(p))) return forbidden();
   const params = url.searchParams;
-  const refused = queryProblem(route.query, params);
+  const extensions = route.query.select?.type === 'microsoft.graph.user' ? state.directory.userExtensions : undefined;
+  const refused = queryProblem(route.query, params, extensions);
   if (refused) return refused;
   let budget = route.budget;
   if (route.label === 'GET /users' && selectsSignInActivity(params)) {
@@ -393,7 +445,7 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
     const select = deltaSelect(params);
     if (select === null || select?.some((s) => s.toLowerCase() === 'keycredentials')) budget = 'keyCredentials';
   }
-  if (route.budget === 'reports' && !state.premium) return premiumDenied();
+  if (route.premium && !state.premium) return premiumDenied();
   const cost = budget === 'reports' ? 1 : ruCost(route.cost, params);
   const outcome = state.throttler.charge(budget, cost);
   state.metrics.resourceUnits += cost;
@@ -402,8 +454,8 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
     return tooManyRequests(outcome.headers);
   }
   const match = route.pattern.exec(path)!;
-  const selfUrl = `${state.url}/v1.0${path}${url.search}`;
-  const reply = route.handle({ state, path, params, caller, loop: state.faults.loops(target), selfUrl }, match);
+  const selfUrl = `${state.url}/${version}${path}${url.search}`;
+  const reply = route.handle({ state, path, version, params, caller, loop: state.faults.loops(target), selfUrl }, match);
   Object.assign(reply.headers, outcome.headers);
   return reply;
 }

@@ -71,23 +71,31 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
     state.metrics.lastTokenRequest = describeTokenRequest(req.headers.host ?? '', tenant, form);
     return tokenEndpoint(state, tenant, form);
   }
-  if (!path.startsWith('/v1.0/')) {
+  const version = /^\/(v1\.0|beta)\//.exec(path)?.[1] as 'v1.0' | 'beta' | undefined;
+  if (!version) {
     count(`${method} (unknown)`);
     return graphError(
       404,
       'NotFound',
-      `The emulator serves no ${path}. Graph lives under /v1.0, the token endpoint under /{tenant}/oauth2/v2.0/token.`,
+      `The emulator serves no ${path}. Graph lives under /v1.0 (and /beta for sign-in event types), the token endpoint under /{tenant}/oauth2/v2.0/token.`,
     );
   }
   if (carriesSecret(state, req, body)) state.metrics.secretSeenByGraph = true;
-  const relative = `${path.slice('/v1.0'.length)}${url.search}`;
-  const reply = graph(state, method, relative, req, body);
-  state.metrics.logRequest(method, relative, 'direct', reply.status);
+  const relative = `${path.slice(version.length + 1)}${url.search}`;
+  const reply = graph(state, method, relative, req, body, version);
+  state.metrics.logRequest(method, relative, 'direct', reply.status, version);
   return reply;
 }
 
-/** A request under /v1.0 (`relative` is the rest, with its query): authentication, $batch, then the GET routes. */
-function graph(state: EmulatorState, method: string, relative: string, req: IncomingMessage, body: string): Reply {
+/** A request under /v1.0 or /beta (`relative` is the rest, with its query): authentication, $batch (v1.0), then the GET routes. */
+function graph(
+  state: EmulatorState,
+  method: string,
+  relative: string,
+  req: IncomingMessage,
+  body: string,
+  version: 'v1.0' | 'beta',
+): Reply {
   const path = relative.replace(/\?.*$/, '');
   const count = (label: string) => state.metrics.count(label);
   const caller = authenticate(state, req.headers.authorization);
@@ -95,7 +103,7 @@ function graph(state: EmulatorState, method: string, relative: string, req: Inco
     count(`${method} ${path} (unauthenticated)`);
     return caller;
   }
-  if (/^\/\$batch$/i.test(path)) {
+  if (/^\/\$batch$/i.test(path) && version === 'v1.0') {
     count('POST /$batch');
     if (method !== 'POST') return graphError(405, 'MethodNotAllowed', '$batch only accepts POST.');
     return handleBatch(state, body, caller);
@@ -104,7 +112,7 @@ function graph(state: EmulatorState, method: string, relative: string, req: Inco
     count(`${method} (unsupported)`);
     return graphError(405, 'MethodNotAllowed', 'The emulator is read-only: only GET (and POST /$batch) are served.');
   }
-  return dispatchGet(state, relative, caller, '');
+  return dispatchGet(state, relative, caller, '', version);
 }
 
 async function send(res: ServerResponse, reply: Reply, fault: TransportFault | undefined, requestId: string, clientRequestId?: string) {

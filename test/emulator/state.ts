@@ -10,6 +10,9 @@ import type { MetricsRecorder } from './metrics.js';
 import type { Throttler } from './throttling.js';
 import type { EmulatorCredentials, Tenant } from './types.js';
 
+/** How directoryAudits orders its answers: Microsoft does not document it. */
+export type DirectoryAuditsOrder = 'newestFirst' | 'oldestFirst' | 'unordered';
+
 /** test/emulator/fixtures in the repository (this module runs from dist/test/emulator). */
 export const fixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'emulator', 'fixtures');
 export const fixture = (name: string) => join(fixturesDir, name);
@@ -42,6 +45,8 @@ export interface EmulatorState {
   appObjectId: string;
   permissions: string[];
   premium: boolean;
+  /** $expand answers whole related objects, ignoring a nested $select (a documented known issue). */
+  expandIgnoresNestedSelect: boolean;
   /** The documented known issue: sign-ins also need Directory.Read.All. */
   signInsRequireDirectoryRead: boolean;
   /** Whether a national cloud's token reaches sign-ins (false: the segment does not exist there, answered with signInsNationalCloudStatus). */
@@ -53,6 +58,12 @@ export interface EmulatorState {
   rolePrincipalNamesNeedReadPermission: boolean;
   /** ServerOptions.delegatedPermissionGrantReadAll: DelegatedPermissionGrant.Read.All opens /oauth2PermissionGrants. */
   delegatedPermissionGrantReadAll: boolean;
+  /** directoryAudits also needs Directory.Read.All, as its list page names both permissions (false: AuditLog.Read.All alone). */
+  directoryAuditsRequireDirectoryRead: boolean;
+  /** The order directoryAudits answers in (undocumented): newest first, oldest first, or none in particular. */
+  directoryAuditsOrder: DirectoryAuditsOrder;
+  /** A directoryAudits literal older than the tenant keeps: 400 "Invalid filter clause" (true), or served from what is kept. */
+  directoryAuditsRefuseBeyondRetention: boolean;
   tokenLifetimeSeconds: number;
   /** Added to the wall clock for issuing and judging access tokens (tests age tokens without waiting). */
   accessTokenClockOffsetMs: number;

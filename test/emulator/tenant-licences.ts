@@ -1,6 +1,7 @@
 // Synthetic licences bought (subscribedSkus): a few real SKUs with prepaid and consumed units in every state of a subscription.
 // tenantSkus(seed, userCount) is the SKU list for a seed, so other generators (users' assignedLicenses) draw from the same SKUs.
 // SKU ids and part numbers: https://learn.microsoft.com/entra/identity/users/licensing-service-plan-reference
+import { createHash } from 'node:crypto';
 import { Random } from './tenant-random.js';
 import type { GraphObject } from './types.js';
 
@@ -84,6 +85,29 @@ const SKUS: readonly SkuPlan[] = [
   },
 ];
 
+/** A service plan's id, the same in every tenant (as Microsoft's are): derived from its name. */
+function servicePlanId(name: string): string {
+  const h = createHash('sha1').update(`service plan ${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A SKU users can be assigned, with the service plans an assignment can disable (assignedLicenses[].disabledPlans). */
+export interface UserSku {
+  skuId: string;
+  skuPartNumber: string;
+  servicePlanIds: readonly string[];
+}
+
+/**
+ * The SKUs users' assignedLicenses draw from (tenant-user-profiles.ts), in this order: the two main suites, two add-ons,
+ * and a free-standing one; those that apply to users and are not suspended.
+ */
+export const USER_SKUS: readonly UserSku[] = SKUS.filter((p) => p.appliesTo === 'User' && p.capabilityStatus !== 'Suspended').map((p) => ({
+  skuId: p.skuId,
+  skuPartNumber: p.skuPartNumber,
+  servicePlanIds: p.plans.map(servicePlanId),
+}));
+
 /**
  * The tenant's SKUs for `seed`, deterministic: the same seed and user count give the same list. consumedUnits is the
  * generator's plan (share x userCount); withConsumedUnits replaces it by the users' assignedLicenses when they have them.
@@ -106,7 +130,7 @@ export function tenantSkus(seed: number, userCount: number): GraphObject[] {
       consumedUnits: plan.capabilityStatus === 'Suspended' ? 0 : consumed,
       prepaidUnits: { enabled, lockedOut: 0, suspended, warning },
       servicePlans: plan.plans.map((servicePlanName) => ({
-        servicePlanId: rng.guid(),
+        servicePlanId: servicePlanId(servicePlanName),
         servicePlanName,
         provisioningStatus: plan.capabilityStatus === 'Suspended' ? 'Disabled' : 'Success',
         appliesTo: plan.appliesTo,

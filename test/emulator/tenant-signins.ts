@@ -6,7 +6,7 @@ import type { GraphObject } from './types.js';
 
 // Nested objects come from small frozen pools shared by many sign-ins: a million sign-ins stay within a few hundred MB.
 const NO_GEO = { altitude: null, latitude: null, longitude: null };
-const LOCATIONS = deepFreeze([
+export const LOCATIONS = deepFreeze([
   {
     city: 'Redmond',
     state: 'Washington',
@@ -46,12 +46,12 @@ const LOCATIONS = deepFreeze([
   { city: '', state: '', countryOrRegion: '', geoCoordinates: {} },
   { city: null, state: null, countryOrRegion: null, geoCoordinates: null },
 ]);
-const STATUS_OK = deepFreeze([
+export const STATUS_OK = deepFreeze([
   { errorCode: 0, failureReason: 'Other.', additionalDetails: null },
   { errorCode: 0, failureReason: 'Other.', additionalDetails: 'MFA requirement satisfied by claim in the token' },
   { errorCode: 0, failureReason: '', additionalDetails: '' },
 ]);
-const STATUS_FAILED = deepFreeze([
+export const STATUS_FAILED = deepFreeze([
   {
     errorCode: 50126,
     failureReason: 'Error validating credentials due to invalid username or password.',
@@ -88,7 +88,7 @@ const CLIENT_APPS = [
   'Exchange ActiveSync',
   'Other clients',
 ];
-const USER_AGENTS = [
+export const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
@@ -104,7 +104,7 @@ const CA_POLICIES = [
 ] as const;
 const RESULTS = ['success', 'notApplied', 'notEnabled', 'failure', 'reportOnlyNotApplied'];
 
-function devicePool(rng: Random): readonly Record<string, unknown>[] {
+export function devicePool(rng: Random): readonly Record<string, unknown>[] {
   const pool: Record<string, unknown>[] = [];
   const oses = [
     ['Windows10', 'Edge 120.0.0'],
@@ -153,7 +153,7 @@ function policyPool(rng: Random): readonly Record<string, unknown>[][] {
   return deepFreeze(pool);
 }
 
-function ipPool(rng: Random): string[] {
+export function ipPool(rng: Random): string[] {
   const prefixes = ['192.0.2.', '198.51.100.', '203.0.113.'];
   return Array.from({ length: 4096 }, (_, i) =>
     i % 9 === 0
@@ -183,7 +183,7 @@ export interface GeneratedSignIns {
  * Offsets (100-ns ticks before `newest`) of `count` instants, non-decreasing, spanning at most `span` ticks.
  * About 1% repeat the previous instant exactly (ties), plus a forced pair and triple; about 5% fall on whole seconds.
  */
-function instants(rng: Random, count: number, span: number): { offsets: Float64Array; whole: Uint8Array } {
+export function instants(rng: Random, count: number, span: number): { offsets: Float64Array; whole: Uint8Array } {
   const gaps = new Float64Array(count);
   let sum = 0;
   for (let i = 1; i < count; i++) sum += gaps[i] = rng.next();
@@ -224,6 +224,26 @@ function merged(a: ReturnType<typeof instants>, b: ReturnType<typeof instants>, 
     whole[k] = takeA ? a.whole[i++]! : b.whole[j++]!;
   }
   return { offsets, whole };
+}
+
+/**
+ * The instants of instants() as Graph writes them, newest first: `offset` ticks before the newest whole second plus its
+ * fraction, whole seconds without fraction; a tie is exactly the previous string. Draws nothing from the random source.
+ */
+export function instantStrings({ offsets, whole }: ReturnType<typeof instants>, newestSecond: number): string[] {
+  const strings: string[] = new Array(offsets.length);
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i]!;
+    if (i > 0 && offset === offsets[i - 1]) {
+      strings[i] = strings[i - 1]!; // a tie: exactly the same string
+      continue;
+    }
+    // offset ticks before the newest whole second + its fraction: split into whole seconds and a remainder.
+    const back = Math.ceil(offset / TICKS_PER_SECOND);
+    const fraction = back * TICKS_PER_SECOND - offset;
+    strings[i] = formatInstant(newestSecond - back, whole[i] ? -1 : fraction);
+  }
+  return strings;
 }
 
 export function generateSignIns(
@@ -313,17 +333,8 @@ export function generateSignIns(
       appliedConditionalAccessPolicies: applied,
     };
   };
-  for (let i = 0; i < inRetention; i++) {
-    const offset = offsets[i]!;
-    if (i > 0 && offset === offsets[i - 1]) {
-      build(i, signIns[i - 1]!.createdDateTime as string); // a tie: exactly the same string
-      continue;
-    }
-    // offset ticks before the newest whole second + its fraction: split into whole seconds and a remainder.
-    const back = Math.ceil(offset / TICKS_PER_SECOND);
-    const fraction = back * TICKS_PER_SECOND - offset;
-    build(i, formatInstant(newestSecond - back, whole[i] ? -1 : fraction));
-  }
+  const created = instantStrings({ offsets, whole }, newestSecond);
+  for (let i = 0; i < inRetention; i++) build(i, created[i]!);
   // Older than retention: Graph no longer serves them, the truth must not include them.
   const beyondNewest = ctx.nowMs - (plan.retentionDays + 1) * DAY_MS;
   for (let i = 0; i < plan.beyondRetention; i++) {

@@ -205,6 +205,11 @@ function ascii(name: string): string {
 /** An empty array shared by the many users that have none (never mutated: mutations replace whole objects). */
 const NONE: readonly string[] = Object.freeze([]) as readonly string[];
 
+/** A cloud-only user's onPremisesExtensionAttributes: Graph returns the object with all fifteen attributes null. */
+export const NO_EXTENSION_ATTRIBUTES: Readonly<Record<string, null>> = Object.freeze(
+  Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, null])),
+);
+
 /** Every user carries the same properties in the same order (one hidden class), null when unset. */
 function blankUser(id: string): GraphObject {
   return {
@@ -236,6 +241,17 @@ function blankUser(id: string): GraphObject {
     usageLocation: null,
     userType: 'Member',
     signInActivity: null,
+    // Filled by tenant-user-profiles.ts for some users (licences, Entra Connect sync); cloud-only and unlicensed otherwise.
+    assignedLicenses: NONE as unknown[],
+    onPremisesSyncEnabled: null,
+    onPremisesLastSyncDateTime: null,
+    onPremisesSamAccountName: null,
+    onPremisesUserPrincipalName: null,
+    onPremisesDomainName: null,
+    onPremisesDistinguishedName: null,
+    onPremisesImmutableId: null,
+    onPremisesSecurityIdentifier: null,
+    onPremisesExtensionAttributes: NO_EXTENSION_ATTRIBUTES,
   };
 }
 

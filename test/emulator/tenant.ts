@@ -2,13 +2,16 @@
 import { generateApplications } from './tenant-applications.js';
 import { generateServicePrincipals } from './tenant-apps.js';
 import { generateAssignments } from './tenant-assignments.js';
+import { generateDirectoryAudits } from './tenant-audits.js';
 import { generateGrants } from './tenant-consents.js';
 import { generateGroupKinds } from './tenant-group-kinds.js';
 import { generateGroups } from './tenant-groups.js';
 import { tenantSkus, withConsumedUnits } from './tenant-licences.js';
 import { isoSeconds, Random } from './tenant-random.js';
 import { generateRoles } from './tenant-roles.js';
+import { generateSignInEvents } from './tenant-signin-events.js';
 import { fillSignInActivity, generateSignIns } from './tenant-signins.js';
+import { fillUserProfiles } from './tenant-user-profiles.js';
 import { type DirectoryContext, generateUsers } from './tenant-users.js';
 import type { GraphObject, Tenant, TenantSizes } from './types.js';
 
@@ -30,6 +33,9 @@ export const DEFAULT_SIZES: Readonly<Required<TenantSizes>> = Object.freeze({
   extraApplications: 4,
   delegatedGrants: 30,
   extraRoleAssignments: 6,
+  signInEvents: { nonInteractiveUser: 120, servicePrincipal: 40, managedIdentity: 25 },
+  directoryAudits: 200,
+  directoryAuditsBeyondRetention: 10,
 });
 
 const DEFAULT_DOMAIN = 'contoso.example';
@@ -112,6 +118,7 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     nowMs: now.getTime(),
   };
   const users = generateUsers(rng('users'), ctx, s.users, s.guestFraction);
+  const profiles = fillUserProfiles(rng('userProfiles'), users, now.getTime());
   const { servicePrincipals, kinds } = generateServicePrincipals(rng('apps'), ctx, s.servicePrincipals, s.firstPartyFraction);
   const g = generateGroups(rng('groups'), ctx, s.groups, s.bigGroupSizes, users, servicePrincipals);
   const assignments = generateAssignments(rng('assignments'), ctx, {
@@ -148,6 +155,16 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     { users, groups: g.groups, servicePrincipals, applications: apps.applications },
     s.extraRoleAssignments,
   );
+  // Sections of their own, drawn last: the sections above keep their exact data.
+  const signInEvents = generateSignInEvents(rng('signInEvents'), ctx, users, servicePrincipals, kinds, {
+    counts: s.signInEvents,
+    retentionDays: s.retentionDays,
+  });
+  const directoryAudits = generateDirectoryAudits(rng('directoryAudits'), ctx, users, g.groups, servicePrincipals, kinds, {
+    count: s.directoryAudits,
+    beyondRetention: s.directoryAuditsBeyondRetention,
+    retentionDays: s.retentionDays,
+  });
   return {
     tenantId,
     defaultDomain: DEFAULT_DOMAIN,
@@ -169,5 +186,9 @@ export function generateTenant(seed: number, sizes: Partial<TenantSizes> = {}, n
     subscribedSkus: withConsumedUnits(tenantSkus(seed, users.length), users),
     roleDefinitions: roles.roleDefinitions,
     roleAssignments: roles.roleAssignments,
+    signInEvents,
+    directoryAudits,
+    managers: profiles.managers,
+    directoryExtensions: profiles.directoryExtensions,
   };
 }

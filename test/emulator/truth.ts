@@ -1,6 +1,7 @@
 // The ground truth: exactly the records each stream must yield for a tenant and config, written from the
 // "Record shapes" rules alone (never from connector code), so that it is the yardstick the connector is judged by.
-import { instantKey, keyOfDate, retentionStart } from './directory.js';
+import { instantKey, keyOfDate } from './directory.js';
+import { ENTITY_PROPERTIES } from './properties.js';
 import { MICROSOFT_TENANT_ID } from './tenant-apps.js';
 import { DEFAULT_ACCESS_ROLE_ID } from './tenant-assignments.js';
 import type { GraphObject, Tenant, TruthOptions } from './types.js';
@@ -33,6 +34,7 @@ export const USER_FIELDS = [
   'userType',
   'externalUserState',
   'creationType',
+  'assignedLicenses',
 ] as const;
 
 /** The service_principals stream's $select fields, in record order. */
@@ -127,8 +129,29 @@ export function concealedUserCount(tenant: Tenant, options: TruthOptions = {}): 
   return tenant.users.filter((u) => passesUserFilters(u, options) && isConcealed(u)).length;
 }
 
+/**
+ * additional_user_properties as columns: [column, value of a user]. A v1.0 property is its own column whatever the
+ * case it was written in; a directory extension keeps the configured spelling, its value found case-insensitively;
+ * a property or extension without a value is null.
+ */
+function additionalColumns(names: readonly string[] = []): [string, (u: GraphObject) => unknown][] {
+  const canonical = new Map([...ENTITY_PROPERTIES.user!].map((n) => [n.toLowerCase(), n]));
+  const builtIn = new Set<string>(USER_FIELDS);
+  const columns = new Map<string, (u: GraphObject) => unknown>();
+  for (const name of names) {
+    const property = canonical.get(name.toLowerCase());
+    if (property) {
+      if (!builtIn.has(property)) columns.set(property, (u) => u[property] ?? null);
+    } else if (![...columns.keys()].some((c) => c.toLowerCase() === name.toLowerCase())) {
+      columns.set(name, (u) => u[Object.keys(u).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name] ?? null);
+    }
+  }
+  return [...columns];
+}
+
 /** The users stream, in tenant order. */
 export function truthUsers(tenant: Tenant, options: TruthOptions & { includeSignInActivity?: boolean } = {}): Row[] {
+  const extra = additionalColumns(options.additionalProperties);
   return tenant.users
     .filter((u) => passesUserFilters(u, options) && !isConcealed(u))
     .map((u) => {
@@ -138,8 +161,10 @@ export function truthUsers(tenant: Tenant, options: TruthOptions & { includeSign
         activeDate: activeDate(u),
         location: userLocation(u),
         domain: userDomain(u),
+        managerId: tenant.managers?.get(u.id) ?? null,
       };
       if (options.includeSignInActivity) row.signInActivity = u.signInActivity ?? null;
+      for (const [column, value] of extra) row[column] = value(u);
       return row;
     });
 }
@@ -243,17 +268,42 @@ export function loginLocation(signIn: GraphObject): string | null {
   return location ? joinPlace([location.city, location.state, location.countryOrRegion]) : null;
 }
 
-/** The sign_ins stream for createdDateTime in [from, to), within retention, newest first (100-ns precision). */
-export function truthSignIns(tenant: Tenant, from: Date, to: Date): Row[] {
-  const retained = keyOfDate(retentionStart(tenant));
+/** `records` whose `property` lies in [from, to) and within the last `retentionDays` of the tenant (100-ns precision). */
+function inRange(
+  tenant: Tenant,
+  records: GraphObject[],
+  property: string,
+  from: Date,
+  to: Date,
+  retentionDays = tenant.retentionDays,
+): GraphObject[] {
+  const retained = keyOfDate(new Date(tenant.now.getTime() - retentionDays * 86_400_000));
   const wanted = keyOfDate(from);
   // The later of the two keys (they are not numbers: Math.max does not apply).
   const low = [wanted, retained].sort().at(-1)!;
   const high = keyOfDate(to);
-  return tenant.signIns
-    .filter((s) => {
-      const key = instantKey(String(s.createdDateTime));
-      return key !== undefined && key >= low && key < high;
-    })
-    .map((s) => ({ ...s, loginLocation: loginLocation(s) }));
+  return records.filter((r) => {
+    const key = instantKey(String(r[property]));
+    return key !== undefined && key >= low && key < high;
+  });
+}
+
+/**
+ * The sign_ins stream for createdDateTime in [from, to), within retention, newest first (100-ns precision), plus
+ * loginLocation. Interactive sign-ins alone by default (what v1.0 serves), each with signInEventTypes ["interactiveUser"];
+ * with `eventTypes`, the sign-ins of those types (beta, where every sign-in carries its signInEventTypes).
+ */
+export function truthSignIns(tenant: Tenant, from: Date, to: Date, eventTypes: readonly string[] = ['interactiveUser']): Row[] {
+  const interactive = eventTypes.includes('interactiveUser')
+    ? inRange(tenant, tenant.signIns, 'createdDateTime', from, to).map((s) => ({ ...s, signInEventTypes: ['interactiveUser'] }))
+    : [];
+  const others = inRange(tenant, tenant.signInEvents ?? [], 'createdDateTime', from, to).filter((s) =>
+    eventTypes.includes((s.signInEventTypes as string[])[0]!),
+  );
+  return [...interactive, ...others].map((s) => ({ ...s, loginLocation: loginLocation(s) }));
+}
+
+/** The directory_audits stream for activityDateTime in [from, to), within the last `retentionDays` (30 with P1/P2, 7 without), as Graph returns them. */
+export function truthDirectoryAudits(tenant: Tenant, from: Date, to: Date, retentionDays = tenant.retentionDays): Row[] {
+  return inRange(tenant, tenant.directoryAudits ?? [], 'activityDateTime', from, to, retentionDays).map((a) => ({ ...a }));
 }

@@ -44,6 +44,15 @@ export interface TenantSizes {
   delegatedGrants?: number;
   /** Directory role assignments, beyond the fixed cases of tenant-roles.ts (each kind of principal, scoped ones, the custom role). Default 6. */
   extraRoleAssignments?: number;
+  /**
+   * Sign-ins beyond the interactive ones, per beta event type, inside retention (served by /beta/auditLogs/signIns only;
+   * drawn from their own seeded section). Default: a few of each.
+   */
+  signInEvents?: { nonInteractiveUser: number; servicePrincipal: number; managedIdentity: number };
+  /** Directory audit events inside the 30-day retention (P1/P2; a tenant without a licence is served the last 7 days). */
+  directoryAudits?: number;
+  /** Extra audit events older than 30 days, which Graph no longer serves. Default 10. */
+  directoryAuditsBeyondRetention?: number;
 }
 
 export interface Tenant {
@@ -84,6 +93,24 @@ export interface Tenant {
   /** Directory role definitions, built-in and custom, and the active role assignments (tenant-roles.ts). */
   roleDefinitions?: GraphObject[];
   roleAssignments?: GraphObject[];
+  /** Non-interactive, service-principal and managed-identity sign-ins (beta only), newest first, each with signInEventTypes. */
+  signInEvents?: GraphObject[];
+  /** Directory audit events, newest first, including those beyond retention. */
+  directoryAudits?: GraphObject[];
+  /** userId -> the id of the user's manager (the user's `manager` relationship); absent: no manager. */
+  managers?: Map<string, string>;
+  /** Directory extension properties registered for users (served only when $select names them, as Graph does). */
+  directoryExtensions?: DirectoryExtension[];
+}
+
+/** A directory extension property of an application, on users: https://learn.microsoft.com/graph/api/resources/extensionproperty */
+export interface DirectoryExtension {
+  /** extension_<appId without hyphens>_<name>, as Graph names it. */
+  name: string;
+  dataType: 'String' | 'Integer' | 'Boolean' | 'DateTime';
+  isMultiValued: boolean;
+  /** The application (client) id that owns it. */
+  appId: string;
 }
 
 /** Ids of the generator's deliberate cases (undefined when the tenant is too small to hold them). */
@@ -123,6 +150,8 @@ export interface DeletedItem {
 export interface TruthOptions {
   includeGuests?: boolean;
   domains?: string[];
+  /** additional_user_properties as configured (property names in any case; extensions as spelled). */
+  additionalProperties?: string[];
 }
 
 /** Faults the server can inject, each on a path pattern (a RegExp source matched against the request path + query). */
@@ -224,4 +253,6 @@ export interface DirectoryChange {
   /** For a group's membership change: the members added and removed (what members@delta reports when `members` is selected). */
   membersAdded?: string[];
   membersRemoved?: string[];
+  /** For a manager change ('manager' in properties): the manager before it, null when there was none. */
+  previousManager?: string | null;
 }

@@ -90,6 +90,33 @@ const cases: Case[] = [
     extra: { status: 400, code: 'Request_UnsupportedQuery' },
   },
   {
+    // Graph's answer to a $select name the type lacks; whether the config named it is diagnosis.ts's to say.
+    outcome: {
+      kind: 'http',
+      status: 400,
+      code: 'Request_BadRequest',
+      detail: "Could not find a property named 'extension_0123456789abcdef0123456789abcdef_x' on type 'microsoft.graph.user'.",
+    },
+    row: 'http-400-unknown-property',
+    action: 'fail',
+    failureType: 'system_error',
+    mentions: [/does not know the property 'extension_0123456789abcdef0123456789abcdef_x'/, /400 Request_BadRequest/, /report/],
+    extra: {
+      status: 400,
+      code: 'Request_BadRequest',
+      detail:
+        "Could not find a property named 'extension_0123456789abcdef0123456789abcdef_x' on type 'microsoft.graph.user'.; request-id 1",
+    },
+  },
+  {
+    // Another 400 Request_BadRequest (no property named) stays the generic defect.
+    outcome: { kind: 'http', status: 400, code: 'Request_BadRequest', detail: "Invalid page size specified: '1000'." },
+    row: 'http-400-bad-request',
+    action: 'fail',
+    failureType: 'system_error',
+    mentions: [/Request_BadRequest/],
+  },
+  {
     outcome: { kind: 'http', status: 404, code: 'UnknownError' },
     row: 'http-other-4xx',
     action: 'fail',

@@ -1,4 +1,4 @@
-// Crash and resume: kill -9 a full sync of all four streams at seeded points, resume from the last STATEs it printed, and lose nothing.
+// Crash and resume: kill -9 a full sync of every stream at seeded points, resume from the last STATEs it printed, and lose nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Emulator, startEmulator } from '../emulator/index.js';
@@ -11,12 +11,15 @@ import {
   committedPart,
   fullCatalog,
   lastStatePerStream,
+  logCursorOf,
+  logRange,
   STREAMS,
-  signInRange,
   streamOutcome,
   truthOf,
+  truthOfRun,
 } from '../support/ground-truth.js';
 import { assertRunLeaksNothing } from '../support/leaks.js';
+import { isLogStream, LOG_STREAMS, type LogStream } from '../support/log-streams.js';
 import { inBatches } from '../support/parallel.js';
 
 const KILL_POINTS = 24;
@@ -29,7 +32,7 @@ describe('kill -9 at seeded points of a full sync, then resume from the last STA
   before(async () => {
     emulator = await startEmulator({
       seed: SEED,
-      sizes: { users: 80, servicePrincipals: 20, groups: 6, bigGroupSizes: [], assignments: 90, signIns: 500 },
+      sizes: { users: 80, servicePrincipals: 20, groups: 6, bigGroupSizes: [], assignments: 90, signIns: 500, directoryAudits: 400 },
       throttling: { enabled: false, timeScale: 100 },
     });
     reference = await read();
@@ -54,9 +57,10 @@ describe('kill -9 at seeded points of a full sync, then resume from the last STA
     assert.equal(reference.code, 0, JSON.stringify(reference.errors()));
     for (const stream of STREAMS) {
       assert.equal(streamOutcome(reference, stream).kind, 'complete');
-      assertExactRecords(stream, reference.records(stream), truthOf(emulator, stream, signInRange(reference.messages)));
+      assertExactRecords(stream, reference.records(stream), truthOfRun(emulator, stream, reference.messages));
     }
-    assert.ok(reference.states('sign_ins').length >= 4, 'sign_ins should checkpoint several windows');
+    for (const stream of Object.keys(LOG_STREAMS))
+      assert.ok(reference.states(stream).length >= 4, `${stream} should checkpoint several windows`);
   });
 
   test(`${KILL_POINTS} seeded kill points: the killed run and its resumption together cover every stream's ground truth`, async () => {
@@ -80,13 +84,22 @@ describe('kill -9 at seeded points of a full sync, then resume from the last STA
       const state = lastStatePerStream(killed.messages);
       const resumed = await read(state);
       assert.equal(resumed.code, 0, `${label}the resumed run failed: ${JSON.stringify(resumed.errors())}`);
-      const inherited = state.find((s) => s.stream.stream_descriptor.name === 'sign_ins')?.stream.stream_state?.createdDateTime;
+      // The cursors each log stream resumed from.
+      const inherited: Partial<Record<LogStream, string>> = {};
+      for (const saved of state) {
+        const name = saved.stream.stream_descriptor.name;
+        if (isLogStream(name)) inherited[name] = logCursorOf({ type: 'STATE', state: saved }, name);
+      }
       assertStatesNeverSkip(resumed, emulator, `${label}resumed: `, inherited);
       for (const stream of STREAMS) {
         assert.equal(streamOutcome(resumed, stream).kind, 'complete', `${label}${stream} did not complete on resume`);
-        // sign_ins: from where the sync first started reading (the killed run's range if it got there) to where the resumed run ends.
-        const first = (inherited !== undefined ? signInRange(killed.messages) : undefined) ?? signInRange(resumed.messages);
-        const range = stream === 'sign_ins' ? { from: first!.from, to: signInRange(resumed.messages)!.to } : undefined;
+        // A log stream: from where the sync first started reading (the killed run's range if it got there) to where the resumed run ends.
+        let range: { from: Date; to: Date } | undefined;
+        if (isLogStream(stream)) {
+          const first =
+            (inherited[stream] !== undefined ? logRange(killed.messages, stream) : undefined) ?? logRange(resumed.messages, stream);
+          range = { from: first!.from, to: logRange(resumed.messages, stream)!.to };
+        }
         // Only what Airbyte keeps of the killed run counts: its records up to that stream's last STATE.
         assertCovers(
           stream,
@@ -95,14 +108,15 @@ describe('kill -9 at seeded points of a full sync, then resume from the last STA
           label,
         );
       }
-      return { point, killed: killed.signal === 'SIGKILL', cursor: inherited };
+      return { point, killed: killed.signal === 'SIGKILL', cursors: inherited };
     });
     const kills = summary.filter((s) => s.killed).length;
-    const resumedMidSignIns = summary.filter((s) => s.cursor !== undefined).length;
+    const resumedMid = (stream: LogStream) => summary.filter((s) => s.cursors[stream] !== undefined).length;
     console.log(
-      `resume: ${kills} of ${summary.length} kill points killed the run (${resumedMidSignIns} resumed sign_ins from a cursor) over ${total} messages: ${points.join(', ')}`,
+      `resume: ${kills} of ${summary.length} kill points killed the run (${resumedMid('sign_ins')} resumed sign_ins and ${resumedMid('directory_audits')} directory_audits from a cursor) over ${total} messages: ${points.join(', ')}`,
     );
     assert.ok(kills >= 20, `only ${kills} runs were actually killed`);
-    assert.ok(resumedMidSignIns >= 3, 'too few kill points landed after a sign_ins checkpoint to test resuming from a cursor');
+    for (const stream of Object.keys(LOG_STREAMS) as LogStream[])
+      assert.ok(resumedMid(stream) >= 3, `too few kill points landed after a ${stream} checkpoint to test resuming from a cursor`);
   });
 });

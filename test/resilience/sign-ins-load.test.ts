@@ -1,5 +1,5 @@
-// sign_ins under the emulator's throttling model: a tenant big enough for dozens of reports requests gets zero 429.
-// The same check at any size: `node dist/scripts/sign-ins-load.js <sign-ins> <time scale>`.
+// The log streams under the emulator's throttling model: tenants big enough for dozens of reports requests get zero 429.
+// The same check at any size: `node dist/scripts/sign-ins-load.js <sign-ins> <time scale> [<audit events>]`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadProblems, runSignInsLoad } from '../../scripts/sign-ins-load.js';
@@ -8,8 +8,22 @@ test('200,000 sign-ins sync under the throttling model with zero 429 and nothing
   // Time scale 50: Graph's 10 s reports window lasts 200 ms for both the emulator and the connector.
   const result = await runSignInsLoad(200_000, 50);
   assert.deepEqual(loadProblems(result), [], JSON.stringify(result));
-  assert.ok(result.expected > 199_000, `the range should hold nearly all 200,000 sign-ins, got ${result.expected}`);
+  assert.ok(
+    result.streams.sign_ins!.expected > 199_000,
+    `the range should hold nearly all 200,000 sign-ins, got ${result.streams.sign_ins!.expected}`,
+  );
   // The reports budget (5 per 10 s, 50x faster here) is the floor: the connector must actually have been paced by it.
   assert.ok(result.requests >= 200, `${result.requests} requests`);
+  assert.ok(result.wallMs >= result.floorMs, `finished in ${result.wallMs} ms, under the model's floor of ${result.floorMs} ms`);
+});
+
+test('a 100,000-event audit log and sign_ins in one read share the reports budget: zero 429, nothing missing', async (t) => {
+  const result = await runSignInsLoad(20_000, 50, 100_000);
+  t.diagnostic(JSON.stringify({ requests: result.requests, throttled: result.throttled, wallMs: result.wallMs, floorMs: result.floorMs }));
+  assert.deepEqual(loadProblems(result), [], JSON.stringify(result));
+  assert.ok(result.streams.directory_audits!.expected > 99_000, `got ${result.streams.directory_audits!.expected} audit events in range`);
+  assert.ok(result.streams.sign_ins!.expected > 19_000);
+  // About 100 pages of 999 audit events and 20 of 1,000 sign-ins, all from one budget of 5 per 10 s.
+  assert.ok(result.requests >= 120, `${result.requests} requests`);
   assert.ok(result.wallMs >= result.floorMs, `finished in ${result.wallMs} ms, under the model's floor of ${result.floorMs} ms`);
 });

@@ -41,13 +41,23 @@ function applyAll(h: Harness, dest: Record<StreamName, Destination>, result: Run
   }
 }
 
-/** Ids whose changes in this window leave them partial in a minimal delta: updated, never created or restored in the window. */
-function partialIds(changes: DirectoryChange[], resource: 'users' | 'servicePrincipals'): Set<string> {
+/**
+ * Ids a minimal delta leaves partial, so that the connector reads them again: updated and never created or restored in
+ * the window, and (users) created or restored ones without a manager, whose entry has no manager@delta.
+ */
+function partialIds(
+  changes: DirectoryChange[],
+  resource: 'users' | 'servicePrincipals',
+  managers: ReadonlyMap<string, string> = new Map(),
+): Set<string> {
   const byObject = new Map<string, DirectoryChange[]>();
   for (const c of changes) if (c.resource === resource) byObject.set(c.id, [...(byObject.get(c.id) ?? []), c]);
   const ids = new Set<string>();
   for (const [id, list] of byObject) {
-    if (list.at(-1)!.kind === 'updated' && !list.some((c) => c.how === 'created' || c.how === 'restored')) ids.add(id);
+    if (list.at(-1)!.kind !== 'updated') continue;
+    const whole = list.some((c) => c.how === 'created' || c.how === 'restored');
+    // A whole user still lacks manager@delta when it has no manager: that too is read again (null is not assumed).
+    if (!whole || (resource === 'users' && !managers.has(id))) ids.add(id);
   }
   return ids;
 }
@@ -210,7 +220,7 @@ describe('delta sync against what Graph really sends', { concurrency: 2 }, () =>
         applyAll(h, dest, result);
         assertDestinationIsTruth(h, dest, when);
         // Every partial entry was read again, all of them in batches, none with a plain GET.
-        const users = partialIds(changes, 'users').size;
+        const users = partialIds(changes, 'users', h.emulator.tenant.managers).size;
         const sps = partialIds(changes, 'servicePrincipals').size;
         assert.equal(count('batch GET /users/{id}'), users, `${when}: users re-read`);
         assert.equal(count('batch GET /servicePrincipals/{id}'), sps, `${when}: service principals re-read`);

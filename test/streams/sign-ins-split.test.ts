@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphClient, GraphPage, PagesOptions } from '../../source-azure-client-credentials/graph/types.js';
 import { signIns } from '../../source-azure-client-credentials/streams/sign-ins/sign-ins.js';
-import { PLANNER } from '../../source-azure-client-credentials/streams/sign-ins/windows.js';
 import type { StreamOutput } from '../../source-azure-client-credentials/streams/types.js';
+import { PLANNER } from '../../source-azure-client-credentials/streams/windows/windows.js';
 import { captureLog, type Setup, setup } from '../support/graph-helpers.js';
 import { announcedRange } from '../support/sign-ins.js';
 

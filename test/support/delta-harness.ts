@@ -25,7 +25,7 @@ export interface Harness {
   catalog: object;
   validators: Map<string, ValidateFunction>;
   overrides: Record<string, unknown>;
-  truthOptions: { includeGuests: boolean; domains: string[] };
+  truthOptions: { includeGuests: boolean; domains: string[]; additionalProperties?: string[] };
 }
 
 export async function harness(
@@ -57,7 +57,14 @@ export async function harness(
       primary_key: [['id']],
     })),
   };
-  return { emulator, catalog, validators, overrides, truthOptions: { includeGuests: overrides.include_guests === true, domains } };
+  const truthOptions = {
+    includeGuests: overrides.include_guests === true,
+    domains,
+    ...(Array.isArray(overrides.additional_user_properties)
+      ? { additionalProperties: overrides.additional_user_properties as string[] }
+      : {}),
+  };
+  return { emulator, catalog, validators, overrides, truthOptions };
 }
 
 /** What the next sync gets as --state: the last STATE of each stream so far. */

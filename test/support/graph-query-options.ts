@@ -1,4 +1,4 @@
-// The query options Microsoft documents for each Graph v1.0 endpoint the connector calls ($select types, $top maxima): what the request-log test holds every request to.
+// The query options Microsoft documents for each Graph endpoint the connector calls (v1.0, and beta's signIns; $select types, $top maxima): what the request-log test holds every request to.
 // A stream that calls a new endpoint adds its row here, with the page that documents it.
 import { ENTITY_PROPERTIES } from '../emulator/properties.js';
 import { DECLARED_PROPERTIES } from '../emulator/properties-declared.js';
@@ -7,12 +7,18 @@ export interface DocumentedEndpoint {
   /** e.g. 'GET /users' */
   label: string;
   method: 'GET' | 'POST';
-  /** The path after /v1.0 (case-insensitive: Graph's own nextLinks change the case of some paths). */
+  /** The version root (default v1.0). */
+  version?: 'v1.0' | 'beta';
+  /** The path after the version root (case-insensitive: Graph's own nextLinks change the case of some paths). */
   pattern: RegExp;
   /** The documented query options, lower-case with `$`, paging tokens included. */
   options: readonly string[];
   /** Entity types whose properties $select may name (a name must exist on one of them); absent: no $select. */
   selectTypes?: readonly string[];
+  /** Other names $select may carry here: relationships the endpoint documents in $select (users delta: manager). */
+  selectAlso?: readonly string[];
+  /** $select may name directory extension attributes (extension_<appId without hyphens>_<name>) of the type. */
+  selectsExtensions?: boolean;
   /** The documented largest $top for this request's query; absent: $top is not documented here. */
   maxTop?: (query: ReadonlyMap<string, string>) => number;
   /** Delta: the first call carries the options, a $skiptoken / $deltatoken call nothing else (the tokens encode them). */
@@ -33,6 +39,8 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     pattern: /^\/users$/i,
     options: DIRECTORY_LIST,
     selectTypes: ['user'],
+    // "Directory extensions ... are returned only with $select" (https://learn.microsoft.com/graph/api/user-list#optional-query-parameters).
+    selectsExtensions: true,
     // 999, and 500 with signInActivity (https://learn.microsoft.com/graph/api/resources/signinactivity).
     maxTop: (query) => (selectsSignInActivity(query) ? 500 : 999),
     source: 'https://learn.microsoft.com/graph/api/user-list#optional-query-parameters',
@@ -44,6 +52,9 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     // No $top, $orderby or $expand for users: https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters
     options: DELTA,
     selectTypes: ['user'],
+    // "$select also supports manager ... Selecting those properties allows tracking of changes to user's manager" (same page).
+    selectAlso: ['manager'],
+    selectsExtensions: true,
     tokensAlone: true,
     source: 'https://learn.microsoft.com/graph/api/user-delta#query-parameters',
   },
@@ -72,6 +83,7 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     pattern: /^\/users\/(?!delta(\(\))?$)[^/()]+$/i,
     options: ['$select', '$expand'],
     selectTypes: ['user'],
+    selectsExtensions: true,
     source: 'https://learn.microsoft.com/graph/api/user-get#optional-query-parameters',
   },
   {
@@ -219,6 +231,25 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
     source: 'https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters',
   },
   {
+    label: 'GET /auditLogs/directoryAudits',
+    method: 'GET',
+    pattern: /^\/auditLogs\/directoryAudits$/i,
+    options: ['$filter', '$top', '$orderby', '$skiptoken'],
+    // Undocumented maximum: 999 is the most Microsoft's Entra PowerShell module asks for (the connector's page size).
+    maxTop: () => 999,
+    source: 'https://learn.microsoft.com/graph/api/directoryaudit-list#optional-query-parameters',
+  },
+  {
+    // sign_in_event_types beyond interactiveUser: beta is where the other event types are.
+    label: 'GET /beta/auditLogs/signIns',
+    method: 'GET',
+    version: 'beta',
+    pattern: /^\/auditLogs\/signIns$/i,
+    options: ['$filter', '$top', '$skiptoken'],
+    maxTop: () => 1000,
+    source: 'https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta#optional-query-parameters',
+  },
+  {
     label: 'POST /$batch',
     method: 'POST',
     pattern: /^\/\$batch$/i,
@@ -228,14 +259,20 @@ export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
 ];
 
 /** The documented endpoint a request is for, or undefined. */
-export function documentedEndpoint(method: string, path: string): DocumentedEndpoint | undefined {
-  return DOCUMENTED_ENDPOINTS.find((e) => e.method === method.toUpperCase() && e.pattern.test(path));
+export function documentedEndpoint(method: string, path: string, version = 'v1.0'): DocumentedEndpoint | undefined {
+  return DOCUMENTED_ENDPOINTS.find((e) => e.method === method.toUpperCase() && (e.version ?? 'v1.0') === version && e.pattern.test(path));
 }
 
-/** Everything about one request's query that Microsoft does not document for its endpoint (empty when it is valid v1.0). */
-export function queryViolations(request: { method: string; path: string; query: readonly (readonly [string, string])[] }): string[] {
-  const endpoint = documentedEndpoint(request.method, request.path);
-  if (!endpoint) return [`${request.method} ${request.path} is not an endpoint in the documented table`];
+/** Everything about one request's query that Microsoft does not document for its endpoint (empty when it is valid). */
+export function queryViolations(request: {
+  method: string;
+  path: string;
+  version?: string;
+  query: readonly (readonly [string, string])[];
+}): string[] {
+  const endpoint = documentedEndpoint(request.method, request.path, request.version);
+  if (!endpoint)
+    return [`${request.method} ${request.version === 'beta' ? '/beta' : ''}${request.path} is not an endpoint in the documented table`];
   const problems: string[] = [];
   const query = new Map<string, string>();
   for (const [name, value] of request.query) {
@@ -250,7 +287,9 @@ export function queryViolations(request: { method: string; path: string; query: 
   const select = query.get('$select');
   if (select !== undefined) {
     for (const name of select.split(',')) {
-      if (!endpoint.selectTypes?.some((type) => (ENTITY_PROPERTIES[type] ?? DECLARED_PROPERTIES[type])?.has(name))) {
+      const extension = endpoint.selectsExtensions === true && /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i.test(name);
+      const known = endpoint.selectTypes?.some((type) => (ENTITY_PROPERTIES[type] ?? DECLARED_PROPERTIES[type])?.has(name));
+      if (!extension && !endpoint.selectAlso?.includes(name) && !known) {
         problems.push(`$select=${name}: no such property on ${endpoint.selectTypes?.join(' or ') ?? endpoint.label}`);
       }
     }

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '../emulator/index.js';
 import type { Message, RunResult } from './connector.js';
+import { announcedLogRange, isLogStream, LOG_STREAMS, type LogStream } from './log-streams.js';
 import { repoRoot } from './paths.js';
-import { announcedRange } from './sign-ins.js';
 
-export const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins'] as const;
+export const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'directory_audits'] as const;
 export type StreamName = (typeof STREAMS)[number];
 
 /** Primary keys as the brief's record shapes define them. */
@@ -16,35 +16,45 @@ const PRIMARY_KEYS: Record<StreamName, string[]> = {
   service_principals: ['id'],
   app_role_assignments: ['id', 'userId'],
   sign_ins: ['id'],
+  directory_audits: ['id'],
 };
 
 export const keyOf = (stream: StreamName, record: Record<string, unknown>): string =>
   PRIMARY_KEYS[stream].map((field) => String(record[field])).join('\u0000');
 
-/** integration_tests/configured_catalog.json with sign_ins switched to incremental on its cursor (the way a scheduled sync runs it). */
+/** integration_tests/configured_catalog.json with the log streams switched to incremental on their cursors (the way a scheduled sync runs them). */
 export function fullCatalog(): { streams: any[] } {
   const catalog = JSON.parse(readFileSync(join(repoRoot, 'integration_tests', 'configured_catalog.json'), 'utf8')) as { streams: any[] };
   for (const entry of catalog.streams) {
-    if (entry.stream.name === 'sign_ins') {
+    const name: string = entry.stream.name;
+    if (isLogStream(name)) {
       entry.sync_mode = 'incremental';
-      entry.cursor_field = ['createdDateTime'];
+      entry.cursor_field = [LOG_STREAMS[name].cursor];
       entry.destination_sync_mode = 'append';
     }
   }
   return catalog;
 }
 
-/** The sign_ins range a run announced, if it got that far. */
-export function signInRange(messages: Message[]): { from: Date; to: Date } | undefined {
+/** The range a run of a log stream announced (the last one, should it have moved its start), if it got that far. */
+export function logRange(messages: Message[], stream: LogStream): { from: Date; to: Date } | undefined {
+  let found: { from: Date; to: Date } | undefined;
   for (const m of messages) {
     if (m.type !== 'LOG') continue;
-    const range = announcedRange(m.log.message);
-    if (range) return range;
+    found = announcedLogRange(stream, m.log.message) ?? found;
   }
-  return undefined;
+  return found;
 }
 
-/** The ground truth of one stream; sign_ins needs the range the run read. */
+/** The sign_ins range a run announced, if it got that far. */
+export const signInRange = (messages: Message[]): { from: Date; to: Date } | undefined => logRange(messages, 'sign_ins');
+
+/** The ground truth of one stream for a run: a log stream over the range the run announced. */
+export function truthOfRun(emulator: Emulator, stream: StreamName, messages: Message[]): Record<string, unknown>[] {
+  return truthOf(emulator, stream, isLogStream(stream) ? logRange(messages, stream) : undefined);
+}
+
+/** The ground truth of one stream; the log streams need the range the run read. */
 export function truthOf(emulator: Emulator, stream: StreamName, range?: { from: Date; to: Date }): Record<string, unknown>[] {
   switch (stream) {
     case 'users':
@@ -56,6 +66,9 @@ export function truthOf(emulator: Emulator, stream: StreamName, range?: { from: 
     case 'sign_ins':
       assert.ok(range, 'sign_ins: the run never announced the range it reads');
       return emulator.truth.signIns(range.from, range.to);
+    case 'directory_audits':
+      assert.ok(range, 'directory_audits: the run never announced the range it reads');
+      return emulator.truth.directoryAudits(range.from, range.to);
   }
 }
 
@@ -123,39 +136,46 @@ export function streamOutcome(result: RunResult, stream: StreamName): Outcome {
   return { kind: 'absent' };
 }
 
-const cursorOf = (m: Message): string | undefined => m.state.stream?.stream_state?.createdDateTime;
+/** The cursor a log stream's STATE message saved. */
+export const logCursorOf = (m: Message, stream: LogStream): string | undefined =>
+  m.state.stream?.stream_state?.[LOG_STREAMS[stream].cursor];
 
 /**
  * No STATE of any stream may skip data. Full-refresh streams checkpoint nothing ({}), so their STATEs
- * cannot skip anything: assert that they stay empty. For sign_ins, at every STATE, every ground-truth
- * sign-in in [range start, cursor) has already been emitted by this run, and the cursor never passes
+ * cannot skip anything: assert that they stay empty. For a log stream, at every STATE, every ground-truth
+ * record in [range start, cursor) has already been emitted by this run, and the cursor never passes
  * the end of the range the run reads (so it never passes the last fully-read window).
- * `inherited` is the cursor the run was given (a STATE may repeat it unchanged).
+ * `inherited` holds the cursors the run was given (a STATE may repeat them unchanged).
  */
-export function assertStatesNeverSkip(result: RunResult, emulator: Emulator, label = '', inherited?: string): void {
-  const range = signInRange(result.messages);
+export function assertStatesNeverSkip(
+  result: RunResult,
+  emulator: Emulator,
+  label = '',
+  inherited: Partial<Record<LogStream, string>> = {},
+): void {
   const seen = new Set<string>();
   for (const m of result.messages) {
-    if (m.type === 'RECORD' && m.record.stream === 'sign_ins') seen.add(String(m.record.data.id));
+    if (m.type === 'RECORD' && isLogStream(m.record.stream)) seen.add(`${m.record.stream}\u0000${m.record.data.id}`);
     if (m.type !== 'STATE') continue;
     const stream = m.state.stream?.stream_descriptor?.name as StreamName;
-    if (stream !== 'sign_ins') {
+    if (!isLogStream(stream)) {
       assert.deepEqual(m.state.stream.stream_state, {}, `${label}${stream}: a full-refresh stream checkpointed a non-empty state`);
       continue;
     }
-    const cursor = cursorOf(m);
-    if (cursor === undefined || cursor === inherited) continue;
-    assert.ok(range, `${label}sign_ins: STATE ${cursor} emitted before the range was announced`);
+    const cursor = logCursorOf(m, stream);
+    if (cursor === undefined || cursor === inherited[stream]) continue;
+    const range = logRange(result.messages.slice(0, result.messages.indexOf(m)), stream);
+    assert.ok(range, `${label}${stream}: STATE ${cursor} emitted before the range was announced`);
     assert.ok(
       Date.parse(cursor) <= range.to.getTime(),
-      `${label}sign_ins: STATE cursor ${cursor} is past the end of the range read (${range.to.toISOString()})`,
+      `${label}${stream}: STATE cursor ${cursor} is past the end of the range read (${range.to.toISOString()})`,
     );
-    const due = emulator.truth.signIns(range.from, new Date(cursor));
-    const missing = due.filter((s) => !seen.has(String(s.id)));
+    const due = truthOf(emulator, stream, { from: range.from, to: new Date(cursor) });
+    const missing = due.filter((r) => !seen.has(`${stream}\u0000${r.id}`));
     assert.equal(
       missing.length,
       0,
-      `${label}sign_ins: STATE ${cursor} would skip ${missing.length} sign-ins not yet emitted (e.g. ${missing[0]?.createdDateTime})`,
+      `${label}${stream}: STATE ${cursor} would skip ${missing.length} records not yet emitted (e.g. ${missing[0]?.id})`,
     );
   }
 }

@@ -75,6 +75,30 @@ export function invalidConfigs(): Mutation[] {
     ...each('use_batch_requests', ['true', 1]),
     ...each('reports_requests_per_10_seconds', [0, 6, '5']),
     ...each('delta_full_resync_days', [-1, 366, 1.5, '7', null]),
+    ...each('additional_user_properties', [
+      'onPremisesSamAccountName',
+      5,
+      null,
+      { name: 'mail' },
+      [5],
+      [null],
+      [''],
+      Array(101).fill('city'),
+    ]),
+    // Names that are no listable v1.0 user property and no directory extension: the refusal names the name itself.
+    ...[
+      'birthday',
+      'mailboxSettings',
+      'manager',
+      'signInActivity',
+      'notAProperty',
+      'extension_1234_costCenter',
+      'extension_b7d8e6f1-a2c3-4d5e-9f0a-1b2c3d4e5f6a_costCenter',
+    ].map((name) => ({
+      name: `additional_user_properties = ["city", ${JSON.stringify(name)}]`,
+      apply: set('additional_user_properties', ['city', name]),
+      names: `additional_user_properties: "${name}"`,
+    })),
     // Malformed GUIDs and tenant domains.
     ...each('client_id', [
       '',

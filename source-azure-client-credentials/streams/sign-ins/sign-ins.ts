@@ -1,91 +1,73 @@
-// The sign_ins stream: interactive sign-ins read in ascending createdDateTime windows, checkpointed after each window.
-// https://learn.microsoft.com/graph/api/signin-list
+// The sign_ins stream: sign-ins read by the window engine in ascending createdDateTime windows, checkpointed after each window.
+// v1.0 (interactive only): https://learn.microsoft.com/graph/api/signin-list ; other event types: https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta
+import type { Config } from '../../config.js';
 import type { SignInsRecord } from '../../generated/sign-ins.js';
-import type { GraphClient, GraphPage } from '../../graph/types.js';
 import { joinNonEmpty } from '../derive.js';
-import type { StreamDef, StreamOutput } from '../types.js';
-import { formatInstant, parseInstant, TICKS_PER_SECOND } from './instants.js';
-import { parseSignInsState, type SignInsState, stateCursor } from './state.js';
-import { beforeWindowEnd, PLANNER, planRange, RETENTION_DAYS, type SyncRange, WindowWalker, windowFilter } from './windows.js';
+import type { Probe, StreamDef } from '../types.js';
+import { readFrom, readWindowed, type WindowedLog } from '../windows/reader.js';
+import { parseSignInsState, SIGN_IN_EVENT_TYPES, type SignInEventType, type SignInsState, stateCursor } from './state.js';
 
 /** A signIn as Graph returns it: the record without the derived loginLocation. */
 type GraphSignIn = SignInsRecord;
 
-/** The largest page Graph serves for sign-ins (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters). */
+/**
+ * The largest page Graph serves for sign-ins, in v1.0 (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters)
+ * and in beta (https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta#optional-query-parameters).
+ */
 const PAGE_SIZE = 1000;
+
+/** Graph keeps sign-in logs for 30 days with Entra ID P1/P2, which sign-in logs need anyway (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention). */
+const RETENTION_DAYS = 30;
+
+/** What v1.0 returns, and the default selection: interactive user sign-ins. */
+const INTERACTIVE: readonly SignInEventType[] = ['interactiveUser'];
 
 /** "Login Location" as the SaaS-management integration this connector reproduces lists it: "city, state, country", from the non-empty parts. */
 export const loginLocation = (signIn: GraphSignIn): string | null =>
   joinNonEmpty([signIn.location?.city, signIn.location?.state, signIn.location?.countryOrRegion]);
 
-interface WindowProgress {
-  records: number;
-  /** Oldest createdDateTime seen so far (results come newest first). */
-  oldest?: bigint;
-  /** The last record's createdDateTime, to check the newest-first order across pages. */
-  last?: bigint;
-  /** False once a record came out of newest-first order or had no readable createdDateTime: no split then. */
-  ordered: boolean;
-  /** True when the window was stopped early to be split. */
-  stopped: boolean;
+/** sign_in_event_types in Graph's order (so that a selection in another order is the same selection). */
+export function selectedEventTypes(config: Pick<Config, 'sign_in_event_types'>): SignInEventType[] {
+  const chosen: readonly string[] = config.sign_in_event_types ?? INTERACTIVE;
+  return SIGN_IN_EVENT_TYPES.filter((type) => chosen.includes(type));
 }
 
-/** The window's progress once `signIns` (the next page) are read: records it keeps, oldest instant, order. Pure. */
-function advance(progress: WindowProgress, signIns: GraphSignIn[], to: bigint): WindowProgress {
-  const next = { ...progress };
-  for (const signIn of signIns) {
-    const created = parseInstant(signIn.createdDateTime);
-    if (created === undefined || (next.last !== undefined && created > next.last)) next.ordered = false;
-    if (created !== undefined) {
-      next.last = created;
-      if (next.oldest === undefined || created < next.oldest) next.oldest = created;
-    }
-    if (beforeWindowEnd(created, to)) next.records++;
-  }
-  return next;
-}
+/** Only interactive user sign-ins: v1.0 serves them; anything more is beta only (v1.0's signIn has no signInEventTypes). */
+const onlyInteractive = (types: readonly SignInEventType[]) => types.length === 1 && types[0] === 'interactiveUser';
 
 /**
- * Reads window [from, to): `ge from and le to`, dropping records at exactly `to` (the next window
- * owns them). Stops early when more pages remain and mayStop agrees (the walker can split the window),
- * provided every record so far came newest first as Graph documents.
+ * Microsoft's filter on the event types (https://learn.microsoft.com/entra/identity/monitoring-health/concept-all-sign-ins,
+ * "Return log data with Microsoft Graph"): one lambda, the types OR-ed inside it. Beta without it returns interactive sign-ins only.
  */
-async function* readWindow(
-  graph: GraphClient,
-  window: { from: bigint; to: bigint },
-  mayStop: (records: number, oldest: bigint) => boolean,
-  progress: WindowProgress,
-): AsyncGenerator<StreamOutput<SignInsRecord>> {
-  const stopsAfter = (page: GraphPage<GraphSignIn>, after: WindowProgress) =>
-    page.nextLink !== undefined && after.ordered && after.oldest !== undefined && mayStop(after.records, after.oldest);
-  const pages = graph.pages<GraphSignIn>('/auditLogs/signIns', {
-    query: { $filter: windowFilter(window.from, window.to), $top: PAGE_SIZE },
-    bucket: 'reports',
-    // The same decision as below, made before the page's records are out: a page the window will
-    // stop after needs no read-ahead, which would spend a reports request (2 s of the 5-per-10-s
-    // budget) on a page the split reads again anyway.
-    readAhead: (page) => !stopsAfter(page, advance(progress, page.value, window.to)),
-  });
-  for await (const page of pages) {
-    const after = advance(progress, page.value, window.to);
-    for (const signIn of page.value) {
-      if (!beforeWindowEnd(parseInstant(signIn.createdDateTime), window.to)) continue;
-      yield { kind: 'record', data: { ...signIn, loginLocation: loginLocation(signIn) } };
-    }
-    Object.assign(progress, after);
-    if (stopsAfter(page, after)) {
-      progress.stopped = true;
-      return; // leaving the loop closes the pager: no further page is requested
-    }
-  }
+export const eventTypesFilter = (types: readonly SignInEventType[]): string =>
+  `signInEventTypes/any(t: ${types.map((type) => `t eq '${type}'`).join(' or ')})`;
+
+/**
+ * The window engine's view of sign_ins. Interactive sign-ins alone are read from v1.0, as always. With any other type
+ * selected, every selected type (interactiveUser included) is read through one beta query per window: one request per
+ * 1,000 sign-ins of any type, where reading interactiveUser from v1.0 beside it would cost a second request per window and
+ * two newest-first streams the walker could not split; the beta caveat applies once the user opts in to beta anyway.
+ */
+function signInLog(types: readonly SignInEventType[]): WindowedLog<GraphSignIn, SignInsRecord> {
+  const beta = !onlyInteractive(types);
+  return {
+    stream: 'sign_ins',
+    cursor: 'createdDateTime',
+    noun: 'sign-ins',
+    logs: 'sign-in logs',
+    retentionDays: RETENTION_DAYS,
+    request: (filter) =>
+      beta
+        ? { path: '/auditLogs/signIns', version: 'beta', query: { $filter: `${filter} and ${eventTypesFilter(types)}`, $top: PAGE_SIZE } }
+        : { path: '/auditLogs/signIns', query: { $filter: filter, $top: PAGE_SIZE } },
+    // v1.0 returns interactive user sign-ins only, and its signIn has no signInEventTypes: the connector writes it.
+    record: beta
+      ? (signIn) => ({ ...signIn, loginLocation: loginLocation(signIn) })
+      : (signIn) => ({ ...signIn, signInEventTypes: signIn.signInEventTypes ?? [...INTERACTIVE], loginLocation: loginLocation(signIn) }),
+  };
 }
 
-function describeRange(range: SyncRange, lookbackMinutes: number): string {
-  const span = `createdDateTime from ${formatInstant(range.from)} up to (not including) ${formatInstant(range.to)}`;
-  return range.cursor === undefined
-    ? `sign_ins: reading sign-ins with ${span}.`
-    : `sign_ins: reading sign-ins with ${span} (the saved cursor ${formatInstant(range.cursor)} minus the ${lookbackMinutes}-minute lookback; sign-ins read again are de-duplicated by id).`;
-}
+const listing = (types: readonly string[]) => types.join(', ');
 
 export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   name: 'sign_ins',
@@ -93,10 +75,10 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   primaryKey: [['id']],
   supportedSyncModes: ['full_refresh', 'incremental'],
   cursorField: ['createdDateTime'],
-  // The sign-in list's permissions table names AuditLog.Read.All alone as least privileged; a known-issue
-  // note on the same page says Directory.Read.All is needed too
-  // (https://learn.microsoft.com/graph/api/signin-list#permissions). Only the first is required: the
-  // second is advice, so an app granted AuditLog.Read.All alone is tried, and a 403 then names the fix.
+  // The sign-in list's permissions table names AuditLog.Read.All alone as least privileged; a known-issue note on the same
+  // page says Directory.Read.All is needed too (https://learn.microsoft.com/graph/api/signin-list#permissions). Only the
+  // first is required: the second is advice, so an app granted AuditLog.Read.All alone is tried, and a 403 then names the fix.
+  // Beta's page lists the same permissions.
   permissions: [['AuditLog.Read.All']],
   advisedPermissions: {
     requirement: [['Directory.Read.All']],
@@ -108,48 +90,45 @@ export const signIns: StreamDef<SignInsRecord, SignInsState> = {
   availability: { clouds: ['global'], data: 'sign-in logs', page: 'https://learn.microsoft.com/graph/api/signin-list' },
   // signIns documents only $top, $skiptoken and $filter (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters): no $select.
   probes: [{ path: '/auditLogs/signIns', query: { $top: 1 }, bucket: 'reports' }],
+  // Other event types come from beta: check asks beta too, with the filter a sync sends (Microsoft's own example filters on the types alone).
+  optionProbes: (config): Probe[] => {
+    const types = selectedEventTypes(config);
+    return onlyInteractive(types)
+      ? []
+      : [{ path: '/auditLogs/signIns', version: 'beta', query: { $filter: eventTypesFilter(types), $top: 1 }, bucket: 'reports' }];
+  },
   parseState: (raw) => parseSignInsState(raw),
 
-  async *read({ graph, config, log, state, now = Date.now }) {
-    const cursor = stateCursor(state);
-    const range = planRange({
-      nowMs: now(),
-      ...(config.start_date ? { startDate: config.start_date } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-      lookbackMinutes: config.sign_in_lookback_minutes,
-    });
-    if (range.empty) {
-      log.info(
-        `sign_ins: nothing to read: the ${cursor !== undefined ? 'saved cursor minus the lookback' : 'start_date'} is at or after ${formatInstant(range.to)} (now minus the publishing lag). The state is kept as it is.`,
-      );
-      return;
-    }
-    if (range.clampedFrom !== undefined) {
-      log.warn(
-        `sign_ins: ${cursor !== undefined ? 'the saved cursor minus the lookback' : 'start_date'} (${formatInstant(range.clampedFrom)}) is older than the ${RETENTION_DAYS} days Microsoft Graph keeps sign-in logs; reading from ${formatInstant(range.from)} instead. Sign-ins before that are no longer available.`,
-      );
-    }
-    log.info(describeRange(range, config.sign_in_lookback_minutes));
-
-    const walker = new WindowWalker(range.from, range.to);
-    for (let window = walker.next(); window; window = walker.next()) {
-      const progress: WindowProgress = { records: 0, ordered: true, stopped: false };
-      const mayStop = (records: number, oldest: bigint) => records >= PLANNER.splitAfterRecords && walker.splitPoint(oldest) !== undefined;
-      yield* readWindow(graph, window, mayStop, progress);
-      if (progress.stopped) {
-        walker.split(progress.oldest!, progress.records);
-        log.debug(
-          `sign_ins: window ${windowFilter(window.from, window.to)} holds more than ${progress.records} sign-ins; reading its older part in smaller windows.`,
+  async *read(context) {
+    const { config, log, state } = context;
+    const types = selectedEventTypes(config);
+    const covered = state?.signInEventTypes ?? INTERACTIVE;
+    let cursor = stateCursor(state);
+    if (cursor !== undefined) {
+      const added = types.filter((type) => !covered.includes(type));
+      const dropped = covered.filter((type) => !types.includes(type));
+      if (added.length > 0) {
+        // The saved cursor says nothing about the added types: continuing from it would skip their older sign-ins.
+        log.warn(
+          `sign_ins: sign_in_event_types adds ${listing(added)} to the ${listing(covered)} sign-ins the saved state covers; reading again from ${config.start_date ? 'start_date' : 'the retention limit'} instead of from the saved cursor ${state!.createdDateTime}, so that no ${listing(added)} sign-in before it is skipped. Sign-ins read again are de-duplicated by id.`,
         );
-        continue;
+        cursor = undefined;
+      } else if (dropped.length > 0) {
+        log.warn(
+          `sign_ins: sign_in_event_types no longer includes ${listing(dropped)}; from the saved cursor on, only ${listing(types)} sign-ins are read.`,
+        );
       }
-      const position = walker.complete(progress.records);
-      log.debug(
-        `sign_ins: window ${windowFilter(window.from, window.to)} done (${progress.records} sign-ins); next window ${walker.size / TICKS_PER_SECOND} s.`,
-      );
-      // The cursor never moves backwards: windows inside the lookback end before the saved cursor.
-      if (range.cursor === undefined || position > range.cursor)
-        yield { kind: 'checkpoint', state: { createdDateTime: formatInstant(position) } };
     }
+    if (!onlyInteractive(types)) {
+      log.info(
+        `sign_ins: reading the sign-in event types ${listing(types)} through Microsoft Graph beta (GET /beta/auditLogs/signIns), which Microsoft does not support for production use.`,
+      );
+    }
+    yield* readWindowed(signInLog(types), {
+      ...readFrom(context, cursor),
+      // The default selection writes the state it always wrote; another records its types, so that a change is noticed.
+      checkpoint: (position) =>
+        onlyInteractive(types) ? { createdDateTime: position } : { createdDateTime: position, signInEventTypes: types },
+    });
   },
 };

@@ -1,33 +1,41 @@
-// The sign_ins stream state: {"createdDateTime": "<end of the last completed window>"}, checked on the way in.
+// The sign_ins stream state: {"createdDateTime": "<end of the last completed window>", "signInEventTypes": [...]}, checked on the way in.
 import { configError } from '../../errors.js';
-import { isObject, quoted } from '../../values.js';
-import { parseInstant } from './instants.js';
+import { quoted } from '../../values.js';
+import { parseInstant } from '../windows/instants.js';
+import { checkCursorState, savedCursor } from '../windows/state.js';
 
-/** Everything created before createdDateTime has been emitted; absent before the first checkpoint. */
+/** The sign-in event types Graph's beta signIns filters on (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta). */
+export const SIGN_IN_EVENT_TYPES = ['interactiveUser', 'nonInteractiveUser', 'servicePrincipal', 'managedIdentity'] as const;
+export type SignInEventType = (typeof SIGN_IN_EVENT_TYPES)[number];
+
+/**
+ * Everything created before createdDateTime has been emitted, for the event types in signInEventTypes; both absent before
+ * the first checkpoint. signInEventTypes is written only for a selection other than the default ["interactiveUser"]: a state
+ * without it (every state written before the option existed, and by the default) covers interactive sign-ins only.
+ */
 export interface SignInsState {
   createdDateTime?: string;
+  signInEventTypes?: SignInEventType[];
 }
 
 const STREAM = 'sign_ins';
 
 /**
- * Accepts {} (no cursor yet: a first sync) or {"createdDateTime": ISO-8601 date-time}. A cursor that
- * is not a date-time is a config error naming the stream, since reading from a guessed point could
- * silently skip sign-ins. The cursor is kept exactly as given, so a state that is passed back
- * unchanged (e.g. one from the future) stays byte-identical.
+ * Accepts {} (no cursor yet: a first sync) or {"createdDateTime": ISO-8601 date-time}, with an optional signInEventTypes
+ * list of known event types. Anything else is a config error naming the stream, since reading from a guessed point or for
+ * guessed event types could silently skip sign-ins. The cursor is kept exactly as given.
  */
 export function parseSignInsState(raw: unknown): SignInsState {
-  if (!isObject(raw)) {
-    throw configError(`The saved state of the ${STREAM} stream is not a JSON object. Reset the ${STREAM} stream to start over.`);
-  }
-  const value = raw.createdDateTime;
-  if (value === undefined || value === null) return {};
-  if (parseInstant(value) === undefined) {
+  const checked = checkCursorState(raw, STREAM, 'createdDateTime');
+  const createdDateTime = savedCursor(checked, 'createdDateTime');
+  const types = checked.signInEventTypes;
+  if (types === undefined || types === null) return createdDateTime === undefined ? {} : { createdDateTime };
+  if (!Array.isArray(types) || types.length === 0 || !types.every((t) => (SIGN_IN_EVENT_TYPES as readonly unknown[]).includes(t))) {
     throw configError(
-      `The saved state of the ${STREAM} stream is unusable: createdDateTime ${quoted(value)} is not an ISO-8601 date-time such as 2026-11-01T00:00:00Z. Fix the state or reset the ${STREAM} stream, then sync again.`,
+      `The saved state of the ${STREAM} stream is unusable: signInEventTypes ${quoted(types)} is not a list of ${SIGN_IN_EVENT_TYPES.join(', ')}. Fix the state or reset the ${STREAM} stream, then sync again.`,
     );
   }
-  return { createdDateTime: value as string };
+  return { ...(createdDateTime !== undefined ? { createdDateTime } : {}), signInEventTypes: types as SignInEventType[] };
 }
 
 /** The cursor of a parsed state in ticks, or undefined before the first checkpoint. */

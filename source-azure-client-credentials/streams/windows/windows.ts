@@ -1,4 +1,4 @@
-// Time windows for sign_ins: the range one sync reads, the $filter of a window, and the adaptive window planner.
+// Time windows for the log streams (sign_ins, directory_audits): the range one sync reads, a window's $filter, and the adaptive window planner.
 import {
   ceilToSecond,
   floorToSecond,
@@ -13,19 +13,14 @@ import {
 } from './instants.js';
 
 /**
- * Graph keeps sign-in logs for 30 days with Entra ID P1/P2 and refuses an older literal with
- * 400 "Invalid filter clause" (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention).
- */
-export const RETENTION_DAYS = 30;
-/**
  * The oldest literal a sync uses is this much younger than the retention limit, so that clock skew
  * and the time a throttled first request waits can never push it past what Graph keeps.
  */
 export const RETENTION_MARGIN_MINUTES = 15;
 /**
- * A sync never reads sign-ins newer than now minus this lag: a window's end becomes the cursor, and
- * Graph publishes sign-ins with a delay (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-latencies),
- * so a window that ends "now" would checkpoint past sign-ins still on their way. The lookback
+ * A sync never reads records newer than now minus this lag: a window's end becomes the cursor, and
+ * Graph publishes sign-ins and audit events with a delay (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-latencies),
+ * so a window that ends "now" would checkpoint past records still on their way. The lookback
  * (sign_in_lookback_minutes) covers later stragglers.
  */
 export const END_LAG_MINUTES = 2;
@@ -49,45 +44,53 @@ interface RangeInput {
   /** The incoming state's cursor (later syncs). */
   cursor?: bigint;
   lookbackMinutes: number;
+  /** How many days Graph keeps the log (https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention). */
+  retentionDays: number;
+}
+
+/** The oldest instant a sync asks for when Graph keeps `retentionDays` days: the retention limit plus the margin, in whole seconds. */
+export function retentionStart(nowMs: number, retentionDays: number): bigint {
+  const now = msToTicks(nowMs);
+  return ceilToSecond(now - BigInt(retentionDays) * TICKS_PER_DAY + BigInt(RETENTION_MARGIN_MINUTES) * TICKS_PER_MINUTE);
 }
 
 /** Where a sync starts and ends: cursor minus lookback, else start_date, else retention; never past now minus the lag. */
-export function planRange({ nowMs, startDate, cursor, lookbackMinutes }: RangeInput): SyncRange {
+export function planRange({ nowMs, startDate, cursor, lookbackMinutes, retentionDays }: RangeInput): SyncRange {
   const now = msToTicks(nowMs);
   const to = floorToSecond(now - BigInt(END_LAG_MINUTES) * TICKS_PER_MINUTE);
-  const retentionStart = ceilToSecond(now - BigInt(RETENTION_DAYS) * TICKS_PER_DAY + BigInt(RETENTION_MARGIN_MINUTES) * TICKS_PER_MINUTE);
+  const oldest = retentionStart(nowMs, retentionDays);
   const wanted =
     cursor !== undefined
       ? cursor - BigInt(lookbackMinutes) * TICKS_PER_MINUTE
       : startDate !== undefined
         ? parseInstant(startDate)
         : undefined;
-  let from = wanted === undefined ? retentionStart : floorToSecond(wanted);
-  const clamped = from < retentionStart;
-  if (clamped) from = retentionStart;
+  let from = wanted === undefined ? oldest : floorToSecond(wanted);
+  const clamped = from < oldest;
+  if (clamped) from = oldest;
   return {
     from,
     to,
     ...(clamped ? { clampedFrom: floorToSecond(wanted!) } : {}),
     ...(cursor !== undefined ? { cursor } : {}),
     // A cursor at or after `to` (a sync right after the last one) still re-reads its lookback: late
-    // sign-ins land there. Only when even cursor - lookback is past `to` is there nothing to read.
+    // records land there. Only when even cursor - lookback is past `to` is there nothing to read.
     empty: from >= to,
   };
 }
 
 /**
- * The $filter of window [from, to]: unquoted ISO-8601 UTC literals with the documented ge and le
- * operators (https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters); a quoted
+ * The $filter of window [from, to] on the cursor `property`: unquoted ISO-8601 UTC literals with the
+ * documented ge and le operators (signIns: https://learn.microsoft.com/graph/api/signin-list#optional-query-parameters,
+ * directoryAudits: https://learn.microsoft.com/graph/api/resources/directoryaudit#properties); a quoted
  * literal is refused. Records at exactly `to` are dropped by the reader: the next window owns them.
  */
-export function windowFilter(from: bigint, to: bigint): string {
-  return `createdDateTime ge ${formatInstant(from)} and createdDateTime le ${formatInstant(to)}`;
+export function windowFilter(property: string, from: bigint, to: bigint): string {
+  return `${property} ge ${formatInstant(from)} and ${property} le ${formatInstant(to)}`;
 }
 
 /** True when a record of window [from, to) belongs to it; one at exactly `to` belongs to the next window. */
-export const beforeWindowEnd = (createdDateTime: bigint | undefined, to: bigint): boolean =>
-  createdDateTime === undefined || createdDateTime < to;
+export const beforeWindowEnd = (instant: bigint | undefined, to: bigint): boolean => instant === undefined || instant < to;
 
 interface PlannerOptions {
   /** First window size of a sync. @default 1 hour */

@@ -1,4 +1,4 @@
-// Unit tests of the sign_ins time machinery: 7-digit instants, filter literals, the sync range, the planner and the walker.
+// Unit tests of the log streams' window engine (sign_ins, directory_audits): 7-digit instants, filter literals, the sync range, the planner and the walker.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -9,18 +9,17 @@ import {
   TICKS_PER_DAY,
   TICKS_PER_MINUTE,
   TICKS_PER_SECOND,
-} from '../../source-azure-client-credentials/streams/sign-ins/instants.js';
+} from '../../source-azure-client-credentials/streams/windows/instants.js';
 import {
   beforeWindowEnd,
   END_LAG_MINUTES,
   nextWindowSize,
   PLANNER,
   planRange,
-  RETENTION_DAYS,
   RETENTION_MARGIN_MINUTES,
   WindowWalker,
   windowFilter,
-} from '../../source-azure-client-credentials/streams/sign-ins/windows.js';
+} from '../../source-azure-client-credentials/streams/windows/windows.js';
 
 const t = (iso: string): bigint => {
   const ticks = parseInstant(iso);
@@ -65,12 +64,16 @@ test('whole-second rounding works before and after the epoch', () => {
   assert.equal(formatInstant(floorToSecond(t('1969-12-31T23:59:59.5Z'))), '1969-12-31T23:59:59Z');
 });
 
-test('the window filter uses unquoted UTC literals with ge and le', () => {
+test('the window filter uses unquoted UTC literals with ge and le on the cursor property', () => {
   assert.equal(
-    windowFilter(t('2026-11-01T00:00:00Z'), t('2026-11-01T06:30:00Z')),
+    windowFilter('createdDateTime', t('2026-11-01T00:00:00Z'), t('2026-11-01T06:30:00Z')),
     'createdDateTime ge 2026-11-01T00:00:00Z and createdDateTime le 2026-11-01T06:30:00Z',
   );
-  assert.doesNotMatch(windowFilter(t('2026-11-01T00:00:00Z'), t('2026-11-02T00:00:00Z')), /'/);
+  assert.equal(
+    windowFilter('activityDateTime', t('2026-11-01T00:00:00.5Z'), t('2026-11-01T06:30:00Z')),
+    'activityDateTime ge 2026-11-01T00:00:00.5000000Z and activityDateTime le 2026-11-01T06:30:00Z',
+  );
+  assert.doesNotMatch(windowFilter('createdDateTime', t('2026-11-01T00:00:00Z'), t('2026-11-02T00:00:00Z')), /'/);
 });
 
 test('a record at exactly the window end belongs to the next window, compared at 100 ns', () => {
@@ -86,9 +89,11 @@ test('a record at exactly the window end belongs to the next window, compared at
 
 const NOW = Date.parse('2026-12-01T12:00:00.750Z');
 const now = t('2026-12-01T12:00:00.750Z');
+/** The sign-in logs' retention (P1/P2); directory audits keep the same 30 days, or 7 without a licence. */
+const RETENTION_DAYS = 30;
 
 test('first sync without start_date: the retention window minus a margin, up to now minus the lag', () => {
-  const range = planRange({ nowMs: NOW, lookbackMinutes: 10 });
+  const range = planRange({ nowMs: NOW, lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(range.to, floorToSecond(now - BigInt(END_LAG_MINUTES) * TICKS_PER_MINUTE));
   assert.equal(formatInstant(range.to), '2026-12-01T11:58:00Z');
   assert.equal(
@@ -100,31 +105,43 @@ test('first sync without start_date: the retention window minus a margin, up to 
   assert.equal(range.empty, false);
 });
 
+test('a shorter retention (directory audits without a licence: 7 days) moves the default start and the clamp forward', () => {
+  const range = planRange({ nowMs: NOW, lookbackMinutes: 10, retentionDays: 7 });
+  assert.equal(formatInstant(range.from), '2026-11-24T12:15:01Z');
+  assert.equal(range.clampedFrom, undefined);
+  const old = planRange({ nowMs: NOW, startDate: '2026-11-20T00:00:00Z', lookbackMinutes: 10, retentionDays: 7 });
+  assert.equal(formatInstant(old.from), '2026-11-24T12:15:01Z');
+  assert.equal(formatInstant(old.clampedFrom!), '2026-11-20T00:00:00Z');
+});
+
 test('first sync: start_date inside retention is used; older is clamped and reported', () => {
-  const inside = planRange({ nowMs: NOW, startDate: '2026-11-20T00:00:00Z', lookbackMinutes: 10 });
+  const inside = planRange({ nowMs: NOW, startDate: '2026-11-20T00:00:00Z', lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(formatInstant(inside.from), '2026-11-20T00:00:00Z');
   assert.equal(inside.clampedFrom, undefined);
-  const old = planRange({ nowMs: NOW, startDate: '2025-01-01T00:00:00Z', lookbackMinutes: 10 });
+  const old = planRange({ nowMs: NOW, startDate: '2025-01-01T00:00:00Z', lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(formatInstant(old.from), '2026-11-01T12:15:01Z');
   assert.equal(formatInstant(old.clampedFrom!), '2025-01-01T00:00:00Z');
-  const future = planRange({ nowMs: NOW, startDate: '2027-01-01T00:00:00Z', lookbackMinutes: 10 });
+  const future = planRange({ nowMs: NOW, startDate: '2027-01-01T00:00:00Z', lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(future.empty, true);
 });
 
 test('later syncs start at the cursor minus the lookback; only a cursor past the end by more than the lookback reads nothing', () => {
-  const later = planRange({ nowMs: NOW, cursor: t('2026-12-01T08:00:00.5Z'), lookbackMinutes: 10 });
+  const later = planRange({ nowMs: NOW, cursor: t('2026-12-01T08:00:00.5Z'), lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(formatInstant(later.from), '2026-12-01T07:50:00Z');
   assert.equal(later.cursor, t('2026-12-01T08:00:00.5Z'));
   assert.equal(later.empty, false);
   // Inside the lag: the lookback before the cursor is still read (the stream emits no checkpoint behind
   // the cursor); with no lookback there is nothing to read.
-  const recent = planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 10 });
+  const recent = planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(recent.empty, false);
   assert.equal(formatInstant(recent.from), '2026-12-01T11:49:00Z');
-  assert.equal(planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 0 }).empty, true);
-  assert.equal(planRange({ nowMs: NOW, cursor: t('2121-01-01T00:00:00Z'), lookbackMinutes: 10 }).empty, true);
+  assert.equal(planRange({ nowMs: NOW, cursor: t('2026-12-01T11:59:00Z'), lookbackMinutes: 0, retentionDays: RETENTION_DAYS }).empty, true);
+  assert.equal(
+    planRange({ nowMs: NOW, cursor: t('2121-01-01T00:00:00Z'), lookbackMinutes: 10, retentionDays: RETENTION_DAYS }).empty,
+    true,
+  );
   // A cursor older than retention (a paused connection) is clamped like start_date.
-  const stale = planRange({ nowMs: NOW, cursor: t('2026-10-01T00:00:00Z'), lookbackMinutes: 10 });
+  const stale = planRange({ nowMs: NOW, cursor: t('2026-10-01T00:00:00Z'), lookbackMinutes: 10, retentionDays: RETENTION_DAYS });
   assert.equal(formatInstant(stale.from), '2026-11-01T12:15:01Z');
   assert.equal(formatInstant(stale.clampedFrom!), '2026-09-30T23:50:00Z');
 });

@@ -1,4 +1,4 @@
-// Sign-in instants as BigInt 100-ns ticks: Graph writes createdDateTime with up to 7 fractional digits, Date keeps 3.
+// Log instants as BigInt 100-ns ticks: Graph writes createdDateTime and activityDateTime with up to 7 fractional digits, Date keeps 3.
 
 /** 100-nanosecond ticks, the resolution of Graph's DateTimeOffset values. */
 const TICKS_PER_MS = 10_000n;
