@@ -1,6 +1,6 @@
 # The connector image: built from source in one stage, shipped with production dependencies only in the next.
 # Layout: /airbyte/integration_code holds exactly what `npm pack` puts in the package ("files" in
-# package.json: dist/source-azure-client-credentials and schemas) plus node_modules from the lockfile.
+# package.json: the esbuild bundle dist/bundle and schemas) plus node_modules from the lockfile.
 # test/packaging/image.test.ts stages the same layout without Docker and runs the ENTRYPOINT below against the emulator.
 # Image name: <your-registry>/source-azure-client-credentials (the same in metadata.yaml); tag it with your registry's name.
 
@@ -17,6 +17,7 @@ COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY schemas ./schemas
 COPY source-azure-client-credentials ./source-azure-client-credentials
+COPY scripts/build.mjs ./scripts/
 # npm pack applies package.json "files", so the image holds the same set of files a published package would.
 RUN npm run build \
  && npm pack --pack-destination /tmp --silent \
@@ -44,8 +45,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
       /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /root/.npm \
  && chown airbyte:airbyte /airbyte
 WORKDIR /airbyte
-ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/source-azure-client-credentials/main.js"
-ENTRYPOINT ["node", "/airbyte/integration_code/dist/source-azure-client-credentials/main.js"]
+ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/bundle/main.mjs"
+ENTRYPOINT ["node", "/airbyte/integration_code/dist/bundle/main.mjs"]
 LABEL io.airbyte.name=<your-registry>/source-azure-client-credentials
 LABEL io.airbyte.version=0.1.0
 USER airbyte

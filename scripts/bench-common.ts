@@ -9,7 +9,8 @@ import { type ConnectorRun, runConnector } from './bench-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
-export const entrypoint = join(repoRoot, 'dist', 'source-azure-client-credentials', 'main.js');
+/** The bundle that ships (package.json bin, the image's ENTRYPOINT). */
+export const entrypoint = join(repoRoot, 'dist', 'bundle', 'main.mjs');
 export const scriptsDir = here;
 
 /** The four streams of the first release: every target of issue 18 names them. */

@@ -1,4 +1,4 @@
-// `npm run bench [-- --scenario throttled,cpu,memory,fanout] [--quick] [--profile]`: runs the built connector against
+// `npm run bench [-- --scenario coldstart,throttled,cpu,memory,fanout] [--quick] [--profile]`: runs the built connector against
 // the emulator, prints a table of every target (target, measured, met) and saves the whole report as JSON under bench/results/.
 // A scenario is a function (quick, targets, shared) => its report section; it pushes one Target per target it checks
 // (bench-targets.ts check(): a target without a measurement is "not measured", and missed). To add one, write it in its
@@ -8,7 +8,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { LATENCY_MS, progress, ratio, readStream, repoRoot, round2, SEED, tenantSizes, withEmulator } from './bench-common.js';
+import { coldStart } from './bench-cold-start.js';
+import { entrypoint, LATENCY_MS, progress, ratio, readStream, repoRoot, round2, SEED, tenantSizes, withEmulator } from './bench-common.js';
 import { type CpuShared, cpu } from './bench-cpu.js';
 import { memory } from './bench-memory.js';
 import { extraConnectorNodeOptions, RSS_METHOD } from './bench-run.js';
@@ -57,7 +58,16 @@ type Shared = CpuShared;
 type ScenarioRun = (quick: boolean, targets: Target[], shared: Shared) => Promise<unknown>;
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: Record<string, ScenarioRun> = { throttled, cpu, memory, fanout };
+/** Cold start of spec and discover, and what each command loads (bench-cold-start.ts). */
+const coldstart: ScenarioRun = (quick, targets) =>
+  coldStart(
+    { quick, entrypoint },
+    { push: (...items) => targets.push(...items.map((t) => ({ ...t, value: t.value ?? 'not measured' }))) },
+    progress,
+  );
+
+/** Every scenario, in the order they run. */
+const SCENARIOS: Record<string, ScenarioRun> = { coldstart, throttled, cpu, memory, fanout };
 
 async function main() {
   const { values } = parseArgs({
@@ -107,7 +117,7 @@ async function main() {
       sizes: tenantSizes(quick),
       quick,
       connector:
-        "the built entrypoint dist/source-azure-client-credentials/main.js, one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
+        "the built bundle dist/bundle/main.mjs (what the image and npx run), one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
       wallMs: "the stream's own time, from its STARTED to its COMPLETE trace (emitted_at); processWallMs adds Node start-up",
       requests: 'emulator metrics during the run, token and discovery endpoints excluded; a $batch counts as one request',
       peakRss: RSS_METHOD,

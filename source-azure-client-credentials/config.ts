@@ -3,11 +3,12 @@ import { type ClientCredential, clientCredential } from './credentials.js';
 import { CLOUDS, type Cloud, type Endpoints, resolveEndpoints } from './endpoints.js';
 import { configError } from './errors.js';
 import { readJsonFile } from './files.js';
+import validateOptions from './generated/config-validator.cjs';
 import type { SourceConfig } from './generated/spec.js';
 import { loadSpec } from './schemas.js';
 import { registerSecret } from './secrets.js';
 import { parseUserProperties, type UserProperty } from './user-properties.js';
-import { createAjv, type ErrorObject, type ValidateFunction } from './validation.js';
+import type { ErrorObject } from './validation.js';
 import { isObject, shorten } from './values.js';
 
 /** A type's named properties, without its index signature (additionalProperties), which Omit would otherwise flatten. */
@@ -49,8 +50,6 @@ export type Config = ConfigOptions & {
 };
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
-let validator: ValidateFunction | undefined;
 
 const DOMAIN_LIST_EXAMPLE =
   'comma-separated domains such as "contoso.com, fabrikam.example", or a JSON array such as ["contoso.com", "fabrikam.example"]';
@@ -176,9 +175,8 @@ export function validateConfig(raw: unknown): ConfigOptions {
   }
   normalizeForms(candidate);
   const authType = isObject(candidate.credentials) ? candidate.credentials.auth_type : undefined;
-  validator ??= createValidator();
-  if (!validator(candidate)) {
-    const messages = [...new Set(credentialErrors(validator.errors ?? [], authType).map(describe))];
+  if (!validateOptions(candidate)) {
+    const messages = [...new Set(credentialErrors(validateOptions.errors ?? [], authType).map(describe))];
     // When a oneOf branch reports details, the generic oneOf line adds nothing.
     const useful = messages.length > 1 ? messages.filter((m) => !m.includes('exactly one of')) : messages;
     throw configError(`The config is invalid: ${useful.slice(0, 6).join('; ')}. Fix these fields and try again.`);
@@ -224,16 +222,6 @@ function credentialErrors(errors: ErrorObject[], authType: unknown): ErrorObject
     kept.push({ keyword: 'auth_type', instancePath: '/credentials/auth_type', schemaPath: '', params: {} } as ErrorObject);
   }
   return kept;
-}
-
-function createValidator(): ValidateFunction {
-  // ajv (strict) refuses a default inside oneOf, where it would not apply it anyway; the UI still shows it,
-  // and the code reads an absent option field as its default.
-  const schema = structuredClone(loadSpec().connectionSpecification) as SchemaNode;
-  for (const option of schema.properties?.credentials?.oneOf ?? [])
-    for (const field of Object.values(option.properties ?? {})) delete field.default;
-  // verbose: each error carries its field's schema, whose pattern_descriptor words a pattern failure.
-  return createAjv({ useDefaults: true, verbose: true }).compile(schema);
 }
 
 /**

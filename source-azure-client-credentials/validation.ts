@@ -20,14 +20,20 @@ const AIRBYTE_KEYWORDS = [
   'examples',
 ];
 
-/** useDefaults fills in absent fields; verbose adds each error's schema (parentSchema) for messages that quote it. */
-export function createAjv(options: { useDefaults?: boolean; verbose?: boolean } = {}): Ajv {
+/**
+ * useDefaults fills in absent fields; verbose adds each error's schema (parentSchema) for messages that quote it;
+ * standalone keeps each compiled function's source for ajv's standaloneCode (a CommonJS module; ajv-formats points
+ * it at its own table of format functions), so a validator can be generated at build time and ajv never compiles at
+ * run time.
+ */
+export function createAjv(options: { useDefaults?: boolean; verbose?: boolean; standalone?: boolean } = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     strict: true,
     strictTypes: false,
     useDefaults: options.useDefaults ?? false,
     verbose: options.verbose ?? false,
+    ...(options.standalone ? { code: { source: true } } : {}),
   });
   addFormats(ajv);
   ajv.addVocabulary(AIRBYTE_KEYWORDS.filter((k) => k !== 'examples'));

@@ -16,7 +16,7 @@ const ROOMS: { room: string; holds: RegExp; may: readonly string[] }[] = [
     may: ['ground'],
   },
   // Settings: the config as loaded once (options, endpoints, the checked credential).
-  { room: 'settings', holds: /^(config|credentials)\.ts$/, may: ['ground', 'settings'] },
+  { room: 'settings', holds: /^(config|config-schema|credentials)\.ts$/, may: ['ground', 'settings'] },
   // What streams and commands may know of the Graph client: the contract, the error table and its checks, URL helpers.
   {
     room: 'graph contract',
@@ -34,10 +34,10 @@ const ROOMS: { room: string; holds: RegExp; may: readonly string[] }[] = [
     may: ['ground', 'settings', 'graph contract', 'streams', 'planning'],
   },
   { room: 'commands', holds: /^commands\//, may: ['ground', 'settings', 'graph contract', 'streams', 'planning'] },
-  // The entry: argv in, exit code out; the only room that builds the Graph client.
+  // The entry: argv in, exit code out; launch/ wires each command (imported only when it runs); the only room that builds the Graph client.
   {
     room: 'entry',
-    holds: /^(main|app|cli)\.ts$/,
+    holds: /^(main|app|cli)\.ts$|^launch\//,
     may: ['ground', 'settings', 'graph contract', 'graph', 'streams', 'planning', 'commands', 'entry'],
   },
 ];

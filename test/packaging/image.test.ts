@@ -1,6 +1,7 @@
 // The Docker image without Docker: its layout and labels agree with metadata.yaml and package.json, and the staged image runs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -11,6 +12,7 @@ import { type Emulator, startEmulator } from '../emulator/index.js';
 import { type RunOptions, runConnector } from '../support/connector.js';
 import { describeImage } from '../support/dockerfile.js';
 import { installDirOf, npmCommand, readDockerfile, type StagedImage, stageImage } from '../support/image.js';
+import { loadedModules } from '../support/loaded-modules.js';
 import { repoRoot } from '../support/paths.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), 'utf8'));
@@ -275,12 +277,9 @@ describe('the staged image (npm pack + npm ci --omit=dev) runs against the emula
     staged?.cleanup();
   });
 
-  test('the package ships the compiled connector and its schemas, nothing else', () => {
+  test('the package ships the bundled connector and its schemas, nothing else', () => {
     const outside = staged.packedFiles.filter(
-      (f) =>
-        !f.startsWith('dist/source-azure-client-credentials/') &&
-        !f.startsWith('schemas/') &&
-        !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f),
+      (f) => !f.startsWith('dist/bundle/') && !f.startsWith('schemas/') && !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f),
     );
     assert.deepEqual(outside, []);
     assert.ok(staged.packedFiles.includes(pkg.bin[pkg.name]));
@@ -302,6 +301,24 @@ describe('the staged image (npm pack + npm ci --omit=dev) runs against the emula
     const result = await run(['spec']);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.spec(), readJson('schemas/spec.json'));
+  });
+
+  test('the ENTRYPOINT runs the bundle, which loads only files of the image (its chunks, schemas and node_modules)', async () => {
+    assert.match(staged.command[1]!, /\/dist\/bundle\/main\.mjs$/);
+    const dir = mkdtempSync(join(tmpdir(), 'azcc-image-config-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(emulator.config()));
+      const [, program] = staged.command;
+      const run = await loadedModules(program!, ['check', '--config', join(dir, 'config.json')], { env: emulator.env, cwd: staged.cwd });
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.ok(run.packages.includes('got') && run.packages.includes('@azure/msal-node'), run.packages.join(', '));
+      assert.deepEqual(
+        run.files.filter((f) => !f.startsWith(staged.root)),
+        [],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('check succeeds with the tenant credentials and fails cleanly with integration_tests/invalid_config.json', async () => {

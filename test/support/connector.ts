@@ -34,7 +34,7 @@ export interface RunOptions {
   state?: unknown;
   cwd?: string;
   timeoutMs?: number;
-  /** The program and its leading arguments (default: this node and the built main.js), e.g. an installed package's entrypoint. */
+  /** The program and its leading arguments (default: this node and the built bundle, dist/bundle/main.mjs), e.g. an installed package's entrypoint. */
   command?: [string, ...string[]];
   /**
    * Called with the child and each parsed message as it arrives (e.g. to kill it at a point). An exception it
@@ -103,7 +103,7 @@ export function wrap(code: number | null, signal: NodeJS.Signals | null, stdout:
   };
 }
 
-/** Runs `node main.js ...args` (or options.command ...args), writing config/catalog/state to temp files when given as objects. */
+/** Runs `node dist/bundle/main.mjs ...args` (or options.command ...args), writing config/catalog/state to temp files when given as objects. */
 export function runConnector(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'azcc-run-'));
   const argv = [...args];

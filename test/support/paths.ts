@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 /** dist/test/support -> repository root */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const entrypoint = join(repoRoot, 'dist', 'source-azure-client-credentials', 'main.js');
+/** The bundle that ships (package.json bin, the image's ENTRYPOINT; scripts/build.mjs), which every test runs. */
+export const entrypoint = join(repoRoot, 'dist', 'bundle', 'main.mjs');
 export const schemasDir = join(repoRoot, 'schemas');
 
 /** ../shared beside the checkout (CI lays a copy there); SHARED_DIR overrides. */
