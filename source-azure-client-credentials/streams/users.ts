@@ -97,6 +97,7 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
   // signInActivity is read from the sign-in logs (https://learn.microsoft.com/graph/api/resources/signinactivity).
   optionPermissions: (config) => (config.include_sign_in_activity ? [['AuditLog.Read.All']] : []),
   probes: [{ path: '/users', query: { $top: 1, $select: 'id' } }],
+  countedCollection: '/users',
   // A sign-in does not change the user object, so delta never reports it: the values would go stale.
   refuse: (config, syncMode) =>
     syncMode === 'incremental' && config.include_sign_in_activity

@@ -360,7 +360,9 @@ describe('diagnosis: sentences an administrator can act on', () => {
 
   test('check outcome: only User.Read.All SUCCEEDS with users readable and every other stream named with its fix', () => {
     const roles = ['User.Read.All'];
-    const outcome = checkOutcome(SPELLED_OUT.map((s) => ({ stream: s.name, problem: permissionProblem(accessOf(s.name).required, roles) })));
+    const outcome = checkOutcome(
+      SPELLED_OUT.map((s) => ({ stream: s.name, problem: permissionProblem(accessOf(s.name).required, roles) })),
+    );
     assert.equal(outcome.succeeded, true);
     assert.match(
       outcome.message!,

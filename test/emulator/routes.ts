@@ -14,6 +14,7 @@ import {
   selectsSignInActivity,
 } from './collections.js';
 import { listGrants } from './consents.js';
+import { countCollection } from './count.js';
 import { delta, deltaSelect } from './delta.js';
 import { listSubscribedSkus } from './licences.js';
 import { getObject } from './objects.js';
@@ -78,7 +79,26 @@ const DELTA = ['$select', '$filter', '$skiptoken', '$deltatoken'];
 /** A group's members may be users, groups, devices, service principals and contacts. */
 const MEMBER_TYPES = ['user', 'group', 'device', 'servicePrincipal', 'orgContact'];
 
+/**
+ * The /$count segment of the three collections the connector counts: https://learn.microsoft.com/graph/api/user-list
+ * (example "Get only a count of users"), .../serviceprincipal-list, .../group-list. $filter and $search narrow the count
+ * there; the emulator serves the plain count only (count.ts). RU cost undocumented: 1, as most GETs.
+ */
+const countRoute = (collection: 'users' | 'servicePrincipals' | 'groups', anyOf: string[]): Route => ({
+  pattern: new RegExp(`^/${collection}/\\$count$`, 'i'),
+  label: `GET /${collection}/$count`,
+  anyOf,
+  cost: 1,
+  budget: 'directory',
+  query: { service: 'directory', options: [] },
+  handle: (r) => countCollection(r, collection),
+});
+
 const ROUTES: Route[] = [
+  // Before the object routes, whose {id} would match '$count'.
+  countRoute('users', USERS),
+  countRoute('servicePrincipals', APPLICATIONS),
+  countRoute('groups', GROUPS),
   {
     pattern: /^\/users$/i,
     label: 'GET /users',
@@ -348,7 +368,13 @@ const FAULT_CODES: Record<number, string> = {
  * Answers one Graph GET (relative to /v1.0). `labelPrefix` is '' for direct requests and 'batch ' for batch items.
  * Order: route, the caller's cloud, faults, permission, licence, throttling, handler (throttled and refused requests are still counted).
  */
-export function dispatchGet(state: EmulatorState, relative: string, caller: Caller, labelPrefix: string): Reply {
+export function dispatchGet(
+  state: EmulatorState,
+  relative: string,
+  caller: Caller,
+  labelPrefix: string,
+  headers: Readonly<Record<string, string>> = {},
+): Reply {
   const url = new URL(relative, 'https://graph.invalid/');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const target = `/v1.0${path}${url.search}`;
@@ -403,7 +429,7 @@ export function dispatchGet(state: EmulatorState, relative: string, caller: Call
   }
   const match = route.pattern.exec(path)!;
   const selfUrl = `${state.url}/v1.0${path}${url.search}`;
-  const reply = route.handle({ state, path, params, caller, loop: state.faults.loops(target), selfUrl }, match);
+  const reply = route.handle({ state, path, params, caller, loop: state.faults.loops(target), selfUrl, headers }, match);
   Object.assign(reply.headers, outcome.headers);
   return reply;
 }

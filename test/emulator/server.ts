@@ -86,6 +86,13 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
   return reply;
 }
 
+/** Node's headers (already lower-case) as single strings. */
+function lowerCaseHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]),
+  );
+}
+
 /** A request under /v1.0 (`relative` is the rest, with its query): authentication, $batch, then the GET routes. */
 function graph(state: EmulatorState, method: string, relative: string, req: IncomingMessage, body: string): Reply {
   const path = relative.replace(/\?.*$/, '');
@@ -104,7 +111,7 @@ function graph(state: EmulatorState, method: string, relative: string, req: Inco
     count(`${method} (unsupported)`);
     return graphError(405, 'MethodNotAllowed', 'The emulator is read-only: only GET (and POST /$batch) are served.');
   }
-  return dispatchGet(state, relative, caller, '');
+  return dispatchGet(state, relative, caller, '', lowerCaseHeaders(req.headers));
 }
 
 async function send(res: ServerResponse, reply: Reply, fault: TransportFault | undefined, requestId: string, clientRequestId?: string) {
