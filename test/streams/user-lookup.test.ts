@@ -92,6 +92,19 @@ describe('app_role_assignments reads its direct users by the cheaper way', () =>
   const sortedRows = (rows: Record<string, unknown>[]) =>
     rows.map((r) => JSON.stringify(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)))).sort();
 
+  /** Reads app_role_assignments alone, checks it against the truth, and returns the emulator's requests by endpoint. */
+  async function readAndCompare(config: Record<string, unknown>): Promise<Record<string, number>> {
+    emulator.resetMetrics();
+    const result = await runConnector(['read'], {
+      env: emulator.env,
+      config: emulator.config(config),
+      catalog: catalogOf([{ name: 'app_role_assignments' }]),
+    });
+    assert.equal(result.code, 0, JSON.stringify(result.errors()));
+    assert.deepEqual(sortedRows(result.records('app_role_assignments')), sortedRows(emulator.truth.appRoleAssignments()));
+    return emulator.metrics().requests;
+  }
+
   for (const [name, config] of [
     ['batched', BATCHED],
     ['plain GETs, 16 at a time', { use_batch_requests: false, max_concurrent_requests: 16 }],
@@ -105,15 +118,7 @@ describe('app_role_assignments reads its direct users by the cheaper way', () =>
       );
       // Fewer round trips than the 4 pages of /users: under 4 x 4 $batch calls of 20, or under 4 x 16 plain GETs.
       assert.ok(assignees.size > 0 && assignees.size < 64, `${assignees.size} direct assignees`);
-      emulator.resetMetrics();
-      const result = await runConnector(['read'], {
-        env: emulator.env,
-        config: emulator.config(config),
-        catalog: catalogOf([{ name: 'app_role_assignments' }]),
-      });
-      assert.equal(result.code, 0, JSON.stringify(result.errors()));
-      assert.deepEqual(sortedRows(result.records('app_role_assignments')), sortedRows(emulator.truth.appRoleAssignments()));
-      const requests = emulator.metrics().requests;
+      const requests = await readAndCompare(config);
       assert.equal(requests['GET /users'] ?? 0, 0, 'no pass over /users');
       assert.equal(requests['GET /users/$count'], 1, 'the tenant size, counted once');
       const byId = (requests['batch GET /users/{id}'] ?? 0) + (requests['GET /users/{id}'] ?? 0);
@@ -125,15 +130,7 @@ describe('app_role_assignments reads its direct users by the cheaper way', () =>
   test('when the tenant size cannot be counted (403), the pass over /users, with the same rows', async () => {
     emulator.setFaults([{ kind: 'status', status: 403, times: 10, path: '^/v1\\.0/users/\\$count' }]);
     try {
-      emulator.resetMetrics();
-      const result = await runConnector(['read'], {
-        env: emulator.env,
-        config: emulator.config(BATCHED),
-        catalog: catalogOf([{ name: 'app_role_assignments' }]),
-      });
-      assert.equal(result.code, 0, JSON.stringify(result.errors()));
-      assert.deepEqual(sortedRows(result.records('app_role_assignments')), sortedRows(emulator.truth.appRoleAssignments()));
-      const requests = emulator.metrics().requests;
+      const requests = await readAndCompare(BATCHED);
       assert.ok((requests['GET /users'] ?? 0) >= 1, 'the pass over /users');
       assert.equal((requests['batch GET /users/{id}'] ?? 0) + (requests['GET /users/{id}'] ?? 0), 0);
     } finally {
