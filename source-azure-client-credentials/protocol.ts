@@ -35,7 +35,7 @@ type AirbyteMessage =
 type TraceBody =
   | { type: 'ERROR'; emitted_at: number; error: ErrorTrace }
   | { type: 'STREAM_STATUS'; emitted_at: number; stream_status: StreamStatusTrace }
-  | { type: 'ESTIMATE'; emitted_at: number; estimate: { name: string; type: 'STREAM' | 'SYNC'; row_estimate?: number } };
+  | { type: 'ESTIMATE'; emitted_at: number; estimate: { name: string; namespace?: string; type: 'STREAM'; row_estimate: number } };
 
 export interface ErrorTrace {
   message: string;
@@ -163,6 +163,24 @@ export const streamStatusTrace = (stream: string, status: StreamStatus, rateLimi
       ...(rateLimitedUntil !== undefined
         ? { reasons: [{ type: 'RATE_LIMITED' as const, rate_limited: { quota_reset: Math.round(rateLimitedUntil) } }] }
         : {}),
+    },
+  },
+});
+
+/**
+ * How many rows a stream expects to emit in this sync, so the Airbyte UI can show its progress: a STREAM estimate
+ * (never SYNC: the protocol asks a source not to mix both). Any stream's count may come here (read.ts).
+ */
+export const estimateTrace = (stream: string, rowEstimate: number, namespace?: string): AirbyteMessage => ({
+  type: 'TRACE',
+  trace: {
+    type: 'ESTIMATE',
+    emitted_at: now(),
+    estimate: {
+      name: stream,
+      ...(namespace !== undefined ? { namespace } : {}),
+      type: 'STREAM',
+      row_estimate: Math.max(0, Math.round(rowEstimate)),
     },
   },
 });

@@ -6,14 +6,42 @@ import { configError, errorTraceBody } from '../errors.js';
 import { forStream } from '../graph/for-stream.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
-import { errorTrace, type MessageWriter, stateMessage, streamStatusTrace } from '../protocol.js';
+import { errorTrace, estimateTrace, type MessageWriter, stateMessage, streamStatusTrace } from '../protocol.js';
 import { MembersHandoff } from '../streams/group-members/handoff.js';
+import type { StreamDef } from '../streams/types.js';
 
 interface ReadInput {
   config: Config;
   streams: ConfiguredStream[];
   /** Each incremental stream's state, already parsed by the stream (state.ts streamStates); absent: a first sync. */
   states: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * How long a stream's first output may wait for the count behind its estimate. The count was asked at the stream's
+ * start, alongside its first request, so it is normally in by then; a slow one is left out rather than slow the sync.
+ */
+const ESTIMATE_WAIT_MS = 2_000;
+
+/** The count behind a stream's row estimate, asked now; undefined when the read does not list the whole collection. */
+function startCount(def: StreamDef, syncMode: ConfiguredStream['syncMode'], state: unknown, graph: GraphClient) {
+  if (!def.countedCollection) return undefined;
+  // An incremental sync from a saved state reads changes only: the collection's size says nothing about them.
+  if (syncMode === 'incremental' && state !== undefined) return undefined;
+  return graph.count(def.countedCollection);
+}
+
+/** The promise's value if it settles within `ms`, else undefined; the timer never outlives the wait. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Reads one stream; returns normally when it completed, throws when it failed. */
@@ -35,15 +63,23 @@ async function readStream(
   const problem = permissionProblem(access.required, roles);
   if (problem) throw streamError(name, problem);
 
+  // The row estimate's count runs alongside the stream's own first requests (never before them).
+  const counting = startCount(def, syncMode, state, graph);
   let sinceState = 0;
   let total = 0;
   let running = false;
   let lastState: object | undefined;
   // RUNNING comes before the stream's first record or STATE, so even a stream with nothing new
-  // reports STARTED, RUNNING, COMPLETE (as Airbyte's acceptance tests expect).
+  // reports STARTED, RUNNING, COMPLETE (as Airbyte's acceptance tests expect). The estimate, when there is one, comes
+  // just before it: once, ahead of the records it counts.
   const markRunning = async () => {
     if (running) return;
     running = true;
+    if (counting) {
+      const rows = await within(counting, ESTIMATE_WAIT_MS);
+      if (rows !== undefined) await writer.emit(estimateTrace(name, rows));
+      else log.debug(`${name}: no row estimate (the count of ${def.countedCollection} was not available in time).`);
+    }
     await writer.emit(streamStatusTrace(name, 'RUNNING'));
   };
   const streamJson = JSON.stringify(name);
@@ -56,6 +92,7 @@ async function readStream(
       log,
       syncMode,
       state,
+      estimate: (rows) => writer.emit(estimateTrace(name, rows)),
       ...(members ? { members } : {}),
     })) {
       if (!running) await markRunning();
@@ -117,6 +154,9 @@ export async function read(writer: MessageWriter, log: Logger, input: ReadInput,
   const runnable = readOrder(input.streams.filter((s) => s.refusal === undefined));
   const names = new Set(runnable.map((s) => s.def.name));
   const members = names.has(MEMBERS_WRITER) && names.has(MEMBERS_READER) ? new MembersHandoff(log) : undefined;
+  // The tenant's user count sets the identity budget's tier (client.ts): asked at once, in the background, when a stream
+  // spends that budget; the first requests go out meanwhile at the smallest tier's pace.
+  if (runnable.some(({ def }) => def.probes.some((probe) => (probe.bucket ?? 'identity') === 'identity'))) void graph.count('/users');
   try {
     for (const configured of runnable) {
       const name = configured.def.name;

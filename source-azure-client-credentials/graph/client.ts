@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { createBatcher } from './batch.js';
 import type { MessageContext } from './error-policy.js';
 import { createLoginHttp } from './login-http.js';
-import { IDENTITY_RU_PER_10S, Pacer, Semaphore } from './pacing.js';
+import { IDENTITY_RU_PER_10S, identityBudgetFor, Pacer, Semaphore } from './pacing.js';
 import { LinkGuard, toPage } from './paging.js';
 import { describeRoutes } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -110,6 +110,47 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     useBatch: config.use_batch_requests,
   });
 
+  // The tenant's size tier is learnt from its user count (count('/users')) unless a test fixed the budget.
+  const learnsTier = deps.identityRuPer10s === undefined;
+  const counts = new Map<string, Promise<number | undefined>>();
+
+  /**
+   * GET {collection}/$count: an advanced query, so it needs ConsistencyLevel: eventual (without it Graph answers 400), and
+   * it answers a text/plain number (https://learn.microsoft.com/graph/aad-advanced-queries). Any failure gives undefined.
+   */
+  async function readCount(collection: string): Promise<number | undefined> {
+    const url = urls.first(`${collection}/$count`);
+    let users: number | undefined;
+    try {
+      // Outside the semaphore: one small request that never holds back a stream's own (it is still paced).
+      const { body } = await send<string>('GET', url, {
+        headers: { ConsistencyLevel: 'eventual' },
+        bucket: 'identity',
+        cost: requestCost('identity', url),
+        responseType: 'text',
+      });
+      const text = String(body)
+        .replace(/^\uFEFF/, '')
+        .trim();
+      if (!/^\d+$/.test(text)) throw new Error(`the answer is not a number: ${JSON.stringify(text.slice(0, 40))}`);
+      users = Number(text);
+      return users;
+    } catch (error) {
+      log.debug(`GET ${collection}/$count gave no count (${(error as Error).message}); left out.`);
+      return undefined;
+    } finally {
+      if (learnsTier && collection === '/users') {
+        const budget = identityBudgetFor(users);
+        pacer.setIdentityBudget(budget);
+        log.debug(
+          users === undefined
+            ? `The tenant's size is unknown: pacing to the smallest identity budget, ${budget} RU per 10 s.`
+            : `The tenant has ${users} users: pacing to ${budget} RU per 10 s of its identity budget.`,
+        );
+      }
+    }
+  }
+
   const client: GraphClient = {
     async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
       const url = urls.resolve(path, options.query, options.version);
@@ -175,6 +216,16 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
       )) {
         yield answer.error ? { key: answer.key, error: answer.error } : { key: answer.key, body: answer.body as T };
       }
+    },
+
+    count(collection: string): Promise<number | undefined> {
+      const key = collection.startsWith('/') ? collection : `/${collection}`;
+      let pending = counts.get(key);
+      if (!pending) {
+        pending = readCount(key);
+        counts.set(key, pending);
+      }
+      return pending;
     },
 
     grantedRoles: () => tokens.roles(),

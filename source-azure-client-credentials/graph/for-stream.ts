@@ -14,6 +14,7 @@ export function forStream(graph: GraphClient, listener: RateLimitListener): Grap
     list: (path, options) => graph.list(path, { ...options, onRateLimited }),
     batchPages: (requests, options) => graph.batchPages(requests, { ...options, onRateLimited }),
     batchGet: (requests, options) => graph.batchGet(requests, { ...options, onRateLimited }),
+    count: (collection) => graph.count(collection),
     grantedRoles: () => graph.grantedRoles(),
     stats: (reset) => graph.stats(reset),
     close: () => graph.close(),

@@ -6,11 +6,23 @@ import type { SelectLimit, SelectLimits } from './urls.js';
 
 const WINDOW_MS = 10_000;
 /**
- * Identity RU per app per tenant per 10 s is 3,500 (< 50 users), 5,000 (50-500) or 8,000 (> 500).
- * The tenant's tier is not known up front, so the client assumes the smallest and keeps a margin
- * for other callers of the same app; x-ms-throttle-limit-percentage lowers it further when needed.
+ * Identity RU per app per tenant per 10 s is 3,500 (< 50 users), 5,000 (50-500) or 8,000 (> 500)
+ * (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits). No header names the tier, so
+ * the client counts the tenant's users (client.ts, GET /users/$count) and paces to the tier of that count; until
+ * it knows, or when it cannot learn it, it assumes the smallest.
  */
-export const IDENTITY_RU_PER_10S = 3_000;
+export function identityTier(users: number | undefined): number {
+  // A count within 10% above a threshold takes the lower tier: the count is eventually consistent, and Graph's own
+  // view of the tenant's size may differ from it near the line.
+  if (users === undefined || !Number.isFinite(users) || users < 50 * 1.1) return 3_500;
+  return users <= 500 * 1.1 ? 5_000 : 8_000;
+}
+/** The share of its tier the client spends: a margin for other callers of the same app (x-ms-throttle-limit-percentage lowers it further when needed). */
+const IDENTITY_SHARE = 6 / 7;
+/** The identity RU per 10 s the client paces to for a tenant of `users` users: 3,000, 4,285 or 6,857. */
+export const identityBudgetFor = (users: number | undefined): number => Math.floor(identityTier(users) * IDENTITY_SHARE);
+/** The smallest tier's budget: the pace before the tenant's size is known. */
+export const IDENTITY_RU_PER_10S = identityBudgetFor(undefined);
 /** The time a request takes to reach Graph varies; widening our window keeps arrivals inside Graph's. */
 const WINDOW_MARGIN = 1.05;
 const WINDOW_SLACK_MS = 20;
@@ -42,11 +54,21 @@ export class WindowBudget {
   private lastRecovery: number;
 
   constructor(
-    readonly limit: number,
+    private limitNow: number,
     readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {
     this.lastRecovery = now();
+  }
+
+  /** The budget per window before any slow-down. */
+  get limit(): number {
+    return this.limitNow;
+  }
+
+  /** A new budget (the tenant's tier became known); what was spent in the window still counts. */
+  setLimit(limit: number): void {
+    if (Number.isFinite(limit) && limit >= 1) this.limitNow = limit;
   }
 
   /** The limit in use now (after proactive slow-downs). */
@@ -223,6 +245,11 @@ export class Pacer {
       waitedMs += delay;
       this.stats.waitMs += delay;
     }
+  }
+
+  /** Paces the identity bucket to `ruPer10s` from now on (the tenant's tier, identityBudgetFor). */
+  setIdentityBudget(ruPer10s: number): void {
+    this.budgets.identity.setLimit(ruPer10s);
   }
 
   /**

@@ -46,6 +46,8 @@ export interface SendOptions extends RateLimitListener {
   cost: number;
   /** The per-minute limited requests it carries (default: what the URL selects, urls.ts selectLimits). */
   limits?: SelectLimits;
+  /** 'text' for the answers that are not JSON (a /$count is text/plain); default 'json'. */
+  responseType?: 'json' | 'text';
 }
 
 const stateOf = (options: Pick<Options, 'context'>): RequestState | undefined => (options.context as { graph?: RequestState }).graph;
@@ -147,13 +149,17 @@ export function createGraphSender(deps: SenderDeps) {
     };
     try {
       const timeout = bucketTimeouts(options.bucket, deps.timeouts);
-      const response = await http<T>(url, {
+      const request = {
         method,
         headers: options.headers,
         ...(timeout ? { timeout } : {}),
         ...(options.json !== undefined ? { json: options.json } : {}),
         context: { graph: state },
-      });
+      };
+      // A text answer's body is the string itself (the caller asked for T = string).
+      const response = (
+        options.responseType === 'text' ? await http(url, { ...request, responseType: 'text' }) : await http<T>(url, request)
+      ) as Response<T>;
       if (response.statusCode >= 300) {
         // Redirects are not followed (see createTransport): one is an answer the connector does not expect.
         throw graphError(

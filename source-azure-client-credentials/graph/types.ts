@@ -112,6 +112,12 @@ export interface GraphClient {
    * skips (404: deleted since) is yielded as `error`; any other failure is thrown.
    */
   batchGet<T>(requests: Iterable<BatchRequest> | AsyncIterable<BatchRequest>, options?: BatchOptions): AsyncIterable<BatchObject<T>>;
+  /**
+   * How many objects a directory collection holds now (GET {collection}/$count, e.g. '/users'), asked once per collection
+   * and client. A hint, never a reason to fail or wait: undefined when Graph does not say (no permission, 400, a network
+   * failure). The count of '/users' also sets the identity budget to the tenant's size tier (pacing.ts identityTier).
+   */
+  count(collection: string): Promise<number | undefined>;
   /** The `roles` claim of the current app-only token (application permissions with admin consent). */
   grantedRoles(): Promise<string[]>;
   /** Counters since the client was made (or since the last call with reset = true). */

@@ -80,6 +80,7 @@ export const groups: StreamDef<GroupsRecord, DeltaState> = {
   // https://learn.microsoft.com/graph/api/group-delta#permissions (Group.Read.All and Directory.Read.All grant it too).
   permissions: [['GroupMember.Read.All']],
   probes: [{ path: '/groups', query: { $top: 1, $select: 'id' } }],
+  countedCollection: '/groups',
   // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
   parseState: (raw, config) => parseDeltaState(raw, config, 'groups', 'groups') as DeltaState,
   async *read(context) {

@@ -77,6 +77,7 @@ export const servicePrincipals: StreamDef<ServicePrincipalsRecord, DeltaState> =
     { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
     { path: '/organization', query: { $select: 'id' } },
   ],
+  countedCollection: '/servicePrincipals',
   // {} (what a full refresh leaves behind) parses to undefined, which read treats as a first sync.
   parseState: (raw, config) => parseDeltaState(raw, config, 'servicePrincipals', 'service_principals') as DeltaState,
   async *read(context) {

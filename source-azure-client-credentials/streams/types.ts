@@ -16,6 +16,11 @@ export interface ReadContext<S> {
   syncMode: SyncMode;
   /** This stream's incoming state, already checked by parseState; undefined on a first sync. */
   state: S | undefined;
+  /**
+   * Tells the Airbyte UI how many rows this read expects to emit (an ESTIMATE trace, ordered with the records), e.g. from
+   * a window plan once the range is known. A hint only: call it whenever a better figure is known. Absent in unit tests.
+   */
+  estimate?: (rows: number) => void | Promise<void>;
   /** The clock in ms since the epoch (Date.now when absent): unit tests freeze it. */
   now?: () => number;
   /**
@@ -84,6 +89,12 @@ export interface StreamDef<R extends object = object, S extends object = object>
   availability?: CloudAvailability;
   /** Permissions that some config options add (e.g. signInActivity on users needs AuditLog.Read.All). */
   optionPermissions?(config: Config): PermissionRequirement;
+  /**
+   * The directory collection (e.g. '/users') whose $count estimates the rows of a read that lists it whole: a full
+   * refresh, or a first incremental sync. The read command asks for it alongside the stream's first requests and emits
+   * an ESTIMATE before the first record; absent, no estimate. Client-side filters may keep fewer rows than it counts.
+   */
+  countedCollection?: string;
   /** The cheap requests check makes to confirm access, one per endpoint the stream reads ($top=1, $select=id). */
   probes: Probe[];
   /**

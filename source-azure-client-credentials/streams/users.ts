@@ -203,6 +203,7 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
     return extra.length ? { option: 'additional_user_properties', names: extra.map((p) => p.name) } : undefined;
   },
   schema: usersSchema,
+  countedCollection: '/users',
   // A sign-in does not change the user object, so delta never reports it: the values would go stale.
   refuse: (config, syncMode) =>
     syncMode === 'incremental' && config.include_sign_in_activity

@@ -11,6 +11,8 @@ interface BatchItem {
   method: string;
   url: string;
   dependsOn?: string[];
+  /** The item's own headers, by lower-case name (https://learn.microsoft.com/graph/json-batching#request-format). */
+  headers: Record<string, string>;
 }
 
 const MAX_ITEMS = 20;
@@ -31,7 +33,17 @@ function parseItems(body: string): BatchItem[] | Reply {
     if (typeof r?.id !== 'string' || !r.id || typeof r.method !== 'string' || typeof r.url !== 'string') {
       return bad('Invalid batch payload format: every request needs a string id, method and url.');
     }
-    items.push({ id: r.id, method: r.method, url: r.url, dependsOn: Array.isArray(r.dependsOn) ? r.dependsOn.map(String) : undefined });
+    const headers =
+      r.headers && typeof r.headers === 'object'
+        ? Object.fromEntries(Object.entries(r.headers).map(([name, value]) => [name.toLowerCase(), String(value)]))
+        : {};
+    items.push({
+      id: r.id,
+      method: r.method,
+      url: r.url,
+      dependsOn: Array.isArray(r.dependsOn) ? r.dependsOn.map(String) : undefined,
+      headers,
+    });
   }
   if (new Set(items.map((i) => i.id)).size !== items.length) return bad('Invalid batch payload format: request ids must be unique.');
   return items;
@@ -61,7 +73,7 @@ export function handleBatch(state: EmulatorState, body: string, caller: Caller):
     } else if (item.method.toUpperCase() !== 'GET')
       reply = graphError(405, 'MethodNotAllowed', 'The emulator supports only GET inside $batch.');
     else if (/^[a-z]+:/i.test(item.url)) reply = bad('Batch request urls must be relative to the version root, e.g. /users?$top=999.');
-    else reply = dispatchGet(state, item.url.startsWith('/') ? item.url : `/${item.url}`, caller, 'batch ');
+    else reply = dispatchGet(state, item.url.startsWith('/') ? item.url : `/${item.url}`, caller, 'batch ', 'v1.0', item.headers);
     state.metrics.logRequest(item.method, item.url, 'batch', reply.status);
     done.set(item.id, reply);
     return reply;

@@ -21,6 +21,8 @@ export interface GraphRequest {
   loop: boolean;
   /** The absolute URL of this request (a looping nextLink points back at it). */
   selfUrl: string;
+  /** The request's headers (a $batch item's own), by lower-case name. */
+  headers: Readonly<Record<string, string>>;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

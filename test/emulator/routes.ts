@@ -16,6 +16,7 @@ import {
   selectsSignInActivity,
 } from './collections.js';
 import { listGrants } from './consents.js';
+import { countCollection } from './count.js';
 import { delta, deltaSelect } from './delta.js';
 import { listSubscribedSkus } from './licences.js';
 import { getObject } from './objects.js';
@@ -94,7 +95,26 @@ const SIGN_IN_LOGS: Pick<Route, 'anyOf' | 'alsoNeeds' | 'cost' | 'budget' | 'pre
 /** A group's members may be users, groups, devices, service principals and contacts. */
 const MEMBER_TYPES = ['user', 'group', 'device', 'servicePrincipal', 'orgContact'];
 
+/**
+ * The /$count segment of the three collections the connector counts: https://learn.microsoft.com/graph/api/user-list
+ * (example "Get only a count of users"), .../serviceprincipal-list, .../group-list. $filter and $search narrow the count
+ * there; the emulator serves the plain count only (count.ts). RU cost undocumented: 1, as most GETs.
+ */
+const countRoute = (collection: 'users' | 'servicePrincipals' | 'groups', anyOf: string[]): Route => ({
+  pattern: new RegExp(`^/${collection}/\\$count$`, 'i'),
+  label: `GET /${collection}/$count`,
+  anyOf,
+  cost: 1,
+  budget: 'directory',
+  query: { service: 'directory', options: [] },
+  handle: (r) => countCollection(r, collection),
+});
+
 const ROUTES: Route[] = [
+  // Before the object routes, whose {id} would match '$count'.
+  countRoute('users', USERS),
+  countRoute('servicePrincipals', APPLICATIONS),
+  countRoute('groups', GROUPS),
   {
     pattern: /^\/users$/i,
     label: 'GET /users',
@@ -399,6 +419,7 @@ export function dispatchGet(
   caller: Caller,
   labelPrefix: string,
   version: 'v1.0' | 'beta' = 'v1.0',
+  headers: Readonly<Record<string, string>> = {},
 ): Reply {
   const url = new URL(relative, 'https://graph.invalid/');
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -455,7 +476,7 @@ export function dispatchGet(
   }
   const match = route.pattern.exec(path)!;
   const selfUrl = `${state.url}/${version}${path}${url.search}`;
-  const reply = route.handle({ state, path, version, params, caller, loop: state.faults.loops(target), selfUrl }, match);
+  const reply = route.handle({ state, path, version, params, caller, loop: state.faults.loops(target), selfUrl, headers }, match);
   Object.assign(reply.headers, outcome.headers);
   return reply;
 }

@@ -87,6 +87,13 @@ async function route(state: EmulatorState, req: IncomingMessage, body: string): 
   return reply;
 }
 
+/** Node's headers (already lower-case) as single strings. */
+function lowerCaseHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]),
+  );
+}
+
 /** A request under /v1.0 or /beta (`relative` is the rest, with its query): authentication, $batch (v1.0), then the GET routes. */
 function graph(
   state: EmulatorState,
@@ -112,7 +119,7 @@ function graph(
     count(`${method} (unsupported)`);
     return graphError(405, 'MethodNotAllowed', 'The emulator is read-only: only GET (and POST /$batch) are served.');
   }
-  return dispatchGet(state, relative, caller, '', version);
+  return dispatchGet(state, relative, caller, '', version, lowerCaseHeaders(req.headers));
 }
 
 async function send(res: ServerResponse, reply: Reply, fault: TransportFault | undefined, requestId: string, clientRequestId?: string) {

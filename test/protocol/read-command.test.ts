@@ -28,6 +28,7 @@ function fakeGraph(roles: string[]): GraphClient {
     batchGet: () => {
       throw new Error('not used');
     },
+    count: async () => undefined,
     grantedRoles: async () => roles,
     stats: () => ({ requests: 0, retries: 0, throttled: 0, waitMs: 0 }),
     close: () => {},

@@ -35,6 +35,7 @@ function rolesOnlyGraph(): GraphClient & { asked: number } {
     list: unused,
     batchPages: unused,
     batchGet: unused,
+    count: async () => undefined,
     grantedRoles: async () => {
       graph.asked++;
       return ['User.Read.All'];

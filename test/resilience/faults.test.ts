@@ -43,6 +43,11 @@ const retriesOf = (result: RunResult) => result.logs('INFO').reduce((sum, line) 
 const retried = (min: number) => (_e: Emulator, result: RunResult) =>
   assert.ok(retriesOf(result) >= min, `expected at least ${min} retries, the connector reported ${retriesOf(result)}`);
 const GRAPH = '^/v1\\.0/';
+/**
+ * Graph's JSON answers, not the text/plain /$count ones: half of a number is still a number (a smaller one, so a lower
+ * throttling tier and estimate, never data), which no client can tell from a whole one.
+ */
+const GRAPH_JSON = '^/v1\\.0/(?!.*/\\$count)';
 
 /** An application with User assignments, and a group assigned to another application: both "deleted" before their fan-out. */
 function fanOutVictims(emulator: Emulator): { sp: string; group: string } {
@@ -96,7 +101,7 @@ const CASES: FaultCase[] = [
   },
   {
     name: 'truncated JSON bodies',
-    arrange: (e) => e.setFaults([{ kind: 'truncate', times: 4, path: GRAPH }]),
+    arrange: (e) => e.setFaults([{ kind: 'truncate', times: 4, path: GRAPH_JSON }]),
     verify: retried(4),
   },
   {

@@ -32,7 +32,23 @@ const DELTA = ['$select', '$filter', '$skiptoken', '$deltatoken'];
 const selectsSignInActivity = (query: ReadonlyMap<string, string>) =>
   (query.get('$select') ?? '').split(',').some((name) => name.trim() === 'signInActivity');
 
+/**
+ * GET /{collection}/$count: a text/plain number, only with the header ConsistencyLevel: eventual (the emulator answers 400 without
+ * it, as Graph does, so a request without it fails the runs' status check). $filter and $search may narrow it; the connector sends none.
+ */
+const countOf = (collection: string, source: string): DocumentedEndpoint => ({
+  label: `GET /${collection}/$count`,
+  method: 'GET',
+  pattern: new RegExp(`^/${collection}/\\$count$`, 'i'),
+  options: ['$filter', '$search'],
+  source,
+});
+
 export const DOCUMENTED_ENDPOINTS: readonly DocumentedEndpoint[] = [
+  // Before the object rows, whose {id} would match '$count'.
+  countOf('users', 'https://learn.microsoft.com/graph/api/user-list#optional-query-parameters'),
+  countOf('servicePrincipals', 'https://learn.microsoft.com/graph/api/serviceprincipal-list#optional-query-parameters'),
+  countOf('groups', 'https://learn.microsoft.com/graph/api/group-list#optional-query-parameters'),
   {
     label: 'GET /users',
     method: 'GET',

@@ -11,8 +11,10 @@ import {
   readsHiddenMembers,
   warnRefusedGroups,
 } from '../group-members/members.js';
+import { merge } from '../merge.js';
 import type { StreamDef } from '../types.js';
 import { type Assignment, AssignmentBuffer } from './assignment-buffer.js';
+import { userLookup } from './user-lookup.js';
 
 type AppRole = { id?: string | null; value?: string | null; displayName?: string | null };
 
@@ -131,7 +133,7 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
     { path: '/servicePrincipals', query: { $top: 1, $select: 'id' } },
     { path: '/users', query: { $top: 1, $select: 'id' } },
   ],
-  async *read({ graph, log, members: handoff }) {
+  async *read({ graph, config, log, members: handoff }) {
     const apps = await readApps(graph);
     const row = (assignment: Assignment, person: GraphPerson | null, via: Via | null) =>
       ({ kind: 'record', data: toAssignmentRow(assignment, apps.get(assignment.resourceId ?? ''), person, via) }) as const;
@@ -163,37 +165,43 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
     //    https://learn.microsoft.com/entra/identity/enterprise-apps/assign-user-or-group-access-portal
     //    A group refused with 403 (hidden membership, which needs Member.Read.Hidden) is skipped with a WARN when the
     //    app lacks that permission; with it, a 403 concerns the whole app and fails the stream.
-    const skippedGroups = new Skipped('group');
-    const refusedGroups: NamedGroup[] = [];
-    const readsHidden = readsHiddenMembers(await graph.grantedRoles());
-    for await (const page of fetchMembers(graph, groupAssignments.principalIds(), MEMBER_PERSON_SELECT, handoff)) {
-      if (page.error) {
-        const dropped = groupAssignments.take(page.groupId);
-        if (!isRefusedGroup(page.error)) skippedGroups.add(page.groupId, page.error);
-        else if (readsHidden) throw page.error;
-        else refusedGroups.push({ id: page.groupId, displayName: dropped?.[0]?.principalDisplayName ?? null });
-        continue;
-      }
-      const assignments = (page.last ? groupAssignments.take(page.groupId) : groupAssignments.peek(page.groupId)) ?? [];
-      for (const member of page.members) {
-        if (member['@odata.type'] !== USER_TYPE) continue;
-        for (const assignment of assignments) {
-          yield row(assignment, member, { id: page.groupId, displayName: assignment.principalDisplayName ?? null });
+    //    Both passes below yield their rows a page at a time (a lazy iterable per page), so that reading them at once
+    //    costs one hand-over per page, not per row.
+    async function* groupRows() {
+      const skippedGroups = new Skipped('group');
+      const refusedGroups: NamedGroup[] = [];
+      const readsHidden = readsHiddenMembers(await graph.grantedRoles());
+      for await (const page of fetchMembers(graph, groupAssignments.principalIds(), MEMBER_PERSON_SELECT, handoff)) {
+        if (page.error) {
+          const dropped = groupAssignments.take(page.groupId);
+          if (!isRefusedGroup(page.error)) skippedGroups.add(page.groupId, page.error);
+          else if (readsHidden) throw page.error;
+          else refusedGroups.push({ id: page.groupId, displayName: dropped?.[0]?.principalDisplayName ?? null });
+          continue;
         }
+        const assignments = (page.last ? groupAssignments.take(page.groupId) : groupAssignments.peek(page.groupId)) ?? [];
+        yield (function* () {
+          for (const member of page.members) {
+            if (member['@odata.type'] !== USER_TYPE) continue;
+            for (const assignment of assignments) {
+              yield row(assignment, member, { id: page.groupId, displayName: assignment.principalDisplayName ?? null });
+            }
+          }
+        })();
       }
+      skippedGroups.report(log);
+      warnRefusedGroups(log, 'app_role_assignments', refusedGroups, 'The users they give access to have no rows through them');
     }
-    skippedGroups.report(log);
-    warnRefusedGroups(log, 'app_role_assignments', refusedGroups, 'The users they give access to have no rows through them');
 
-    // 3. Users assigned directly: one pass over /users joins them all (a request per user would cost
-    //    one per assignee), and stops as soon as every assignee has been seen.
-    if (userAssignments.principals > 0) {
-      const query = { $select: PERSON_SELECT, $top: PAGE_SIZE };
-      for await (const page of graph.pages<GraphPerson>('/users', { query })) {
-        for (const user of page.value) {
-          for (const assignment of userAssignments.take(user.id) ?? []) yield row(assignment, user, null);
-        }
-        if (userAssignments.principals === 0) break;
+    // 3. Users assigned directly, read while the groups' members are (they need different requests and no order):
+    //    by id when they are few for the tenant, else one pass over /users (user-lookup.ts).
+    async function* userRows() {
+      if (userAssignments.principals === 0) return;
+      const lookup = userLookup<GraphPerson>(graph, userAssignments, await graph.count('/users'), config, PERSON_SELECT, log);
+      for await (const users of lookup) {
+        yield (function* () {
+          for (const user of users) for (const assignment of userAssignments.take(user.id) ?? []) yield row(assignment, user, null);
+        })();
       }
       if (userAssignments.principals > 0) {
         log.warn(
@@ -202,5 +210,8 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
         );
       }
     }
+
+    // for...of, not yield*: yield* over a sync iterable in an async generator awaits each row once more.
+    for await (const rows of merge(groupRows(), userRows())) for (const output of rows) yield output;
   },
 };
