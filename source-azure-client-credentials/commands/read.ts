@@ -3,6 +3,7 @@ import type { ConfiguredStream } from '../catalog.js';
 import type { Config } from '../config.js';
 import { diagnoseFailure, permissionProblem, streamAccess, streamError } from '../diagnosis.js';
 import { configError, errorTraceBody } from '../errors.js';
+import { estimateTrace } from '../estimates.js';
 import { forStream } from '../graph/for-stream.js';
 import type { GraphClient } from '../graph/types.js';
 import type { Logger } from '../logger.js';
@@ -62,6 +63,8 @@ async function readStream(
         await writer.emit(recordMessage(name, output.data));
         sinceState++;
         total++;
+      } else if (output.kind === 'estimate') {
+        await writer.emit(estimateTrace(name, output.rows));
       } else {
         await writer.emit(stateMessage(name, output.state, sinceState));
         lastState = output.state;

@@ -6,8 +6,11 @@ import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
 import type { MembersHandoff } from './group-members/handoff.js';
 
-/** What a stream's read yields: records, and checkpoints after which no earlier data can be lost. */
-export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object };
+/**
+ * What a stream's read yields: records, checkpoints after which no earlier data can be lost, and estimates of the rows the
+ * stream will emit in this sync (an ESTIMATE trace for Airbyte's progress bar; a later one replaces an earlier one).
+ */
+export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object } | { kind: 'estimate'; rows: number };
 
 export interface ReadContext<S> {
   graph: GraphClient;
