@@ -1,4 +1,4 @@
-// `npm run bench [-- --scenario throttled,cpu,memory,fanout] [--quick]`: runs the built connector against the emulator
+// `npm run bench [-- --scenario throttled,cpu,memory,fanout,reports] [--quick]`: runs the built connector against the emulator
 // and prints (and saves under bench/results/) a JSON report per scenario and stream, with the issue's targets checked.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -11,6 +11,7 @@ import type { TenantSizes } from '../test/emulator/types.js';
 import type { BaselinePlan, BaselineResult } from './bench-baseline.js';
 import { EmulatorChild } from './bench-emulator-child.js';
 import { type ConnectorRun, measureNode, RSS_METHOD, runConnector } from './bench-run.js';
+import { MAX_REQUESTS_OVER_LEAST, meetsTarget, reportsEfficiency } from './reports-efficiency.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -18,7 +19,7 @@ const entrypoint = join(repoRoot, 'dist', 'source-azure-client-credentials', 'ma
 const baselineScript = join(here, 'bench-baseline.js');
 
 const STREAMS = ['users', 'service_principals', 'app_role_assignments', 'sign_ins', 'directory_audits'] as const;
-const SCENARIOS = ['throttled', 'cpu', 'memory', 'fanout'] as const;
+const SCENARIOS = ['throttled', 'cpu', 'memory', 'fanout', 'reports'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const SEED = 2026;
@@ -360,6 +361,26 @@ async function fanout(quick: boolean, targets: Target[]) {
   };
 }
 
+// ---- 5. reports efficiency (scripts/reports-efficiency.ts) ------------------------------------------------------
+
+async function reports(quick: boolean, targets: Target[]) {
+  const figures = [];
+  for (const size of quick ? [10_000] : [10_000, 100_000]) {
+    progress(`reports: a first 30-day sync of ${size} sign-ins and ${size} audit events...`);
+    for (const f of await reportsEfficiency(size)) {
+      figures.push(f);
+      targets.push({
+        scenario: 'reports',
+        stream: f.stream,
+        target: `${size} records: requests <= ${MAX_REQUESTS_OVER_LEAST}x least, checkpoints <= 50,000 records apart`,
+        value: `${f.requests} vs ${f.leastRequests} (x${f.ratio}), ${f.maxRecordsPerState} per state`,
+        met: meetsTarget(f),
+      });
+    }
+  }
+  return { settings: { least: 'ceil(records in range / largest page): 1,000 sign-ins, 999 audit events' }, figures };
+}
+
 // ---- main -------------------------------------------------------------------------------------------------------
 
 async function main() {
@@ -386,6 +407,7 @@ async function main() {
   }
   if (has('memory')) scenarios.memory = await memory(quick, targets, cpuStreams);
   if (has('fanout')) scenarios.fanout = await fanout(quick, targets);
+  if (has('reports')) scenarios.reports = await reports(quick, targets);
 
   const report = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
