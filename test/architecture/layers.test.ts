@@ -12,7 +12,8 @@ const ROOMS: { room: string; holds: RegExp; may: readonly string[] }[] = [
   // Ground floor: protocol shapes, errors, logging, secrets, files, endpoints, schemas, generated types. Imports nothing above.
   {
     room: 'ground',
-    holds: /^(protocol|estimates|values|secrets|schemas|validation|admin-center|errors|logger|files|endpoints|user-properties)\.ts$|^generated\//,
+    holds:
+      /^(protocol|estimates|values|secrets|schemas|validation|admin-center|errors|logger|files|endpoints|user-properties)\.ts$|^generated\//,
     may: ['ground'],
   },
   // Settings: the config as loaded once (options, endpoints, the checked credential).
