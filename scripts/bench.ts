@@ -1,4 +1,4 @@
-// `npm run bench [-- --scenario coldstart,throttled,cpu,memory,fanout] [--quick] [--profile]`: runs the built connector against
+// `npm run bench [-- --scenario coldstart,throttled,cpu,memory,fanout,reports] [--quick] [--profile]`: runs the built connector against
 // the emulator, prints a table of every target (target, measured, met) and saves the whole report as JSON under bench/results/.
 // A scenario is a function (quick, targets, shared) => its report section; it pushes one Target per target it checks
 // (bench-targets.ts check(): a target without a measurement is "not measured", and missed). To add one, write it in its
@@ -15,6 +15,7 @@ import { memory } from './bench-memory.js';
 import { extraConnectorNodeOptions, RSS_METHOD } from './bench-run.js';
 import { check, completed, measure, type Target, targetTable } from './bench-targets.js';
 import { throttled } from './bench-throttled.js';
+import { MAX_REQUESTS_OVER_LEAST, meetsTarget, reportsEfficiency } from './reports-efficiency.js';
 
 // ---- 4. fan-out -------------------------------------------------------------------------------------------------
 
@@ -90,8 +91,27 @@ const coldstart: ScenarioRun = (quick, targets) =>
     progress,
   );
 
+/** Reports efficiency: a first 30-day sync of the log streams, requests against the least possible (reports-efficiency.ts). */
+const reports: ScenarioRun = async (quick, targets) => {
+  const figures = [];
+  for (const size of quick ? [10_000] : [10_000, 100_000]) {
+    progress(`reports: a first 30-day sync of ${size} sign-ins and ${size} audit events...`);
+    for (const f of await reportsEfficiency(size)) {
+      figures.push(f);
+      check(
+        targets,
+        { scenario: 'reports', stream: f.stream },
+        `${size} records: requests <= ${MAX_REQUESTS_OVER_LEAST}x least, checkpoints <= 50,000 records apart`,
+        measure(f.ratio, () => `${f.requests} vs ${f.leastRequests} (x${f.ratio}), ${f.maxRecordsPerState} per state`),
+        () => meetsTarget(f),
+      );
+    }
+  }
+  return { settings: { least: 'ceil(records in range / largest page): 1,000 sign-ins, 999 audit events' }, figures };
+};
+
 /** Every scenario, in the order they run. */
-const SCENARIOS: Record<string, ScenarioRun> = { coldstart, throttled, cpu, memory, fanout };
+const SCENARIOS: Record<string, ScenarioRun> = { coldstart, throttled, cpu, memory, fanout, reports };
 
 async function main() {
   const { values } = parseArgs({

@@ -23,6 +23,11 @@ export interface LogStreamLoad {
   maxRecordsPerState: number;
   /** The emulator's lower bound on this stream's wall time under the model, were it read alone. */
   floorMs: number;
+  /** Reports requests (pages) this stream sent, and the least that could read its records: ceil(records in range / largest page). */
+  requests: number;
+  leastRequests: number;
+  /** The row_estimate of each ESTIMATE trace of this stream, in order. */
+  estimates: number[];
 }
 
 export interface SignInsLoadResult {
@@ -39,6 +44,12 @@ export interface SignInsLoadResult {
   rateLimitedNotices: number;
   errors: string[];
 }
+
+/** Each log stream's endpoint as the emulator's metrics label it, and the largest page Graph serves it (sign-ins 1,000; audits 999, as the connector asks). */
+const REQUESTS: Record<LogStream, { label: string; pageMax: number }> = {
+  sign_ins: { label: 'GET /auditLogs/signIns', pageMax: 1000 },
+  directory_audits: { label: 'GET /auditLogs/directoryAudits', pageMax: 999 },
+};
 
 /**
  * Starts an emulator with `signIns` sign-ins, `directoryAudits` audit events (0: sign_ins alone) and throttling on,
@@ -73,6 +84,7 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50, director
           since: 0,
           maxRecordsPerState: 0,
           states: 0,
+          estimates: [] as number[],
           range: undefined as { from: Date; to: Date } | undefined,
         },
       ]),
@@ -96,6 +108,8 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50, director
         own.since = 0;
       } else if (message.type === 'LOG') {
         for (const name of names) seen[name]!.range = announcedLogRange(name, message.log.message) ?? seen[name]!.range;
+      } else if (message.type === 'TRACE' && message.trace.type === 'ESTIMATE') {
+        seen[message.trace.estimate.name]!.estimates.push(message.trace.estimate.row_estimate);
       } else if (message.type === 'TRACE' && message.trace.type === 'ERROR') errors.push(message.trace.error.message);
       else if (message.type === 'TRACE' && message.trace.stream_status?.reasons?.some((r: { type: string }) => r.type === 'RATE_LIMITED'))
         rateLimitedNotices++;
@@ -122,6 +136,9 @@ export async function runSignInsLoad(signIns = 200_000, timeScale = 50, director
         states: own.states,
         maxRecordsPerState: own.maxRecordsPerState,
         floorMs: metrics.floorMs[name] ?? 0,
+        requests: metrics.requests[REQUESTS[name].label] ?? 0,
+        leastRequests: Math.ceil(truth.length / REQUESTS[name].pageMax),
+        estimates: own.estimates,
       };
     }
     return {

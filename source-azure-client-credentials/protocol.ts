@@ -23,7 +23,7 @@ interface StreamStateMessage {
   sourceStats?: { recordCount: number };
 }
 
-type AirbyteMessage =
+export type AirbyteMessage =
   | { type: 'SPEC'; spec: { documentationUrl?: string; connectionSpecification: object; supportsIncremental?: boolean } }
   | { type: 'CONNECTION_STATUS'; connectionStatus: { status: 'SUCCEEDED' | 'FAILED'; message?: string } }
   | { type: 'CATALOG'; catalog: { streams: AirbyteStream[] } }

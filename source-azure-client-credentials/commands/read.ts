@@ -92,7 +92,6 @@ async function readStream(
       log,
       syncMode,
       state,
-      estimate: (rows) => writer.emit(estimateTrace(name, rows)),
       ...(members ? { members } : {}),
     })) {
       if (!running) await markRunning();
@@ -102,6 +101,8 @@ async function readStream(
         if (full) await full;
         sinceState++;
         total++;
+      } else if (output.kind === 'estimate') {
+        await writer.emit(estimateTrace(name, output.rows));
       } else {
         await writer.emit(stateMessage(name, output.state, sinceState));
         lastState = output.state;

@@ -6,8 +6,11 @@ import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
 import type { MembersHandoff } from './group-members/handoff.js';
 
-/** What a stream's read yields: records, and checkpoints after which no earlier data can be lost. */
-export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object };
+/**
+ * What a stream's read yields: records, checkpoints after which no earlier data can be lost, and estimates of the rows the
+ * stream will emit in this sync (an ESTIMATE trace for Airbyte's progress bar; a later one replaces an earlier one).
+ */
+export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object } | { kind: 'estimate'; rows: number };
 
 export interface ReadContext<S> {
   graph: GraphClient;
@@ -16,11 +19,6 @@ export interface ReadContext<S> {
   syncMode: SyncMode;
   /** This stream's incoming state, already checked by parseState; undefined on a first sync. */
   state: S | undefined;
-  /**
-   * Tells the Airbyte UI how many rows this read expects to emit (an ESTIMATE trace, ordered with the records), e.g. from
-   * a window plan once the range is known. A hint only: call it whenever a better figure is known. Absent in unit tests.
-   */
-  estimate?: (rows: number) => void | Promise<void>;
   /** The clock in ms since the epoch (Date.now when absent): unit tests freeze it. */
   now?: () => number;
   /**

@@ -19,7 +19,7 @@ import {
   truthOfRun,
 } from '../support/ground-truth.js';
 import { assertRunLeaksNothing } from '../support/leaks.js';
-import { isLogStream, LOG_STREAMS, type LogStream } from '../support/log-streams.js';
+import { isLogStream, LOG_STREAMS, type LogStream, SMALL_WINDOWS } from '../support/log-streams.js';
 import { inBatches } from '../support/parallel.js';
 
 const KILL_POINTS = 24;
@@ -44,7 +44,8 @@ describe('kill -9 at seeded points of a full sync, then resume from the last STA
     const result = await runConnector(['read'], {
       config: emulator.config({ sign_in_lookback_minutes: LOOKBACK_MINUTES }),
       catalog: fullCatalog(),
-      env: emulator.env,
+      // Many checkpoints in the log streams' small ranges, so that kill points land between them.
+      env: { ...emulator.env, ...SMALL_WINDOWS },
       ...(state !== undefined ? { state } : {}),
       ...(killAfter !== undefined ? { onMessage: (_m, child) => void (++seen === killAfter && child.kill('SIGKILL')) } : {}),
       timeoutMs: 60_000,

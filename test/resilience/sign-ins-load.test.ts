@@ -2,6 +2,7 @@
 // The same check at any size: `node dist/scripts/sign-ins-load.js <sign-ins> <time scale> [<audit events>]`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_RECORDS_PER_STATE, MAX_REQUESTS_OVER_LEAST, reportsEfficiency } from '../../scripts/reports-efficiency.js';
 import { loadProblems, runSignInsLoad } from '../../scripts/sign-ins-load.js';
 
 test('200,000 sign-ins sync under the throttling model with zero 429 and nothing missing', async () => {
@@ -26,4 +27,32 @@ test('a 100,000-event audit log and sign_ins in one read share the reports budge
   // About 100 pages of 999 audit events and 20 of 1,000 sign-ins, all from one budget of 5 per 10 s.
   assert.ok(result.requests >= 120, `${result.requests} requests`);
   assert.ok(result.wallMs >= result.floorMs, `finished in ${result.wallMs} ms, under the model's floor of ${result.floorMs} ms`);
+});
+
+test('reports efficiency: a first 30-day sync of 10,000 sign-ins and 10,000 audit events takes at most 1.15x the least requests', async (t) => {
+  // Request counts do not depend on time (the range, the windows and the pages are fixed by the tenant): nothing here is timed.
+  // The same at 100,000: `npm run bench -- --scenario reports`, or node dist/scripts/reports-efficiency.js.
+  const figures = await reportsEfficiency(10_000);
+  t.diagnostic(JSON.stringify(figures));
+  assert.deepEqual(
+    figures.map((f) => f.stream),
+    ['sign_ins', 'directory_audits'],
+  );
+  for (const f of figures) {
+    assert.deepEqual(f.problems, [], `${f.stream}: ${f.problems.join('; ')}`);
+    assert.ok(f.records > 9_900, `${f.stream}: ${f.records} records in range`);
+    // The least: ceil(records / largest page) (1,000 sign-ins, 999 audit events a page).
+    assert.equal(f.leastRequests, Math.ceil(f.records / (f.stream === 'sign_ins' ? 1000 : 999)));
+    assert.ok(
+      f.requests <= Math.floor(f.leastRequests * MAX_REQUESTS_OVER_LEAST),
+      `${f.stream}: ${f.requests} requests, least ${f.leastRequests}`,
+    );
+    assert.ok(f.maxRecordsPerState <= MAX_RECORDS_PER_STATE);
+    // Progress: one estimate, from the first page's density over the range (no split at this size); within 3x.
+    assert.equal(f.estimates.length, 1, `${f.stream}: estimates ${f.estimates}`);
+    assert.ok(
+      f.estimates[0]! > f.records / 3 && f.estimates[0]! < f.records * 3,
+      `${f.stream}: estimated ${f.estimates[0]} of ${f.records}`,
+    );
+  }
 });

@@ -130,6 +130,7 @@ function assertCheckpointsSound(outputs: StreamOutput<any>[], data: SignIn[], ra
       since++;
       continue;
     }
+    if (output.kind !== 'checkpoint') continue;
     const cursor = ticksOf((output.state as { createdDateTime: string }).createdDateTime);
     assert.ok(cursor > last, 'checkpoints strictly ascend');
     last = cursor;

@@ -9,6 +9,7 @@ import { recordProblems } from '../support/airbyte-rules.js';
 import { type Message, type RunOptions, type RunResult, runConnector } from '../support/connector.js';
 import { catalogOf } from '../support/fixtures.js';
 import { committedPart } from '../support/ground-truth.js';
+import { SMALL_WINDOWS } from '../support/log-streams.js';
 import { inBatches } from '../support/parallel.js';
 import { schemasDir } from '../support/paths.js';
 import { announcedRange as announcedRangeOf } from '../support/sign-ins.js';
@@ -79,11 +80,12 @@ describe('sign_ins against the emulator', () => {
     });
   });
   after(async () => emulator?.stop());
-  const read = (catalog: object, state?: unknown, onMessage?: RunOptions['onMessage']) =>
+  /** `windows`: the connector's own (a range that fits one is one window), or SMALL_WINDOWS for several checkpoints. */
+  const read = (catalog: object, state?: unknown, onMessage?: RunOptions['onMessage'], windows: Record<string, string> = {}) =>
     runConnector(['read'], {
       config: emulator.config(),
       catalog,
-      env: emulator.env,
+      env: { ...emulator.env, ...windows },
       ...(state !== undefined ? { state } : {}),
       ...(onMessage ? { onMessage } : {}),
       timeoutMs: 60_000,
@@ -103,6 +105,13 @@ describe('sign_ins against the emulator', () => {
     const byId = new Map(records.map((r) => [r.id, r]));
     for (const expected of truth) assert.deepEqual(byId.get(expected.id), expected);
     for (const record of records.slice(0, 500)) assert.deepEqual(recordProblems(record, stream, validate), []);
+    // Progress: one ESTIMATE (validated against the protocol like every message), from the first of the three pages, before any record.
+    const estimateAt = result.messages.findIndex((m) => m.type === 'TRACE' && m.trace.type === 'ESTIMATE');
+    assert.ok(estimateAt >= 0 && estimateAt < result.messages.findIndex((m) => m.type === 'RECORD'), 'an ESTIMATE before the first record');
+    assert.deepEqual(Object.keys(result.messages[estimateAt]!.trace.estimate).sort(), ['name', 'row_estimate', 'type']);
+    assert.equal(result.messages[estimateAt]!.trace.estimate.name, 'sign_ins');
+    const rows = result.messages[estimateAt]!.trace.estimate.row_estimate as number;
+    assert.ok(rows > truth.length / 3 && rows < truth.length * 3, `estimated ${rows} of ${truth.length}`);
     // The range: retention (30 days, minus a 15-minute margin) up to now minus a 2-minute lag.
     const days = (to.getTime() - from.getTime()) / 86_400_000;
     assert.ok(days > 29.9 && days < 30, `range of ${days} days`);
@@ -142,7 +151,7 @@ describe('sign_ins against the emulator', () => {
   });
 
   test('re-reading from each intermediate state returns at least the records emitted after it', async () => {
-    const original = await read(incremental);
+    const original = await read(incremental, undefined, undefined, SMALL_WINDOWS);
     assertSucceeded(original);
     const states = original.states('sign_ins');
     assert.ok(states.length >= 4, `expected several checkpoints, got ${states.length}`);
@@ -181,11 +190,16 @@ describe('sign_ins against the emulator', () => {
     for (let run = 0; run < 10; run++) {
       const counts = { records: 0, states: 0 };
       const stop = killAfter[run];
-      const result = await read(incremental, state, (message, child) => {
-        if (message.type === 'RECORD') counts.records++;
-        if (message.type === 'STATE') counts.states++;
-        if (stop?.(message, counts) && !child.killed) child.kill('SIGKILL');
-      });
+      const result = await read(
+        incremental,
+        state,
+        (message, child) => {
+          if (message.type === 'RECORD') counts.records++;
+          if (message.type === 'STATE') counts.states++;
+          if (stop?.(message, counts) && !child.killed) child.kill('SIGKILL');
+        },
+        SMALL_WINDOWS,
+      );
       if (run === 0) firstFrom = announcedRange(result).from;
       const kept = committedPart(result.messages, 'sign_ins');
       // The STATEs the run printed before it died: each counts the records since the previous one, and the

@@ -119,6 +119,7 @@ function assertCheckpointsSound(outputs: StreamOutput<Event>[], all: Event[], st
       since++;
       continue;
     }
+    if (output.kind !== 'checkpoint') continue;
     const cursor = ticksOf((output.state as { at: string }).at);
     assert.ok(cursor > last, 'checkpoints strictly ascend');
     assert.ok(since <= max, `a checkpoint after ${since} records`);
@@ -145,7 +146,7 @@ function month(): Event[] {
 for (const order of ['newestFirst', 'oldestFirst', 'unordered'] as const) {
   test(`answers ${order}: every event of the range exactly once, checkpoints never pass an unread one`, async () => {
     const all = month();
-    const { graph } = fakeGraph(all, order);
+    const { graph, requests } = fakeGraph(all, order);
     const { outputs, lines, records } = await read(graph);
     assert.ok(
       lines.includes(`INFO things: reading things with at from ${isoOf(START_30)} up to (not including) ${isoOf(END)}.`),
@@ -153,26 +154,46 @@ for (const order of ['newestFirst', 'oldestFirst', 'unordered'] as const) {
     );
     assert.equal(isoOf(assertCheckpointsSound(outputs, all, START_30, order === 'newestFirst' ? 50_000 : 45_000)), isoOf(END));
     assert.ok(records.every((r) => r.seen));
+    // Each event exactly once: a split skips the records of its boundary second that are already out.
+    assert.equal(records.length, all.length);
+    assert.deepEqual(new Set(records.map((r) => r.id)), new Set(all.map((e) => e.id)));
     const splits = lines.filter((l) => l.includes('reading its older part in smaller windows')).length;
+    const whole = `at ge ${isoOf(START_30)} and at le ${isoOf(END)}`;
+    assert.equal(requests[0], whole, 'the first window is the whole range');
     if (order === 'newestFirst') {
-      // Newest first: the burst's window is split; only the records of each split second can come twice.
+      // Newest first: the whole range's window is split where it gets large, and the burst's window again.
       assert.ok(splits >= 1, 'the burst should split a window');
-      assert.deepEqual(new Set(records.map((r) => r.id)), new Set(all.map((e) => e.id)));
     } else {
-      // Any other order: no split (the engine cannot know what is already out), each event exactly once.
+      // Any other order: no split (the engine cannot know what is already out). The whole range's first page shows it,
+      // and that page is the one request given up: the range is read again from 1-hour windows, with an INFO saying why.
       assert.equal(splits, 0);
-      assert.equal(records.length, all.length);
-      assert.deepEqual(new Set(records.map((r) => r.id)), new Set(all.map((e) => e.id)));
+      assert.equal(requests[1], `at ge ${isoOf(START_30)} and at le ${isoOf(START_30 + 3600n * SECOND)}`);
+      assert.equal(requests.filter((r) => r.startsWith(whole)).length, 1, 'no read-ahead of the given-up window');
+      assert.ok(lines.some((l) => l.startsWith('INFO things: Microsoft Graph does not answer') && l.includes('newest first')));
     }
   });
 }
+
+test('ESTIMATE: from the first page of the whole range, made again from the first split; none for a range read in one page', async () => {
+  // 60,000 events evenly over the range: the first page's density is the range's.
+  const span = END - START_30;
+  const even = Array.from({ length: 60_000 }, (_, i) => event(START_30 + (span * BigInt(i)) / 60_000n + 1n));
+  const { outputs } = await read(fakeGraph(even, 'newestFirst').graph);
+  const kinds = outputs.map((o) => o.kind);
+  const estimates = outputs.flatMap((o) => (o.kind === 'estimate' ? [o.rows] : []));
+  assert.equal(kinds[0], 'estimate', 'the first estimate comes before the first record');
+  assert.equal(estimates.length, 2);
+  for (const rows of estimates) assert.ok(Math.abs(rows - 60_000) < 600, `estimated ${rows} of 60,000`);
+  const quiet = await read(fakeGraph(even.slice(0, 500), 'newestFirst').graph);
+  assert.equal(quiet.outputs.filter((o) => o.kind === 'estimate').length, 0);
+});
 
 test('short retention: a first window Graph refuses as too old (400) is read again from the short retention, with a warning', async () => {
   const all = month().filter((e) => ticksOf(e.at) >= START_7);
   const { graph, requests } = fakeGraph(all, 'newestFirst', START_7);
   const short: typeof LOG = { ...LOG, shortRetention: { days: 7, tenants: 'tenants without a licence' } };
   const { outputs, lines, records } = await read(graph, short);
-  assert.equal(requests[0], `at ge ${isoOf(START_30)} and at le ${isoOf(START_30 + 3600n * SECOND)}`, 'first asked for 30 days');
+  assert.equal(requests[0], `at ge ${isoOf(START_30)} and at le ${isoOf(END)}`, 'first asked for the whole 30 days');
   assert.ok(
     lines.includes(
       `WARN things: Microsoft Graph refused at ${isoOf(START_30)} as invalid (400), as it does for a date older than it keeps: the tenant keeps thing logs for 7 days (tenants without a licence). Reading from ${isoOf(START_7)} instead; things before that are no longer available.`,

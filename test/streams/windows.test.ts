@@ -13,6 +13,7 @@ import {
 import {
   beforeWindowEnd,
   END_LAG_MINUTES,
+  estimateRows,
   nextWindowSize,
   PLANNER,
   planRange,
@@ -161,10 +162,15 @@ test('the planner aims at the target, grows when quiet and shrinks when busy, wi
   assert.equal(nextWindowSize(hour, { records: 7, span: hour }) % TICKS_PER_SECOND, 0n);
 });
 
-test('the walker tiles the range with adjacent windows and checkpoints at each end', () => {
+test('the walker reads the whole range as its first window; a first window of 1 hour grows 4x per quiet window', () => {
   const from = t('2026-11-01T00:00:00Z');
   const end = t('2026-11-03T00:00:00Z');
-  const walker = new WindowWalker(from, end);
+  const whole = new WindowWalker(from, end);
+  assert.deepEqual(whole.next(), { from, to: end });
+  assert.equal(whole.complete(10), end);
+  assert.equal(whole.next(), undefined);
+  // The test-only first window (AZURE_GRAPH_LOG_WINDOW_MINUTES) and the one after an abandoned window: 1 h, 4 h, 16 h, rest.
+  const walker = new WindowWalker(from, end, PLANNER, PLANNER.initial);
   let expectedFrom = from;
   let windows = 0;
   for (let w = walker.next(); w; w = walker.next()) {
@@ -175,8 +181,45 @@ test('the walker tiles the range with adjacent windows and checkpoints at each e
     windows++;
   }
   assert.equal(expectedFrom, end);
-  // 10 records per window is a quiet tenant: sizes grow 4x per window (1 h, 4 h, 16 h, rest).
   assert.equal(windows, 4);
+});
+
+test('a first window larger than the initial size may be abandoned once: the range is read again from 1-hour windows', () => {
+  const from = t('2026-11-01T00:00:00Z');
+  const end = t('2026-11-03T00:00:00Z');
+  const walker = new WindowWalker(from, end);
+  walker.next();
+  assert.equal(walker.mayAbandon, true);
+  walker.abandon();
+  const again = walker.next()!;
+  assert.deepEqual(again, { from, to: from + PLANNER.initial }, 'the same start, at the initial size');
+  assert.equal(walker.mayAbandon, false, 'a window of the initial size is read whole in any order');
+  assert.equal(walker.complete(3), from + PLANNER.initial);
+  walker.next();
+  assert.equal(walker.mayAbandon, false);
+  // A range within the initial size is one window that is never abandoned.
+  const short = new WindowWalker(from, from + PLANNER.initial);
+  short.next();
+  assert.equal(short.mayAbandon, false);
+});
+
+test('after a split the gap is read at the observed rate, without the 8x shrink limit (the first window was a guess)', () => {
+  const from = t('2026-10-01T00:00:00Z');
+  const end = t('2026-10-31T00:00:00Z');
+  const walker = new WindowWalker(from, end);
+  walker.next();
+  // 25,000 records newest first over the last 2.5 days: 10,000 fit in 1 day, where the 8x limit would have allowed 3.75.
+  walker.split(t('2026-10-28T12:00:00Z'), 25_000);
+  const gap = walker.next()!;
+  assert.equal(gap.from, from);
+  assert.equal(gap.to - gap.from, 24n * 60n * TICKS_PER_MINUTE);
+});
+
+test('estimateRows: the known rows plus the sample density over the unread span', () => {
+  const day = 24n * 60n * TICKS_PER_MINUTE;
+  assert.equal(estimateRows(1_000, { records: 1_000, span: day / 4n }, 29n * day), 1_000 + 116_000);
+  assert.equal(estimateRows(25_000, { records: 25_000, span: 7n * day }, 0n), 25_000);
+  assert.equal(estimateRows(12, { records: 0, span: 0n }, day), 12);
 });
 
 test('a split window leaves its newer part done: the walker reads the gap, then jumps over it', () => {

@@ -7,6 +7,13 @@ export const LOG_STREAMS = {
 } as const;
 export type LogStream = keyof typeof LOG_STREAMS;
 
+/**
+ * The connector's test-only first log window (AZURE_GRAPH_LOG_WINDOW_MINUTES): a small test tenant's range read in windows
+ * that start at 1 hour and grow, so that it checkpoints several times, as a big tenant's range does. Without it a range
+ * that fits one window (25,000 records) is one window and one checkpoint.
+ */
+export const SMALL_WINDOWS = { AZURE_GRAPH_LOG_WINDOW_MINUTES: '60' } as const;
+
 export const isLogStream = (stream: string): stream is LogStream => stream in LOG_STREAMS;
 
 /**

@@ -4,8 +4,17 @@ import { matchesRow } from '../../graph/errors.js';
 import type { GraphClient, GraphPage, GraphVersion } from '../../graph/types.js';
 import type { Logger } from '../../logger.js';
 import type { ReadContext, StreamOutput } from '../types.js';
-import { formatInstant, parseInstant, TICKS_PER_SECOND } from './instants.js';
-import { beforeWindowEnd, PLANNER, planRange, retentionStart, type SyncRange, WindowWalker, windowFilter } from './windows.js';
+import { floorToSecond, formatInstant, parseInstant, TICKS_PER_MINUTE, TICKS_PER_SECOND } from './instants.js';
+import {
+  beforeWindowEnd,
+  estimateRows,
+  PLANNER,
+  planRange,
+  retentionStart,
+  type SyncRange,
+  WindowWalker,
+  windowFilter,
+} from './windows.js';
 
 /** One window's request: the path below the version root, its query (with the window's $filter) and the Graph version. */
 export interface WindowRequest {
@@ -76,15 +85,23 @@ interface WindowProgress {
   oldest?: bigint;
   /** The last record's cursor value, to check the newest-first order across pages. */
   last?: bigint;
+  /** The ids of the records out so far in the oldest record's whole second: a split reads that second again. */
+  tail: { second: bigint; ids: string[] } | undefined;
   /** False once a record came out of newest-first order or had no readable cursor value: no split then. */
   ordered: boolean;
   /** True when the window was stopped early to be split. */
   stopped: boolean;
+  /** True when the window was given up before its first record came out (its answers are not newest first). */
+  abandoned: boolean;
 }
 
 const instantOf = (item: object, cursor: string): bigint | undefined => parseInstant((item as Record<string, unknown>)[cursor]);
+const idOf = (item: object): string | undefined => {
+  const id = (item as Record<string, unknown>).id;
+  return typeof id === 'string' ? id : undefined;
+};
 
-/** The window's progress once `items` (the next page) are read: records it keeps, oldest instant, order. Pure. */
+/** The window's progress once `items` (the next page, less those already out) are read: records it keeps, oldest instant, order. Pure. */
 function advance(progress: WindowProgress, items: object[], cursor: string, to: bigint): WindowProgress {
   const next = { ...progress };
   for (const item of items) {
@@ -94,40 +111,77 @@ function advance(progress: WindowProgress, items: object[], cursor: string, to: 
       next.last = at;
       if (next.oldest === undefined || at < next.oldest) next.oldest = at;
     }
-    if (beforeWindowEnd(at, to)) next.records++;
+    if (!beforeWindowEnd(at, to)) continue;
+    next.records++;
+    const id = idOf(item);
+    if (at === undefined || id === undefined) continue;
+    const second = floorToSecond(at);
+    if (next.tail?.second === second) next.tail = { second, ids: [...next.tail.ids, id] };
+    else if (next.tail === undefined || second < next.tail.second) next.tail = { second, ids: [id] };
   }
   return next;
+}
+
+/** An estimate of the rows of the range (an ESTIMATE trace). */
+type Estimate = { kind: 'estimate'; rows: number };
+
+/** What a window's reader is told besides its bounds. */
+interface WindowControl {
+  /** Whether the walker can split the window once `records` are out down to `oldest`. */
+  mayStop(records: number, oldest: bigint): boolean;
+  /** Whether the window may be given up on its first page when that page is not newest first (walker.mayAbandon). */
+  mayAbandon: boolean;
+  /** Ids already emitted by a split window whose second this window reads again: not emitted twice. */
+  skip: ReadonlySet<string>;
+  /** Called with each page's progress (and whether more pages follow) before its records are yielded; may return an output to yield first. */
+  onPage(after: WindowProgress, more: boolean): Estimate | undefined;
 }
 
 /**
  * Reads window [from, to): `ge from and le to`, dropping records at exactly `to` (the next window owns them).
  * Records may come in any order; when more pages remain, every record so far came newest first (as Graph documents
  * for signIns) and mayStop agrees (the walker can split the window), the window stops early, and its read part is
- * left to the walker.
+ * left to the walker. A first page that is not newest first gives up a window that may be abandoned, before any of
+ * its records is out.
  */
 async function* readWindow<G extends object, R>(
   spec: WindowedLog<G, R>,
   graph: GraphClient,
   window: { from: bigint; to: bigint },
-  mayStop: (records: number, oldest: bigint) => boolean,
+  control: WindowControl,
   progress: WindowProgress,
 ): AsyncGenerator<StreamOutput<R>> {
   const { cursor } = spec;
+  const fresh = (items: G[]) => (control.skip.size === 0 ? items : items.filter((item) => !control.skip.has(idOf(item) ?? '')));
   const stopsAfter = (page: GraphPage<G>, after: WindowProgress) =>
-    page.nextLink !== undefined && after.ordered && after.oldest !== undefined && mayStop(after.records, after.oldest);
+    page.nextLink !== undefined && after.ordered && after.oldest !== undefined && control.mayStop(after.records, after.oldest);
+  const abandons = (page: GraphPage<G>, after: WindowProgress) =>
+    control.mayAbandon && progress.records === 0 && page.nextLink !== undefined && !after.ordered;
   const { path, query, version } = spec.request(windowFilter(cursor, window.from, window.to));
+  let first = true;
   const pages = graph.pages<G>(path, {
     query,
     ...(version ? { version } : {}),
     bucket: 'reports',
-    // The same decision as below, made before the page's records are out: a page the window will
-    // stop after needs no read-ahead, which would spend a reports request (2 s of the 5-per-10-s
-    // budget) on a page the split reads again anyway.
-    readAhead: (page) => !stopsAfter(page, advance(progress, page.value, cursor, window.to)),
+    // The same decisions as below, made before the page's records are out: a page the window will stop after (or
+    // give up on) needs no read-ahead, which would spend a reports request (2 s of the 5-per-10-s budget) on a page
+    // read again anyway.
+    readAhead: (page) => {
+      const after = advance(progress, fresh(page.value), cursor, window.to);
+      return !stopsAfter(page, after) && !(first && abandons(page, after));
+    },
   });
   for await (const page of pages) {
-    const after = advance(progress, page.value, cursor, window.to);
-    for (const item of page.value) {
+    const items = fresh(page.value);
+    const after = advance(progress, items, cursor, window.to);
+    if (first && abandons(page, after)) {
+      progress.abandoned = true;
+      return;
+    }
+    first = false;
+    const note = control.onPage(after, page.nextLink !== undefined);
+    if (note) yield note;
+    for (const item of items) {
       if (!beforeWindowEnd(instantOf(item, cursor), window.to)) continue;
       yield { kind: 'record', data: spec.record(item) };
     }
@@ -148,21 +202,71 @@ function describeRange(spec: WindowedLog<object, unknown>, range: SyncRange, loo
 
 const capitalised = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
-/** Walks one planned range window by window: records, and a checkpoint after each completed window. */
+/**
+ * The test-only first window (AZURE_GRAPH_LOG_WINDOW_MINUTES, like AZURE_GRAPH_TIME_SCALE): small test tenants then
+ * checkpoint several windows, as big tenants do; unset (always, in production), the first window is the whole range.
+ */
+function firstWindow(env: NodeJS.ProcessEnv = process.env): bigint | undefined {
+  const minutes = Number(env.AZURE_GRAPH_LOG_WINDOW_MINUTES);
+  return Number.isInteger(minutes) && minutes > 0 ? BigInt(minutes) * TICKS_PER_MINUTE : undefined;
+}
+
+/**
+ * Walks one planned range window by window: records, a checkpoint after each completed window, and ESTIMATEs of the
+ * range's rows. The estimate is what the walk has seen, never an extra request: the density of the first page of the
+ * first window (newest first, so the page spans [its oldest record, the range end)) over the rest of the range, made
+ * again from the first split (25 pages, a far better sample), or, when the answers are not newest first, from the first
+ * completed window. A range read in one page gets none: it is done before a progress bar could help.
+ */
 async function* walk<G extends object, R>(spec: WindowedLog<G, R>, read: WindowedRead, range: SyncRange): AsyncGenerator<StreamOutput<R>> {
   const { stream, noun } = spec;
-  const walker = new WindowWalker(range.from, range.to);
+  const walker = new WindowWalker(range.from, range.to, PLANNER, firstWindow());
+  const skip = new Set<string>();
+  let total = 0;
+  let estimates = 0;
+  const estimate = (known: number, sample: { records: number; span: bigint }, unread: bigint): Estimate => {
+    estimates++;
+    return { kind: 'estimate', rows: estimateRows(known, sample, unread) };
+  };
   for (let window = walker.next(); window; window = walker.next()) {
-    const progress: WindowProgress = { records: 0, ordered: true, stopped: false };
-    const mayStop = (records: number, oldest: bigint) => records >= PLANNER.splitAfterRecords && walker.splitPoint(oldest) !== undefined;
-    yield* readWindow(spec, read.graph, window, mayStop, progress);
+    const progress: WindowProgress = { records: 0, tail: undefined, ordered: true, stopped: false, abandoned: false };
+    const first = window.from === range.from && window.to === range.to;
+    const current = window;
+    const control: WindowControl = {
+      mayStop: (records, oldest) => records >= PLANNER.splitAfterRecords && walker.splitPoint(oldest) !== undefined,
+      mayAbandon: walker.mayAbandon,
+      skip,
+      onPage: (after, more) => {
+        if (!first || estimates > 0 || !more || !after.ordered || after.oldest === undefined) return undefined;
+        // The page's records are not yet counted in total: they are yielded after the estimate.
+        return estimate(total + after.records, { records: after.records, span: current.to - after.oldest }, after.oldest - current.from);
+      },
+    };
+    const before = total;
+    for await (const output of readWindow(spec, read.graph, window, control, progress)) {
+      if (output.kind === 'record') total++;
+      yield output;
+    }
     const filter = windowFilter(spec.cursor, window.from, window.to);
+    if (progress.abandoned) {
+      walker.abandon();
+      read.log.info(
+        `${stream}: Microsoft Graph does not answer ${filter} newest first, so the range cannot be split where it gets large; reading it in windows that start at ${PLANNER.initial / TICKS_PER_MINUTE} minutes instead.`,
+      );
+      continue;
+    }
     if (progress.stopped) {
+      // The records of the oldest one's second are out, and the next windows read that second again.
+      for (const id of progress.tail?.ids ?? []) skip.add(id);
+      if (first && estimates === 1)
+        yield estimate(total, { records: progress.records, span: window.to - progress.oldest! }, progress.oldest! - window.from);
       walker.split(progress.oldest!, progress.records);
       read.log.debug(`${stream}: window ${filter} holds more than ${progress.records} ${noun}; reading its older part in smaller windows.`);
       continue;
     }
     const position = walker.complete(progress.records);
+    if (estimates === 0 && position < range.to)
+      yield estimate(total, { records: total - before, span: window.to - window.from }, range.to - position);
     read.log.debug(`${stream}: window ${filter} done (${progress.records} ${noun}); next window ${walker.size / TICKS_PER_SECOND} s.`);
     // The cursor never moves backwards: windows inside the lookback end before the saved cursor.
     if (range.cursor === undefined || position > range.cursor)

@@ -93,7 +93,10 @@ export function windowFilter(property: string, from: bigint, to: bigint): string
 export const beforeWindowEnd = (instant: bigint | undefined, to: bigint): boolean => instant === undefined || instant < to;
 
 interface PlannerOptions {
-  /** First window size of a sync. @default 1 hour */
+  /**
+   * The first window when it is not the whole range: for answers that are not newest first (which cannot be split) and
+   * for tests (AZURE_GRAPH_LOG_WINDOW_MINUTES). @default 1 hour
+   */
   initial: bigint;
   min: bigint;
   max: bigint;
@@ -109,7 +112,7 @@ interface PlannerOptions {
 export const PLANNER: PlannerOptions = {
   initial: 60n * TICKS_PER_MINUTE,
   min: TICKS_PER_SECOND,
-  // A quiet tenant reads its 30 days in a handful of requests instead of hundreds.
+  // Growth stops here: a quiet tenant that started small (answers not newest first) reads its 30 days in a handful of requests.
   max: 7n * TICKS_PER_DAY,
   targetRecords: 10_000,
   splitAfterRecords: 25_000,
@@ -118,27 +121,46 @@ export const PLANNER: PlannerOptions = {
 /**
  * The next window size from what the last one held: aim at targetRecords at the observed rate,
  * growing at most 4x and shrinking at most 8x per step (one odd window should not swing the size),
- * in whole seconds between min and max.
+ * in whole seconds between min and max. `unbounded`: no step limit (the last window was a guess, not a size the rate chose).
  */
-export function nextWindowSize(current: bigint, observed: { records: number; span: bigint }, options: PlannerOptions = PLANNER): bigint {
+export function nextWindowSize(
+  current: bigint,
+  observed: { records: number; span: bigint },
+  options: PlannerOptions = PLANNER,
+  unbounded = false,
+): bigint {
   let size: bigint;
   if (observed.records === 0 || observed.span <= 0n) size = current * 4n;
   else {
     const ideal = (observed.span * BigInt(options.targetRecords)) / BigInt(observed.records);
-    size = maxTicks(minTicks(ideal, current * 4n), current / 8n);
+    size = unbounded ? ideal : maxTicks(minTicks(ideal, current * 4n), current / 8n);
   }
   return floorToSecond(maxTicks(options.min, minTicks(options.max, size)));
 }
 
 /**
+ * Rows a range of `span` is likely to hold when `known` records have been read and `sample` of them lay in `sampleSpan`:
+ * the known ones plus the sample's density over the part not yet read (`unread`). Used for ESTIMATE traces.
+ */
+export function estimateRows(known: number, sample: { records: number; span: bigint }, unread: bigint): number {
+  if (sample.span <= 0n || unread <= 0n) return known;
+  return known + Math.round(Number((unread * BigInt(sample.records)) / sample.span));
+}
+
+/**
  * Walks [from, to) in ascending windows and knows where the cursor may checkpoint.
- * A split window ([from, at) still to read, [at, to) already read because results come newest
- * first) is remembered as a done range: the walker reads the gap, then jumps over it.
+ * The first window is the whole range (or `first`): one query costs ceil(records / page) requests, and every further window
+ * costs up to one more page, so a range that fits one window is read in the fewest requests. When it holds more than
+ * splitAfterRecords, answers newest first let the reader stop it and split it: a split window ([from, at) still to read,
+ * [at, to) already read) is remembered as a done range; the walker reads the gap in windows sized at the observed rate,
+ * then jumps over it.
  */
 export class WindowWalker {
   /** Everything before `position` has been emitted. */
   position: bigint;
   size: bigint;
+  /** True while the current window's size was a guess (the whole range, or `first`), not chosen from an observed rate. */
+  private guessed = true;
   private readonly done: Array<{ from: bigint; to: bigint }> = [];
   private current: { from: bigint; to: bigint } | undefined;
 
@@ -146,9 +168,10 @@ export class WindowWalker {
     from: bigint,
     readonly end: bigint,
     private readonly options: PlannerOptions = PLANNER,
+    first?: bigint,
   ) {
     this.position = from;
-    this.size = options.initial;
+    this.size = first ?? end - from;
   }
 
   /** The next window to read, or undefined when the range is done. */
@@ -159,14 +182,33 @@ export class WindowWalker {
     return this.current;
   }
 
+  /**
+   * True when the current window may be given up (abandon): it is the range's first, larger than the initial size, and
+   * nothing of it is out yet. A window of the initial size is read whole in any order, so abandoning happens once at most.
+   */
+  get mayAbandon(): boolean {
+    const window = this.current;
+    return this.guessed && this.done.length === 0 && window !== undefined && window.to - window.from > this.options.initial;
+  }
+
   /** The current window was read whole; returns the new checkpoint position. */
   complete(records: number): bigint {
     const window = this.take();
     this.size = nextWindowSize(this.size, { records, span: window.to - window.from }, this.options);
+    this.guessed = false;
     this.position = window.to;
     // Jump over ranges read ahead by splits.
     while (this.done[0] && this.done[0].from <= this.position) this.position = maxTicks(this.position, this.done.shift()!.to);
     return this.position;
+  }
+
+  /**
+   * The current window was given up before any record came out (its answers are not newest first, so a window this
+   * large could not be split): it is read again from its start in windows that start at the planner's initial size.
+   */
+  abandon(): void {
+    this.take();
+    this.size = this.options.initial;
   }
 
   /**
@@ -181,12 +223,16 @@ export class WindowWalker {
     return at < window.to && at > window.from ? at : undefined;
   }
 
-  /** The current window was stopped after `records` records down to `oldest`: [splitPoint, end) is done. */
+  /**
+   * The current window was stopped after `records` records down to `oldest`: [splitPoint, end) is done. The gap is read
+   * in windows sized at the rate just observed, with no step limit: that rate is a measurement, the window's size was not.
+   */
   split(oldest: bigint, records: number): void {
     const at = this.splitPoint(oldest);
     if (at === undefined) throw new Error('WindowWalker: this window cannot be split there');
     const window = this.take();
-    this.size = nextWindowSize(this.size, { records, span: window.to - oldest }, this.options);
+    this.size = nextWindowSize(this.size, { records, span: window.to - oldest }, this.options, true);
+    this.guessed = false;
     this.done.unshift({ from: at, to: window.to });
     // Adjacent done ranges merge, so one jump covers them.
     if (this.done[1] && this.done[1].from <= window.to) this.done.splice(0, 2, { from: at, to: this.done[1].to });
