@@ -18,6 +18,7 @@ export const DEMO_TABLES = [
   'service_principals',
   'app_role_assignments',
   'sign_ins',
+  'directory_audits',
   'groups',
   'group_members',
   'applications',

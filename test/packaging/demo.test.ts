@@ -21,6 +21,7 @@ const KEYS: Record<string, string> = {
   service_principals: 'id',
   app_role_assignments: 'id, userId',
   sign_ins: 'id',
+  directory_audits: 'id',
   groups: 'id',
   group_members: 'groupId, memberId',
   applications: 'id',
