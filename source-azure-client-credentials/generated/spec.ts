@@ -41,11 +41,11 @@ export type IncludeGuests = boolean;
  */
 export type DomainNames = string;
 /**
- * UTC date-time from which the first sync of sign_ins reads. Defaults to 30 days ago. Graph keeps sign-in logs for 30 days (P1/P2), so an older date is moved forward to the retention limit with a warning.
+ * UTC date-time from which the first sync of sign_ins and directory_audits reads. Defaults to 30 days ago. Graph keeps these logs for 30 days (P1/P2; the audit log 7 days without), so an older date is moved forward to the retention limit with a warning.
  */
 export type SignInsStartDate = string;
 /**
- * Advanced: Each incremental sync of sign_ins starts this many minutes before the saved cursor, to pick up sign-ins that Microsoft published late (usually within minutes, but Microsoft gives no upper bound). Re-read sign-ins are de-duplicated by id. The re-read costs about one sign-in log request per 1,000 sign-ins in the lookback, at least one per sync; raise it if sign-ins arrive later than that in your tenant.
+ * Advanced: Each incremental sync of sign_ins and directory_audits starts this many minutes before its saved cursor, to pick up events that Microsoft published late (usually within minutes, but Microsoft gives no upper bound). Re-read events are de-duplicated by id. The re-read costs about one log request per 1,000 events in the lookback, at least one per sync; raise it if events arrive later than that in your tenant.
  */
 export type SignInsLookbackWindowMinutes = number;
 /**
@@ -66,7 +66,7 @@ export type MaximumConcurrentRequests = number;
  */
 export type UseJSONBatching = boolean;
 /**
- * Advanced: Graph allows 5 requests per 10 seconds per app and tenant to the sign-in logs. Lower this when another tool shares the same app registration.
+ * Advanced: Graph allows 5 requests per 10 seconds per app and tenant to the sign-in logs and the directory audit log together (one budget). Lower this when another tool shares the same app registration.
  */
 export type SignInLogRequestsPer10Seconds = number;
 /**
@@ -79,7 +79,7 @@ export type SignInEventTypes = [
   ...('interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal' | 'managedIdentity')[]
 ];
 /**
- * Advanced: incremental users and service_principals read every object again (after the changes since the last sync) when their last full read is older than this many days, because Microsoft Graph's delta query may not report an object restored from the deleted items. A full read costs the requests of a first incremental sync. 0 never forces one (restored objects may then stay missing until the stream is refreshed).
+ * Advanced: incremental users, service_principals, groups and applications read every object again (after the changes since the last sync) when their last full read is older than this many days, because Microsoft Graph's delta query may not report an object restored from the deleted items. A full read costs the requests of a first incremental sync. 0 never forces one (restored objects may then stay missing until the stream is refreshed).
  */
 export type FullReReadOfIncrementalDirectoryStreamsDays = number;
 /**
