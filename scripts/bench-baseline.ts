@@ -31,6 +31,8 @@ function send(base: string, token: string, req: RecordedRequest): Promise<string
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
+    // Graph answers $count only with this header (the connector's count of a collection, replayed as it was sent).
+    if (/\/\$count(\?|$)/.test(req.path)) headers.consistencylevel = 'eventual';
     const call = request(`${base}${req.path}`, { method: req.method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

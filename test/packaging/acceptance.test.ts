@@ -19,6 +19,7 @@ import {
 import { type Message, type RunOptions, type RunResult, runConnector } from '../support/connector.js';
 import { EXPECTED_RECORDS_EXCLUDED, EXPECTED_RECORDS_FILE, EXPECTED_RECORDS_TENANT } from '../support/expected-records.js';
 import { signInRange } from '../support/ground-truth.js';
+import { SMALL_WINDOWS } from '../support/log-streams.js';
 import { repoRoot } from '../support/paths.js';
 
 const integration = (name: string): any => JSON.parse(readFileSync(join(repoRoot, 'integration_tests', name), 'utf8'));
@@ -59,7 +60,13 @@ async function run(args: string[], options: RunOptions = {}): Promise<RunResult>
 /** A timed read: the wall-clock bounds tell which sign-ins the read had to cover. */
 async function read(catalog: object, state?: unknown): Promise<RunResult & { startedAt: number; endedAt: number }> {
   const startedAt = Date.now();
-  const result = await run(['read'], { config, catalog, ...(state !== undefined ? { state } : {}) });
+  // Small first windows, so that the log streams checkpoint several times on this small tenant (as on a busy one).
+  const result = await run(['read'], {
+    config,
+    catalog,
+    env: { ...emulator.env, ...SMALL_WINDOWS },
+    ...(state !== undefined ? { state } : {}),
+  });
   return Object.assign(result, { startedAt, endedAt: Date.now() });
 }
 

@@ -208,7 +208,7 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
     assert.doesNotMatch(readme, /airbyte\/source-azure-client-credentials/);
     // Commands that build, push, load or inspect the image (not `docker buildx create`, which makes a builder); a shell
     // variable stands for the name only where the README assigns it the neutral name.
-    const commands = readme.split('\n').filter((l) => /^\s*(docker (build|push|buildx (build|imagetools))|kind load)/.test(l));
+    const commands = readme.split('\n').filter((l) => /^\s*(docker (build|push)\b|docker buildx (build|imagetools)\b|kind load)/.test(l));
     assert.ok(commands.length >= 2, 'the README shows how to build and push the image');
     const variable = /^IMAGE=(\S+)$/m.exec(readme)?.[1];
     if (variable) assert.ok(variable.startsWith(IMAGE_REPOSITORY), `IMAGE=${variable}`);
