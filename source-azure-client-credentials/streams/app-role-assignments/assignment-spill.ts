@@ -1,7 +1,6 @@
 // Users' assignments joined with the /users pass through partitioned temporary files, so memory stays flat however big the tenant.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readSync, writeSync } from 'node:fs';
+import { openPrivateTempFile, type PrivateTempFile, removePrivateTempFile } from '../private-temp-file.js';
 import type { Assignment } from './assignment-buffer.js';
 
 /**
@@ -99,7 +98,7 @@ class PartitionedFile {
  * The caller closes it on every exit path (close() deletes the file).
  */
 export class AssignmentSpill<P extends { id: string }> implements ChunkStore {
-  private file: { dir: string; fd: number } | undefined;
+  private file: PrivateTempFile | undefined;
   private size = 0;
   private readonly assignmentLines = new PartitionedFile(this);
   private readonly userLines = new PartitionedFile(this);
@@ -175,26 +174,14 @@ export class AssignmentSpill<P extends { id: string }> implements ChunkStore {
 
   /** Deletes the file (idempotent). */
   close(): void {
-    if (!this.file) return;
-    const { dir, fd } = this.file;
+    const file = this.file;
     this.file = undefined;
-    try {
-      closeSync(fd);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    if (file) removePrivateTempFile(file);
   }
 
-  private open(): { dir: string; fd: number } {
-    if (this.file) return this.file;
-    const dir = mkdtempSync(join(tmpdir(), 'source-azure-assignments-'));
-    try {
-      // User names and addresses: readable by this user only (0600 in a 0700 directory).
-      this.file = { dir, fd: openSync(join(dir, 'assignments.json'), 'w+', 0o600) };
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+  private open(): PrivateTempFile {
+    // User names and addresses: readable by this user only.
+    this.file ??= openPrivateTempFile('source-azure-assignments-', 'assignments.json');
     return this.file;
   }
 }
