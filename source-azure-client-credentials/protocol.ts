@@ -90,7 +90,12 @@ export class MessageWriter {
    * object around each record (the per-record path of every read). `streamJson` is JSON.stringify(stream), made once.
    */
   emitRecord(streamJson: string, data: object): Promise<void> | void {
-    return this.push(`{"type":"RECORD","record":{"stream":${streamJson},"data":${JSON.stringify(data)},"emitted_at":${now()}}}\n`);
+    return this.emitRecordJson(streamJson, JSON.stringify(data));
+  }
+
+  /** emitRecord with the record already serialised (`dataJson` is JSON.stringify(data), made by the stream from cached pieces). */
+  emitRecordJson(streamJson: string, dataJson: string): Promise<void> | void {
+    return this.push(`{"type":"RECORD","record":{"stream":${streamJson},"data":${dataJson},"emitted_at":${now()}}}\n`);
   }
 
   private push(line: string): Promise<void> | void {

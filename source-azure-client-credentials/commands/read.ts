@@ -95,9 +95,9 @@ async function readStream(
       ...(members ? { members } : {}),
     })) {
       if (!running) await markRunning();
-      if (output.kind === 'record') {
+      if (output.kind !== 'checkpoint') {
         // emit returns a promise only when stdout is full: awaiting nothing would cost a turn per record.
-        const full = writer.emitRecord(streamJson, output.data);
+        const full = output.kind === 'json' ? writer.emitRecordJson(streamJson, output.json) : writer.emitRecord(streamJson, output.data);
         if (full) await full;
         sinceState++;
         total++;

@@ -82,20 +82,32 @@ export const servicePrincipals: StreamDef<ServicePrincipalsRecord, DeltaState> =
   parseState: (raw, config) => parseDeltaState(raw, config, 'servicePrincipals', 'service_principals') as DeltaState,
   async *read(context) {
     const { graph, syncMode } = context;
+    if (syncMode !== 'incremental') return yield* readFullRefresh(graph);
     const organization = await readOrganization(graph);
     const toRecord = (sp: GraphServicePrincipal) => toServicePrincipalRecord(sp, organization);
-    if (syncMode === 'incremental') {
-      // Delta reports changes of the service principals only: publisher and tenantId, derived from the
-      // organization, are refreshed when a service principal itself changes (or on a full resync).
-      yield* readDelta(
-        context,
-        { stream: 'service_principals', resource: 'servicePrincipals', select: SERVICE_PRINCIPAL_FIELDS, toRecord },
-        toRecord({ id: '' }),
-      );
-      return;
-    }
-    // Full refresh keeps the plain list (a snapshot the destination overwrites), without the _ab_cdc columns.
-    const query = { $select: SERVICE_PRINCIPAL_FIELDS.join(','), $top: 999 };
-    for await (const sp of graph.list<GraphServicePrincipal>('/servicePrincipals', { query })) yield { kind: 'record', data: toRecord(sp) };
+    // Delta reports changes of the service principals only: publisher and tenantId, derived from the
+    // organization, are refreshed when a service principal itself changes (or on a full resync).
+    yield* readDelta(
+      context,
+      { stream: 'service_principals', resource: 'servicePrincipals', select: SERVICE_PRINCIPAL_FIELDS, toRecord },
+      toRecord({ id: '' }),
+    );
   },
 };
+
+/**
+ * Full refresh keeps the plain list (a snapshot the destination overwrites), without the _ab_cdc columns. GET /organization
+ * runs alongside the first page (a round trip less before the first record); its failure still fails the stream.
+ */
+async function* readFullRefresh(graph: GraphClient) {
+  const reading = readOrganization(graph);
+  // Awaited below, also when the list fails first: its rejection must not go unhandled meanwhile.
+  reading.catch(() => {});
+  let organization: Organization | undefined;
+  const query = { $select: SERVICE_PRINCIPAL_FIELDS.join(','), $top: 999 };
+  for await (const sp of graph.list<GraphServicePrincipal>('/servicePrincipals', { query })) {
+    organization ??= await reading;
+    yield { kind: 'record', data: toServicePrincipalRecord(sp, organization) } as const;
+  }
+  await reading;
+}

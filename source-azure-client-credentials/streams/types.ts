@@ -12,6 +12,16 @@ import type { MembersHandoff } from './group-members/handoff.js';
  */
 export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object } | { kind: 'estimate'; rows: number };
 
+/**
+ * A record already serialised: `json` is byte for byte JSON.stringify of an R (same keys, same order), built by the stream
+ * from pieces it serialised once (app_role_assignments: an assignment's part once, a group member's part once, however
+ * many rows repeat them). A test of each such stream compares it with JSON.stringify of the record it stands for.
+ */
+export interface SerialisedRecord {
+  kind: 'json';
+  json: string;
+}
+
 export interface ReadContext<S> {
   graph: GraphClient;
   config: Config;
@@ -114,5 +124,5 @@ export interface StreamDef<R extends object = object, S extends object = object>
   refuse?(config: Config, syncMode: SyncMode): string | undefined;
   /** Checks and normalises an incoming state, once, before any request (state.ts); throws a config error when it is unusable. */
   parseState?(raw: unknown, config: Config): S;
-  read(context: ReadContext<S>): AsyncIterable<StreamOutput<R>>;
+  read(context: ReadContext<S>): AsyncIterable<StreamOutput<R> | SerialisedRecord>;
 }

@@ -71,10 +71,13 @@ test('emitRecord writes the very line emit(recordMessage(...)) writes, byte for 
   // Both lines carry Date.now(): the clock is read once per line, so compare with emitted_at taken out.
   const viaMessage = await out((w) => w.emit(recordMessage(name, data)));
   const viaTemplate = await out((w) => w.emitRecord(JSON.stringify(name), data));
+  // A stream's pre-serialised record (emitRecordJson) gives the same line too.
+  const viaJson = await out((w) => w.emitRecordJson(JSON.stringify(name), JSON.stringify(data)));
   const stamp = /"emitted_at":\d+\}\}\n$/;
   assert.match(viaMessage, stamp);
   assert.match(viaTemplate, stamp);
   assert.equal(viaTemplate.replace(stamp, ''), viaMessage.replace(stamp, ''));
+  assert.equal(viaJson.replace(stamp, ''), viaMessage.replace(stamp, ''));
   assert.deepEqual(JSON.parse(viaTemplate), {
     ...JSON.parse(viaMessage),
     record: { ...JSON.parse(viaMessage).record, emitted_at: JSON.parse(viaTemplate).record.emitted_at },

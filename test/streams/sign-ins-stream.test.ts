@@ -102,7 +102,7 @@ async function collect(graph: GraphClient, options: { state?: { createdDateTime?
     state: options.state,
     now: () => NOW_MS,
   })) {
-    outputs.push(output);
+    if (output.kind !== 'json') outputs.push(output);
   }
   return { outputs, lines };
 }

@@ -1,8 +1,11 @@
 // The app_role_assignments stream (SSO roster): assignments per service principal, groups expanded to direct user members.
+
+import type { Config } from '../../config.js';
 import type { AppRoleAssignmentsRecord } from '../../generated/app-role-assignments.js';
 import type { BatchRequest, GraphClient, GraphError } from '../../graph/types.js';
 import type { Logger } from '../../logger.js';
 import { activeDate, resolveAppRole } from '../derive.js';
+import type { MembersHandoff } from '../group-members/handoff.js';
 import {
   fetchMembers,
   isRefusedGroup,
@@ -12,8 +15,9 @@ import {
   warnRefusedGroups,
 } from '../group-members/members.js';
 import { merge } from '../merge.js';
-import type { StreamDef } from '../types.js';
+import type { SerialisedRecord, StreamDef, StreamOutput } from '../types.js';
 import { type Assignment, AssignmentBuffer } from './assignment-buffer.js';
+import { AssignmentSpill } from './assignment-spill.js';
 import { userLookup } from './user-lookup.js';
 
 type AppRole = { id?: string | null; value?: string | null; displayName?: string | null };
@@ -45,18 +49,20 @@ const PERSON_SELECT = 'id,mail,givenName,surname,userPrincipalName,employeeHireD
 const MEMBER_PERSON_SELECT = [...new Set([...PERSON_SELECT.split(','), ...MEMBER_SELECT.split(',')])].join(',');
 const USER_TYPE = '#microsoft.graph.user';
 const PAGE_SIZE = 999;
+/**
+ * Users' assignments held in memory (about 200 bytes each, assignment-buffer.ts) before they go to a temporary file
+ * (assignment-spill.ts): a tenant of 50,000 users and 45,000 direct assignments stays in memory, ten times that does
+ * not grow it. AZURE_ASSIGNMENTS_SPILL_AT lowers it (test-only).
+ */
+const SPILL_AT = 50_000;
 
 interface Via {
   id: string;
   displayName: string | null;
 }
 
-export function toAssignmentRow(
-  assignment: Assignment,
-  app: AppInfo | undefined,
-  person: GraphPerson | null,
-  via: Via | null,
-): AppRoleAssignmentsRecord {
+/** A row's first part: the assignment, its application and role (the same in every row the assignment gives). */
+function assignmentFields(assignment: Assignment, app: AppInfo | undefined) {
   const role = resolveAppRole(app?.appRoles, assignment.appRoleId);
   return {
     id: assignment.id,
@@ -69,17 +75,51 @@ export function toAssignmentRow(
     resourceDisplayName: assignment.resourceDisplayName ?? null,
     appId: app?.appId ?? null,
     ...role,
+  };
+}
+
+/** A row's second part: the user (the same in every row of that user). */
+function personFields(person: GraphPerson | null, principalId: string | null | undefined) {
+  return {
     // A ServicePrincipal principal is its own row: userId is the principalId, the person fields are null.
-    userId: person?.id ?? assignment.principalId ?? '',
+    userId: person?.id ?? principalId ?? '',
     email: person?.mail ?? null,
     givenName: person?.givenName ?? null,
     surname: person?.surname ?? null,
     userPrincipalName: person?.userPrincipalName ?? null,
     activeDate: person ? activeDate(person.employeeHireDate, person.createdDateTime) : null,
-    viaGroupId: via?.id ?? null,
-    viaGroupDisplayName: via ? via.displayName : null,
   };
 }
+
+/** A row's last part: the group it comes through. */
+const viaFields = (via: Via | null) => ({ viaGroupId: via?.id ?? null, viaGroupDisplayName: via ? via.displayName : null });
+
+export function toAssignmentRow(
+  assignment: Assignment,
+  app: AppInfo | undefined,
+  person: GraphPerson | null,
+  via: Via | null,
+): AppRoleAssignmentsRecord {
+  return { ...assignmentFields(assignment, app), ...personFields(person, assignment.principalId), ...viaFields(via) };
+}
+
+/** An object's JSON without its braces (every part has keys, so parts join with commas). */
+const inner = (fields: object) => JSON.stringify(fields).slice(1, -1);
+
+/** The assignment's part of its rows' JSON (the same in every row it gives). */
+export const assignmentPart = (assignment: Assignment, app: AppInfo | undefined) => inner(assignmentFields(assignment, app));
+/** The user's part of their rows' JSON. */
+export const personPart = (person: GraphPerson) => inner(personFields(person, person.id));
+/** The group's part of a row's JSON (null: assigned directly). */
+export const viaPart = (via: Via | null) => inner(viaFields(via));
+
+/**
+ * A row's JSON from its parts, each serialised once however many rows repeat it (a group's assignment for each of its
+ * members, a member for each assignment of the group): byte for byte JSON.stringify(toAssignmentRow(...)), as
+ * test/streams/assignment-rows.test.ts checks. Most of the stream's rows are written this way, saving most of its serialising.
+ */
+export const rowJson = (assignment: string, person: string, via: string) =>
+  ({ kind: 'json', json: `{${assignment},${person},${via}}` }) as const;
 
 /** Every service principal once, with just what rows need (id, appId, appRoles). */
 async function readApps(graph: GraphClient): Promise<Map<string, AppInfo>> {
@@ -134,84 +174,133 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
     { path: '/users', query: { $top: 1, $select: 'id' } },
   ],
   async *read({ graph, config, log, members: handoff }) {
-    const apps = await readApps(graph);
-    const row = (assignment: Assignment, person: GraphPerson | null, via: Via | null) =>
-      ({ kind: 'record', data: toAssignmentRow(assignment, apps.get(assignment.resourceId ?? ''), person, via) }) as const;
-
-    // 1. Every application's assignments, batched. ServicePrincipal rows are complete as they come;
-    //    User and Group assignments wait, compact, for their principals.
-    //    https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto
-    const userAssignments = new AssignmentBuffer('User');
-    const groupAssignments = new AssignmentBuffer('Group');
-    const skippedApps = new Skipped('service principal');
-    const assignedTo = requestsFor(apps.keys(), (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${PAGE_SIZE}`);
-    for await (const item of graph.batchPages<Assignment>(assignedTo)) {
-      if (item.error) {
-        skippedApps.add(item.key, item.error);
-        continue;
-      }
-      for (const assignment of item.page.value) {
-        if (assignment.principalType === 'User') userAssignments.add(assignment);
-        else if (assignment.principalType === 'Group') groupAssignments.add(assignment);
-        else yield row(assignment, null, null);
-      }
+    const spill = new AssignmentSpill<GraphPerson>();
+    try {
+      yield* readAssignments(graph, config, log, handoff, spill);
+    } finally {
+      spill.close();
     }
-    skippedApps.report(log);
-
-    // 2. Each assigned group's DIRECT members, once per sync however many applications it is assigned
-    //    to: one row per (assignment, user member). Entra ID applies a group's app assignment to its
-    //    direct members only and does not support nested groups there, so member groups (and devices,
-    //    contacts, service principals) are not expanded.
-    //    https://learn.microsoft.com/entra/identity/enterprise-apps/assign-user-or-group-access-portal
-    //    A group refused with 403 (hidden membership, which needs Member.Read.Hidden) is skipped with a WARN when the
-    //    app lacks that permission; with it, a 403 concerns the whole app and fails the stream.
-    //    Both passes below yield their rows a page at a time (a lazy iterable per page), so that reading them at once
-    //    costs one hand-over per page, not per row.
-    async function* groupRows() {
-      const skippedGroups = new Skipped('group');
-      const refusedGroups: NamedGroup[] = [];
-      const readsHidden = readsHiddenMembers(await graph.grantedRoles());
-      for await (const page of fetchMembers(graph, groupAssignments.principalIds(), MEMBER_PERSON_SELECT, handoff)) {
-        if (page.error) {
-          const dropped = groupAssignments.take(page.groupId);
-          if (!isRefusedGroup(page.error)) skippedGroups.add(page.groupId, page.error);
-          else if (readsHidden) throw page.error;
-          else refusedGroups.push({ id: page.groupId, displayName: dropped?.[0]?.principalDisplayName ?? null });
-          continue;
-        }
-        const assignments = (page.last ? groupAssignments.take(page.groupId) : groupAssignments.peek(page.groupId)) ?? [];
-        yield (function* () {
-          for (const member of page.members) {
-            if (member['@odata.type'] !== USER_TYPE) continue;
-            for (const assignment of assignments) {
-              yield row(assignment, member, { id: page.groupId, displayName: assignment.principalDisplayName ?? null });
-            }
-          }
-        })();
-      }
-      skippedGroups.report(log);
-      warnRefusedGroups(log, 'app_role_assignments', refusedGroups, 'The users they give access to have no rows through them');
-    }
-
-    // 3. Users assigned directly, read while the groups' members are (they need different requests and no order):
-    //    by id when they are few for the tenant, else one pass over /users (user-lookup.ts).
-    async function* userRows() {
-      if (userAssignments.principals === 0) return;
-      const lookup = userLookup<GraphPerson>(graph, userAssignments, await graph.count('/users'), config, PERSON_SELECT, log);
-      for await (const users of lookup) {
-        yield (function* () {
-          for (const user of users) for (const assignment of userAssignments.take(user.id) ?? []) yield row(assignment, user, null);
-        })();
-      }
-      if (userAssignments.principals > 0) {
-        log.warn(
-          `app_role_assignments: skipped ${userAssignments.assignments} assignment(s) of ${userAssignments.principals} user(s) that ` +
-            'Microsoft Graph no longer lists, most likely deleted while the sync ran; the next sync will not see them.',
-        );
-      }
-    }
-
-    // for...of, not yield*: yield* over a sync iterable in an async generator awaits each row once more.
-    for await (const rows of merge(groupRows(), userRows())) for (const output of rows) yield output;
   },
 };
+
+async function* readAssignments(
+  graph: GraphClient,
+  config: Config,
+  log: Logger,
+  handoff: MembersHandoff | undefined,
+  spill: AssignmentSpill<GraphPerson>,
+): AsyncGenerator<StreamOutput<AppRoleAssignmentsRecord> | SerialisedRecord> {
+  const apps = await readApps(graph);
+  const appOf = (assignment: Assignment) => apps.get(assignment.resourceId ?? '');
+  const direct = viaPart(null);
+  /** A user's rows, one per assignment held for them. */
+  function* userRowsOf(user: GraphPerson, assignments: readonly Assignment[]) {
+    const person = personPart(user);
+    for (const assignment of assignments) yield rowJson(assignmentPart(assignment, appOf(assignment)), person, direct);
+  }
+
+  // 1. Every application's assignments, batched. ServicePrincipal rows are complete as they come;
+  //    User and Group assignments wait, compact, for their principals.
+  //    https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto
+  const userAssignments = new AssignmentBuffer('User');
+  const spillAt = Number(process.env.AZURE_ASSIGNMENTS_SPILL_AT ?? SPILL_AT);
+  const addUserAssignment = (assignment: Assignment) => {
+    if (spill.assignments === 0 && userAssignments.assignments < spillAt) return userAssignments.add(assignment);
+    if (spill.assignments === 0) {
+      log.debug(`app_role_assignments: more than ${spillAt} assignments of users; they wait for the /users pass in a temporary file.`);
+      for (const id of userAssignments.principalIds()) for (const held of userAssignments.take(id) ?? []) spill.add(held);
+    }
+    spill.add(assignment);
+  };
+  const groupAssignments = new AssignmentBuffer('Group');
+  const skippedApps = new Skipped('service principal');
+  const assignedTo = requestsFor(apps.keys(), (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${PAGE_SIZE}`);
+  for await (const item of graph.batchPages<Assignment>(assignedTo)) {
+    if (item.error) {
+      skippedApps.add(item.key, item.error);
+      continue;
+    }
+    for (const assignment of item.page.value) {
+      if (assignment.principalType === 'User') addUserAssignment(assignment);
+      else if (assignment.principalType === 'Group') groupAssignments.add(assignment);
+      else yield { kind: 'record', data: toAssignmentRow(assignment, appOf(assignment), null, null) } as const;
+    }
+  }
+  skippedApps.report(log);
+
+  // 2. Each assigned group's DIRECT members, once per sync however many applications it is assigned
+  //    to: one row per (assignment, user member). Entra ID applies a group's app assignment to its
+  //    direct members only and does not support nested groups there, so member groups (and devices,
+  //    contacts, service principals) are not expanded.
+  //    https://learn.microsoft.com/entra/identity/enterprise-apps/assign-user-or-group-access-portal
+  //    A group refused with 403 (hidden membership, which needs Member.Read.Hidden) is skipped with a WARN when the
+  //    app lacks that permission; with it, a 403 concerns the whole app and fails the stream.
+  //    Both passes below yield their rows a page at a time (a lazy iterable per page), so that reading them at once
+  //    costs one hand-over per page, not per row.
+  async function* groupRows() {
+    const skippedGroups = new Skipped('group');
+    const refusedGroups: NamedGroup[] = [];
+    const readsHidden = readsHiddenMembers(await graph.grantedRoles());
+    for await (const page of fetchMembers(graph, groupAssignments.principalIds(), MEMBER_PERSON_SELECT, handoff)) {
+      if (page.error) {
+        const dropped = groupAssignments.take(page.groupId);
+        if (!isRefusedGroup(page.error)) skippedGroups.add(page.groupId, page.error);
+        else if (readsHidden) throw page.error;
+        else refusedGroups.push({ id: page.groupId, displayName: dropped?.[0]?.principalDisplayName ?? null });
+        continue;
+      }
+      const assignments = (page.last ? groupAssignments.take(page.groupId) : groupAssignments.peek(page.groupId)) ?? [];
+      const parts = assignments.map((assignment) => ({
+        assignment: assignmentPart(assignment, appOf(assignment)),
+        via: viaPart({ id: page.groupId, displayName: assignment.principalDisplayName ?? null }),
+      }));
+      yield (function* () {
+        for (const member of page.members) {
+          if (member['@odata.type'] !== USER_TYPE) continue;
+          const person = personPart(member);
+          for (const { assignment, via } of parts) yield rowJson(assignment, person, via);
+        }
+      })();
+    }
+    skippedGroups.report(log);
+    warnRefusedGroups(log, 'app_role_assignments', refusedGroups, 'The users they give access to have no rows through them');
+  }
+
+  // 3. Users assigned directly, read while the groups' members are (they need different requests and no order):
+  //    by id when they are few for the tenant, else one pass over /users (user-lookup.ts).
+  async function* userRows() {
+    if (spill.assignments > 0) return yield* spilledUserRows();
+    if (userAssignments.principals === 0) return;
+    const lookup = userLookup<GraphPerson>(graph, userAssignments, await graph.count('/users'), config, PERSON_SELECT, log);
+    for await (const users of lookup) {
+      yield (function* () {
+        for (const user of users) yield* userRowsOf(user, userAssignments.take(user.id) ?? []);
+      })();
+    }
+    if (userAssignments.principals > 0) warnGoneUsers(log, userAssignments.assignments, userAssignments.principals);
+  }
+
+  // 3b. Too many to hold: every user of one pass over /users joins them through the temporary file, partition by partition.
+  async function* spilledUserRows() {
+    log.debug(`app_role_assignments: ${spill.assignments} assignments of users read with one pass over /users.`);
+    for await (const page of graph.pages<GraphPerson>('/users', { query: { $select: PERSON_SELECT, $top: PAGE_SIZE } }))
+      for (const user of page.value) spill.addUser(user);
+    for (const matches of spill.join()) {
+      yield (function* () {
+        for (const { user, assignments } of matches) yield* userRowsOf(user, assignments);
+      })();
+    }
+    const { assignments, principals } = spill.unmatched();
+    if (principals > 0) warnGoneUsers(log, assignments, principals);
+  }
+
+  // for...of, not yield*: yield* over a sync iterable in an async generator awaits each row once more.
+  for await (const rows of merge(groupRows(), userRows())) for (const output of rows) yield output;
+}
+
+function warnGoneUsers(log: Logger, assignments: number, principals: number): void {
+  log.warn(
+    `app_role_assignments: skipped ${assignments} assignment(s) of ${principals} user(s) that ` +
+      'Microsoft Graph no longer lists, most likely deleted while the sync ran; the next sync will not see them.',
+  );
+}

@@ -1,8 +1,8 @@
 // The sync-scoped handoff of group members from app_role_assignments to group_members, kept in a temporary file so memory stays flat.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from '../../logger.js';
+import { openPrivateTempFile, type PrivateTempFile, removePrivateTempFile } from '../private-temp-file.js';
 import type { GraphMember } from './members.js';
 
 /** Where one page of a group's members lies in the file. */
@@ -42,7 +42,7 @@ function unpack([id, type, displayName, userPrincipalName, mail]: Packed): Graph
  * groups itself: the same records for more requests.
  */
 export class MembersHandoff {
-  private file: { dir: string; fd: number } | undefined;
+  private file: PrivateTempFile | undefined;
   private size = 0;
   private failed = false;
   /** Groups whose every page is in the file. */
@@ -106,26 +106,14 @@ export class MembersHandoff {
   close(): void {
     this.complete.clear();
     this.partial.clear();
-    if (!this.file) return;
-    const { dir, fd } = this.file;
+    const file = this.file;
     this.file = undefined;
-    try {
-      closeSync(fd);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    if (file) removePrivateTempFile(file);
   }
 
-  private open(): { dir: string; fd: number } {
-    if (this.file) return this.file;
-    const dir = mkdtempSync(join(tmpdir(), 'source-azure-members-'));
-    try {
-      // Member names and addresses: readable by this user only (0600 in a 0700 directory).
-      this.file = { dir, fd: openSync(join(dir, 'members.json'), 'w+', 0o600) };
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+  private open(): PrivateTempFile {
+    // User names and addresses: readable by this user only.
+    this.file ??= openPrivateTempFile('source-azure-members-', 'members.json');
     return this.file;
   }
 

@@ -1,0 +1,187 @@
+// Users' assignments joined with the /users pass through partitioned temporary files, so memory stays flat however big the tenant.
+import { readSync, writeSync } from 'node:fs';
+import { openPrivateTempFile, type PrivateTempFile, removePrivateTempFile } from '../private-temp-file.js';
+import type { Assignment } from './assignment-buffer.js';
+
+/**
+ * Partitions by user id. Each holds about 1/PARTITIONS of the assignments, the most ever parsed at once: 450,000
+ * assignments of a 500,000-user tenant make about 3,500 per partition (under a MB).
+ */
+const PARTITIONS = 128;
+/** Each partition's lines are written once they reach this many characters (at most PARTITIONS x 2 x this held). */
+const FLUSH_AT = 16 * 1024;
+
+/** Where one written chunk lies in the file. */
+interface Chunk {
+  offset: number;
+  length: number;
+}
+
+/** Which partition an id falls in: a string hash, so ids of any form spread (Graph's are GUIDs). */
+function partitionOf(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
+  return (hash >>> 0) % PARTITIONS;
+}
+
+/** An assignment as one JSON array: [id, appRoleId, createdDateTime, principalId, principalDisplayName, resourceId, resourceDisplayName]. */
+type PackedAssignment = [string, string | null, string | null, string, string | null, string | null, string | null];
+
+const packAssignment = (a: Assignment): PackedAssignment => [
+  a.id,
+  a.appRoleId ?? null,
+  a.createdDateTime ?? null,
+  a.principalId ?? '',
+  a.principalDisplayName ?? null,
+  a.resourceId ?? null,
+  a.resourceDisplayName ?? null,
+];
+
+const unpackAssignment = ([
+  id,
+  appRoleId,
+  createdDateTime,
+  principalId,
+  principalDisplayName,
+  resourceId,
+  resourceDisplayName,
+]: PackedAssignment): Assignment => ({
+  id,
+  appRoleId,
+  createdDateTime,
+  principalId,
+  principalType: 'User',
+  principalDisplayName,
+  resourceId,
+  resourceDisplayName,
+});
+
+/** Where chunks are written and read back (one file for every PartitionedFile of a spill). */
+interface ChunkStore {
+  write(data: Buffer): Chunk;
+  read(chunk: Chunk): Buffer;
+}
+
+/** One kind of JSON lines per partition, written in chunks to the store, each partition's chunks listed in memory. */
+class PartitionedFile {
+  private readonly pending: string[][] = Array.from({ length: PARTITIONS }, () => []);
+  private readonly pendingChars = new Array<number>(PARTITIONS).fill(0);
+  private readonly chunks: Chunk[][] = Array.from({ length: PARTITIONS }, () => []);
+
+  constructor(private readonly store: ChunkStore) {}
+
+  append(partition: number, line: string): void {
+    this.pending[partition]!.push(line);
+    this.pendingChars[partition]! += line.length;
+    if (this.pendingChars[partition]! >= FLUSH_AT) this.flush(partition);
+  }
+
+  /** The partition's lines, parsed a chunk at a time. */
+  *read<T>(partition: number): Iterable<T[]> {
+    this.flush(partition);
+    for (const chunk of this.chunks[partition]!) yield JSON.parse(this.store.read(chunk).toString('utf8')) as T[];
+  }
+
+  private flush(partition: number): void {
+    const lines = this.pending[partition]!;
+    if (lines.length === 0) return;
+    this.chunks[partition]!.push(this.store.write(Buffer.from(`[${lines.join(',')}]`)));
+    this.pending[partition] = [];
+    this.pendingChars[partition] = 0;
+  }
+}
+
+/**
+ * A hash join of users' assignments with the users of the /users pass, for when the assignments are too many to hold:
+ * assignments and users go to the partition of their user id in a temporary file (readable by this user only), then
+ * each partition's assignments are held while its users are read back. Memory holds one partition and the chunk list.
+ * The caller closes it on every exit path (close() deletes the file).
+ */
+export class AssignmentSpill<P extends { id: string }> implements ChunkStore {
+  private file: PrivateTempFile | undefined;
+  private size = 0;
+  private readonly assignmentLines = new PartitionedFile(this);
+  private readonly userLines = new PartitionedFile(this);
+  private held = 0;
+  private matched = 0;
+  private unmatchedPrincipals = 0;
+
+  /** Assignments added. */
+  get assignments(): number {
+    return this.held;
+  }
+
+  add(assignment: Assignment): void {
+    if (assignment.principalId == null) return;
+    this.assignmentLines.append(partitionOf(assignment.principalId), JSON.stringify(packAssignment(assignment)));
+    this.held++;
+  }
+
+  /** A user of the /users pass (its properties as read; any of them may be absent). */
+  addUser(user: P): void {
+    this.userLines.append(partitionOf(user.id), JSON.stringify(user));
+  }
+
+  /**
+   * Each user with its assignments, a partition at a time (users without assignment are left out). Afterwards,
+   * unmatched() counts the assignments whose user the pass did not list.
+   */
+  *join(): Iterable<{ user: P; assignments: Assignment[] }[]> {
+    for (let p = 0; p < PARTITIONS; p++) {
+      const byUser = new Map<string, Assignment[]>();
+      for (const chunk of this.assignmentLines.read<PackedAssignment>(p)) {
+        for (const packed of chunk) {
+          const assignment = unpackAssignment(packed);
+          const list = byUser.get(packed[3]);
+          if (list) list.push(assignment);
+          else byUser.set(packed[3], [assignment]);
+        }
+      }
+      if (byUser.size === 0) continue;
+      for (const users of this.userLines.read<P>(p)) {
+        const found: { user: P; assignments: Assignment[] }[] = [];
+        for (const user of users) {
+          const assignments = byUser.get(user.id);
+          if (!assignments) continue;
+          byUser.delete(user.id);
+          this.matched += assignments.length;
+          found.push({ user, assignments });
+        }
+        if (found.length > 0) yield found;
+      }
+      this.unmatchedPrincipals += byUser.size;
+    }
+  }
+
+  /** After join(): the assignments, and their distinct users, that no user of the pass matched. */
+  unmatched(): { assignments: number; principals: number } {
+    return { assignments: this.held - this.matched, principals: this.unmatchedPrincipals };
+  }
+
+  write(data: Buffer): Chunk {
+    const { fd } = this.open();
+    writeSync(fd, data, 0, data.length, this.size);
+    const chunk = { offset: this.size, length: data.length };
+    this.size += data.length;
+    return chunk;
+  }
+
+  read({ offset, length }: Chunk): Buffer {
+    const data = Buffer.alloc(length);
+    if (this.file) readSync(this.file.fd, data, 0, length, offset);
+    return data;
+  }
+
+  /** Deletes the file (idempotent). */
+  close(): void {
+    const file = this.file;
+    this.file = undefined;
+    if (file) removePrivateTempFile(file);
+  }
+
+  private open(): PrivateTempFile {
+    // User names and addresses: readable by this user only.
+    this.file ??= openPrivateTempFile('source-azure-assignments-', 'assignments.json');
+    return this.file;
+  }
+}

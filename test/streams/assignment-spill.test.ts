@@ -1,0 +1,71 @@
+// Unit tests: the partitioned temporary file that joins users' assignments with the /users pass (assignment-spill.ts).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { Assignment } from '../../source-azure-client-credentials/streams/app-role-assignments/assignment-buffer.js';
+import { AssignmentSpill } from '../../source-azure-client-credentials/streams/app-role-assignments/assignment-spill.js';
+
+const userId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const assignment = (n: number, user: number): Assignment => ({
+  id: `a${n}`,
+  appRoleId: n % 3 ? `role-${n % 3}` : null,
+  createdDateTime: '2025-01-02T03:04:05Z',
+  principalId: userId(user),
+  principalType: 'User',
+  principalDisplayName: n % 5 ? `User "${user}" ,\\ é` : null,
+  resourceId: `sp-${n % 7}`,
+  resourceDisplayName: n % 4 ? `App ${n % 7}` : null,
+});
+
+describe('AssignmentSpill', () => {
+  let dir: string;
+  let previous: string | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'azcc-spill-unit-'));
+    previous = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+  });
+  afterEach(() => {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('joins every assignment with its user once, counts those whose user the pass lacked, and deletes its file', () => {
+    const spill = new AssignmentSpill<{ id: string; mail?: string | null }>();
+    const added: Assignment[] = [];
+    // 3,000 assignments over 1,000 users (several flushes per partition); users 900-999 are not in the pass.
+    for (let n = 0; n < 3000; n++) added.push(assignment(n, (n * 7) % 1000));
+    for (const a of added) spill.add(a);
+    assert.equal(spill.assignments, 3000);
+    for (let u = 0; u < 1200; u++) if (u < 900 || u >= 1000) spill.addUser({ id: userId(u), mail: u % 2 ? `u${u}@x` : null });
+    const joined: Assignment[] = [];
+    const seenUsers = new Set<string>();
+    for (const matches of spill.join()) {
+      for (const { user, assignments } of matches) {
+        assert.ok(!seenUsers.has(user.id), 'a user once');
+        seenUsers.add(user.id);
+        assert.equal(user.mail, Number(user.id.slice(-4)) % 2 ? `u${Number(user.id.slice(-4))}@x` : null);
+        for (const a of assignments) assert.equal(a.principalId, user.id);
+        joined.push(...assignments);
+      }
+    }
+    const expected = added.filter((a) => Number(a.principalId!.slice(-12)) < 900);
+    const byId = (a: Assignment, b: Assignment) => (a.id < b.id ? -1 : 1);
+    assert.deepStrictEqual(joined.sort(byId), expected.sort(byId));
+    assert.deepEqual(spill.unmatched(), { assignments: 300, principals: 100 });
+    assert.equal(readdirSync(dir).length, 1, 'one directory for the file');
+    spill.close();
+    spill.close();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('holds no file until something is added, and close is safe then', () => {
+    const spill = new AssignmentSpill<{ id: string }>();
+    assert.deepEqual([...spill.join()], []);
+    spill.close();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});
