@@ -95,7 +95,7 @@ async function readStream(
       ...(members ? { members } : {}),
     })) {
       if (!running) await markRunning();
-      if (output.kind !== 'checkpoint') {
+      if (output.kind === 'record' || output.kind === 'json') {
         // emit returns a promise only when stdout is full: awaiting nothing would cost a turn per record.
         const full = output.kind === 'json' ? writer.emitRecordJson(streamJson, output.json) : writer.emitRecord(streamJson, output.data);
         if (full) await full;
