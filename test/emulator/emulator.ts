@@ -129,15 +129,18 @@ export interface ServerOptions extends EmulatorOptions {
   directoryAuditsRefuseBeyondRetention?: boolean;
 }
 
-/** The directoryAudits switches a test may change while the emulator runs. */
-export type AuditOptions = Partial<
-  Pick<ServerOptions, 'directoryAuditsRequireDirectoryRead' | 'directoryAuditsOrder' | 'directoryAuditsRefuseBeyondRetention'>
->;
-
-/** The ServerOptions switches a test may change on a running emulator. */
-export type Switches = Pick<
-  ServerOptions,
-  'roleAssignmentsRequireFilter' | 'rolePrincipalNamesNeedReadPermission' | 'delegatedPermissionGrantReadAll'
+/** The ServerOptions switches a test may change on a running emulator (they apply from the next request on). */
+export type Switches = Partial<
+  Pick<
+    ServerOptions,
+    | 'roleAssignmentsRequireFilter'
+    | 'rolePrincipalNamesNeedReadPermission'
+    | 'delegatedPermissionGrantReadAll'
+    | 'directoryAuditsRequireDirectoryRead'
+    | 'directoryAuditsOrder'
+    | 'directoryAuditsRefuseBeyondRetention'
+    | 'expandIgnoresNestedSelect'
+  >
 >;
 
 export interface Emulator {
@@ -172,12 +175,8 @@ export interface Emulator {
   setFaults(faults: Fault[]): void;
   setPermissions(permissions: string[]): void;
   setPremium(premium: boolean): void;
-  /** Changes ServerOptions switches of the running emulator (role assignments' filter, principals' names, grant permission). */
+  /** Changes ServerOptions switches of the running emulator (roles, grants, directory audits, $expand): see Switches. */
   configure(switches: Switches): void;
-  /** Changes how directoryAudits answers (permissions, order, old literals) from the next request on. */
-  setAuditOptions(options: AuditOptions): void;
-  /** See EmulatorOptions.expandIgnoresNestedSelect. */
-  setExpandIgnoresNestedSelect(ignores: boolean): void;
   mutate(counts: MutationCounts): DirectoryChange[];
   /** Moves the delta tokens' clock forward: every token issued so far is that much older (e.g. past its 7-day lifetime). */
   advanceDeltaClock(seconds: number): void;
@@ -312,20 +311,11 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
       state.premium = premium;
     },
     configure: (switches) => {
-      for (const [name, value] of Object.entries(switches) as [keyof Switches, boolean | undefined][]) {
-        if (value !== undefined) state[name] = value;
+      for (const [name, value] of Object.entries(switches)) {
+        if (value !== undefined) Object.assign(state, { [name]: value });
       }
-    },
-    setAuditOptions: (audit) => {
-      if (audit.directoryAuditsRequireDirectoryRead !== undefined)
-        state.directoryAuditsRequireDirectoryRead = audit.directoryAuditsRequireDirectoryRead;
-      if (audit.directoryAuditsOrder !== undefined) state.directoryAuditsOrder = audit.directoryAuditsOrder;
-      if (audit.directoryAuditsRefuseBeyondRetention !== undefined)
-        state.directoryAuditsRefuseBeyondRetention = audit.directoryAuditsRefuseBeyondRetention;
+      // Answers computed under the old switches (e.g. a directoryAudits order) must not be served again.
       state.directory.queryCache.clear();
-    },
-    setExpandIgnoresNestedSelect: (ignores) => {
-      state.expandIgnoresNestedSelect = ignores;
     },
     mutate: (counts) => {
       mutationRound += 1;

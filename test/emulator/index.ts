@@ -6,7 +6,7 @@ import { truthAppRoleAssignments, truthDirectoryAudits, truthServicePrincipals, 
 import { truthApplications, truthGrants, truthRoleAssignments, truthSkus } from './truth-apps.js';
 import { truthGroupMembers, truthGroups } from './truth-groups.js';
 
-export type { AuditOptions, Emulator, MutationCounts, ServerOptions, Switches } from './emulator.js';
+export type { Emulator, MutationCounts, ServerOptions, Switches } from './emulator.js';
 export { DEFAULT_PERMISSIONS } from './emulator.js';
 export type { RequestLogEntry } from './metrics.js';
 export { DEFAULT_SIZES } from './tenant.js';

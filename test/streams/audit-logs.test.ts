@@ -371,7 +371,7 @@ describe('directory_audits: permissions and licence', () => {
 
   test('without Directory.Read.All only directory_audits fails, with a config error naming the permission; the others complete', async () => {
     emulator.setPermissions(DEFAULT_PERMISSIONS.filter((p) => p !== 'Directory.Read.All'));
-    emulator.setAuditOptions({ directoryAuditsRequireDirectoryRead: true });
+    emulator.configure({ directoryAuditsRequireDirectoryRead: true });
     try {
       const result = await read(['users', 'directory_audits']);
       assert.notEqual(result.code, 0);
@@ -390,7 +390,7 @@ describe('directory_audits: permissions and licence', () => {
   for (const refuse of [true, false]) {
     test(`without Entra ID P1/P2 directory_audits reads the 7 days Graph keeps (old literals ${refuse ? 'refused with 400' : 'served empty'}); sign_ins fails alone`, async () => {
       emulator.setPremium(false);
-      emulator.setAuditOptions({ directoryAuditsRefuseBeyondRetention: refuse });
+      emulator.configure({ directoryAuditsRefuseBeyondRetention: refuse });
       try {
         const result = await read(['directory_audits', 'sign_ins']);
         assert.equal(result.statuses('directory_audits').at(-1), 'COMPLETE', JSON.stringify(result.errors()));
@@ -405,7 +405,7 @@ describe('directory_audits: permissions and licence', () => {
         if (refuse) assert.ok(result.logs('WARN').some((w) => /directory_audits: Microsoft Graph refused .* 7 days/.test(w)));
       } finally {
         emulator.setPremium(true);
-        emulator.setAuditOptions({ directoryAuditsRefuseBeyondRetention: true });
+        emulator.configure({ directoryAuditsRefuseBeyondRetention: true });
       }
     });
   }
