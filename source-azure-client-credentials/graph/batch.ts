@@ -1,5 +1,6 @@
 // Many GETs at once: JSON $batch (up to 20 per call, failed items retried alone) or one plain request per item, each key followed to its last page.
 // https://learn.microsoft.com/graph/json-batching ; throttled items: https://learn.microsoft.com/graph/throttling#throttling-and-batching
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { MessageContext } from './error-policy.js';
 import { GraphRequestError, graphError, graphErrorBody } from './errors.js';
@@ -52,7 +53,7 @@ const lowerCased = (headers: Record<string, unknown> | undefined): Record<string
   Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
 
 export function createBatcher(deps: BatchDeps) {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? ((ms: number) => wait(ms));
 
   /** The page's continuation, after the loop guard saw its nextLink. */
   function continuation(item: Item, nextLink: string): Item {

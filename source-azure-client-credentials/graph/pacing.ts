@@ -1,6 +1,7 @@
 // Client-side pacing within Graph's throttling budgets: sliding-window budgets per bucket, what each answer teaches them, bounded concurrency.
 // Limits and costs: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits
 //                   https://learn.microsoft.com/graph/throttling-limits#identity-and-access-reports-service-limits
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bucket, GraphStats } from './types.js';
 import type { SelectLimit, SelectLimits } from './urls.js';
 
@@ -196,8 +197,6 @@ export function pacingHeaders(headers: Record<string, string | string[] | undefi
   return { charged: number('x-ms-resource-unit'), limitPercentage: number('x-ms-throttle-limit-percentage') };
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** One budget per bucket; acquire() waits until a request's cost fits, learn() takes in what each answer says. */
 export class Pacer {
   private readonly budgets: Record<PacedBudget, WindowBudget>;
@@ -208,7 +207,7 @@ export class Pacer {
   constructor(options: PacerOptions) {
     this.stats = options.stats ?? { requests: 0, retries: 0, throttled: 0, waitMs: 0 };
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? realSleep;
+    this.sleep = options.sleep ?? sleep;
     const window = (ms: number) => (ms * WINDOW_MARGIN) / options.timeScale + WINDOW_SLACK_MS;
     this.budgets = {
       identity: new WindowBudget(options.identityRuPer10s, window(WINDOW_MS), this.now),
