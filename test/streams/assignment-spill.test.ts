@@ -1,11 +1,10 @@
 // Unit tests: the partitioned temporary file that joins users' assignments with the /users pass (assignment-spill.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { readdirSync } from 'node:fs';
+import { describe, test } from 'node:test';
 import type { Assignment } from '../../source-azure-client-credentials/streams/app-role-assignments/assignment-buffer.js';
 import { AssignmentSpill } from '../../source-azure-client-credentials/streams/app-role-assignments/assignment-spill.js';
+import { usePrivateTmpdir } from '../support/private-tmpdir.js';
 
 const userId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const assignment = (n: number, user: number): Assignment => ({
@@ -20,18 +19,7 @@ const assignment = (n: number, user: number): Assignment => ({
 });
 
 describe('AssignmentSpill', () => {
-  let dir: string;
-  let previous: string | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'azcc-spill-unit-'));
-    previous = process.env.TMPDIR;
-    process.env.TMPDIR = dir;
-  });
-  afterEach(() => {
-    if (previous === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previous;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = usePrivateTmpdir('azcc-spill-unit-');
 
   test('joins every assignment with its user once, counts those whose user the pass lacked, and deletes its file', () => {
     const spill = new AssignmentSpill<{ id: string; mail?: string | null }>();
@@ -56,16 +44,16 @@ describe('AssignmentSpill', () => {
     const byId = (a: Assignment, b: Assignment) => (a.id < b.id ? -1 : 1);
     assert.deepStrictEqual(joined.sort(byId), expected.sort(byId));
     assert.deepEqual(spill.unmatched(), { assignments: 300, principals: 100 });
-    assert.equal(readdirSync(dir).length, 1, 'one directory for the file');
+    assert.equal(readdirSync(tmp()).length, 1, 'one directory for the file');
     spill.close();
     spill.close();
-    assert.deepEqual(readdirSync(dir), []);
+    assert.deepEqual(readdirSync(tmp()), []);
   });
 
   test('holds no file until something is added, and close is safe then', () => {
     const spill = new AssignmentSpill<{ id: string }>();
     assert.deepEqual([...spill.join()], []);
     spill.close();
-    assert.deepEqual(readdirSync(dir), []);
+    assert.deepEqual(readdirSync(tmp()), []);
   });
 });

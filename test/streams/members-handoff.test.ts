@@ -1,15 +1,15 @@
 // Unit tests: the group members handoff file (write, take, drop, a failing disk) and the read order that lets app_role_assignments hand its members to group_members.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ConfiguredStream } from '../../source-azure-client-credentials/catalog.js';
 import { readOrder } from '../../source-azure-client-credentials/commands/read.js';
 import type { Logger } from '../../source-azure-client-credentials/logger.js';
 import { MembersHandoff } from '../../source-azure-client-credentials/streams/group-members/handoff.js';
 import type { GraphMember } from '../../source-azure-client-credentials/streams/group-members/members.js';
 import type { StreamDef } from '../../source-azure-client-credentials/streams/types.js';
+import { usePrivateTmpdir } from '../support/private-tmpdir.js';
 
 function recordingLog(): Logger & { infos: string[] } {
   const infos: string[] = [];
@@ -27,18 +27,7 @@ const user = (n: number): GraphMember => ({
 });
 
 describe('MembersHandoff', () => {
-  let dir: string;
-  let previous: string | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'azcc-handoff-unit-'));
-    previous = process.env.TMPDIR;
-    process.env.TMPDIR = dir;
-  });
-  afterEach(() => {
-    if (previous === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previous;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = usePrivateTmpdir('azcc-handoff-unit-');
 
   test('holds a group once its last page is written, gives its pages back in order and once, and deletes its file on close', () => {
     const handoff = new MembersHandoff(recordingLog());
@@ -49,7 +38,7 @@ describe('MembersHandoff', () => {
     handoff.write('g1', pages[2]!, true);
     handoff.write('g2', [{ '@odata.type': '#microsoft.graph.device', id: 'd1', displayName: 'LAPTOP-1' }], true);
     assert.deepEqual(handoff.groupIds(), ['g1', 'g2']);
-    const files = readdirSync(dir);
+    const files = readdirSync(tmp());
     assert.equal(files.length, 1);
     const taken = [...handoff.take('g1')!];
     // What group_members emits survives; absent properties stay absent, null ones come back absent (both read as null).
@@ -69,7 +58,7 @@ describe('MembersHandoff', () => {
     assert.equal(handoff.has('g1'), false);
     assert.deepEqual([...handoff.take('g2')!], [[{ '@odata.type': '#microsoft.graph.device', id: 'd1', displayName: 'LAPTOP-1' }]]);
     handoff.close();
-    assert.deepEqual(readdirSync(dir), [], 'the file and its directory are gone');
+    assert.deepEqual(readdirSync(tmp()), [], 'the file and its directory are gone');
   });
 
   test('a group dropped after a failure, or never finished, is not held', () => {
@@ -83,7 +72,7 @@ describe('MembersHandoff', () => {
   });
 
   test('a temporary directory that cannot be written makes the handoff hold nothing, with an INFO, never an error', () => {
-    const blocked = join(dir, 'not-a-directory');
+    const blocked = join(tmp(), 'not-a-directory');
     writeFileSync(blocked, '');
     process.env.TMPDIR = blocked;
     const log = recordingLog();
