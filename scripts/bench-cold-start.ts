@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startEmulator } from '../test/emulator/index.js';
 import { childEnv } from '../test/support/connector.js';
 import { type LoadedModules, loadedModules, loadsAjvCompiler, NETWORK_PACKAGES, networkStack } from '../test/support/loaded-modules.js';
-import { IMAGE_NODE_OPTIONS, measureNode, RSS_METHOD } from './bench-run.js';
+import { measureCommand, RSS_METHOD } from './bench-run.js';
 
 export interface ColdStartTarget {
   scenario: 'coldstart';
@@ -27,16 +27,16 @@ const median = (values: number[]) => {
 };
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Spawn to exit of `node ...args`, output drained and dropped (no wrapper process, so both sides of a pair pay the same). */
-function wallMs(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Spawn to exit of `command`, output drained and dropped (no wrapper process, so both sides of a pair pay the same). */
+function wallMs(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command[0]!, command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     child.stderr.resume();
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`node ${args.join(' ')} exited with ${code}`));
+      if (code !== 0) reject(new Error(`${command.join(' ')} exited with ${code}`));
       else resolve(performance.now() - started);
     });
   });
@@ -66,12 +66,13 @@ function evidence(loaded: LoadedModules) {
 /**
  * Paired rounds: each round runs bare `node -e 0`, spec and discover once, in an order that rotates from round to
  * round, so that a change of load on the machine reaches all three alike; the ratios are taken within a round.
- * Every process gets the image's NODE_OPTIONS. Peak RSS comes from separate runs under /usr/bin/time (ru_maxrss at
- * exit); without it, it is "not measured". Then spec, discover, check and a one-stream read run once more under
- * the module recorder (test/support/module-recorder.ts) against a small emulator tenant.
+ * spec and discover run as the image runs them, through its ENTRYPOINT script (`entrypoint`), which execs node; no
+ * process gets NODE_OPTIONS (the image sets none). Peak RSS comes from separate runs under /usr/bin/time (ru_maxrss
+ * at exit); without it, it is "not measured". Then spec, discover, check and a one-stream read of the bundle run once
+ * more under the module recorder (test/support/module-recorder.ts) against a small emulator tenant.
  */
 export async function coldStart(
-  options: { quick: boolean; entrypoint: string },
+  options: { quick: boolean; entrypoint: string; bundle: string },
   targets: { push(...items: ColdStartTarget[]): unknown },
   progress: (line: string) => void = () => {},
 ) {
@@ -91,10 +92,11 @@ export async function coldStart(
     };
     writeFileSync(catalogPath, JSON.stringify(catalog));
 
-    // spec and discover need no network: the production environment, without the emulator's overrides.
-    const env = childEnv({ NODE_OPTIONS: IMAGE_NODE_OPTIONS });
+    // spec and discover need no network: the production environment, without the emulator's overrides, nor any
+    // NODE_OPTIONS of the bench's own environment.
+    const { NODE_OPTIONS: _inherited, ...env } = childEnv();
     const commands: Record<'bare' | 'spec' | 'discover', string[]> = {
-      bare: ['-e', '0'],
+      bare: [process.execPath, '-e', '0'],
       spec: [options.entrypoint, 'spec'],
       discover: [options.entrypoint, 'discover', '--config', configPath],
     };
@@ -112,7 +114,7 @@ export async function coldStart(
     const rssReadable = RSS_METHOD.startsWith('ru_maxrss');
     if (rssReadable) {
       for (let round = 0; round < Math.min(rounds, 5); round++) {
-        for (const name of names) rss[name]!.push((await measureNode(commands[name], env, () => {})).peakRssMb);
+        for (const name of names) rss[name]!.push((await measureCommand(commands[name], env, () => {})).peakRssMb);
       }
     }
     const figures = (name: keyof typeof commands): CommandFigures => ({
@@ -129,15 +131,13 @@ export async function coldStart(
         `discover ${discover.wallMs.median} ms (x${discover.wallRatio}), ${discover.peakRssMb ?? 'not measured'} MB`,
     );
 
-    const emulatorEnv = { ...emulator.env, NODE_OPTIONS: IMAGE_NODE_OPTIONS };
+    // The recorder preloads into node itself, so these run the bundle the ENTRYPOINT script would exec.
     const loaded = {
-      spec: evidence(await loadedModules(options.entrypoint, ['spec'], { env: { NODE_OPTIONS: IMAGE_NODE_OPTIONS } })),
-      discover: evidence(
-        await loadedModules(options.entrypoint, ['discover', '--config', configPath], { env: { NODE_OPTIONS: IMAGE_NODE_OPTIONS } }),
-      ),
-      check: evidence(await loadedModules(options.entrypoint, ['check', '--config', configPath], { env: emulatorEnv })),
+      spec: evidence(await loadedModules(options.bundle, ['spec'])),
+      discover: evidence(await loadedModules(options.bundle, ['discover', '--config', configPath])),
+      check: evidence(await loadedModules(options.bundle, ['check', '--config', configPath], { env: emulator.env })),
       read: evidence(
-        await loadedModules(options.entrypoint, ['read', '--config', configPath, '--catalog', catalogPath], { env: emulatorEnv }),
+        await loadedModules(options.bundle, ['read', '--config', configPath, '--catalog', catalogPath], { env: emulator.env }),
       ),
     };
     for (const [name, e] of Object.entries(loaded)) {
@@ -187,8 +187,7 @@ export async function coldStart(
     return {
       settings: {
         rounds,
-        nodeOptions: IMAGE_NODE_OPTIONS,
-        entrypoint: options.entrypoint,
+        entrypoint: `${options.entrypoint} (the image's ENTRYPOINT: execs node on ${options.bundle}; no NODE_OPTIONS)`,
         wall: 'spawn to exit seen by the bench, no wrapper; ratio = median over rounds of command / bare node of the same round',
         peakRss: rssReadable ? `${RSS_METHOD}, highest of ${Math.min(rounds, 5)} runs` : 'not measured (no /usr/bin/time)',
         loaded:

@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_PERMISSIONS, type ServerOptions } from '../test/emulator/index.js';
 import type { TenantSizes } from '../test/emulator/types.js';
 import { EmulatorChild } from './bench-emulator-child.js';
-import { type ConnectorRun, runConnector } from './bench-run.js';
+import { type ConnectorRun, IMAGE_ENTRYPOINT, runConnector } from './bench-run.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
-/** The bundle that ships (package.json bin, the image's ENTRYPOINT). */
-export const entrypoint = join(repoRoot, 'dist', 'bundle', 'main.mjs');
+/** The bundle that ships (package.json bin; the image's ENTRYPOINT runs it). */
+export const bundle = join(repoRoot, 'dist', 'bundle', 'main.mjs');
+/** What the image runs: entrypoint.sh, which execs node on the bundle with the V8 setting of its command. */
+export const entrypoint = IMAGE_ENTRYPOINT;
 export const scriptsDir = here;
 
 /** The four streams of the first release: every target of issue 18 names them. */

@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TIME = '/usr/bin/time';
 export const RSS_METHOD = existsSync(TIME)
@@ -54,18 +55,16 @@ function vmHwmKb(pid: number): number | undefined {
 const figure = (n: number | undefined): number | null => (n !== undefined && Number.isFinite(n) && n > 0 ? n : null);
 
 /** Runs `node args...` under /usr/bin/time (when present); stdout goes to `onStdout`. */
-export function measureNode(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  onStdout: (chunk: Buffer) => void,
-  nodeOptions: string[] = [],
-): Promise<ChildMeasure> {
+export function measureNode(args: string[], env: NodeJS.ProcessEnv, onStdout: (chunk: Buffer) => void): Promise<ChildMeasure> {
+  return measureCommand([process.execPath, ...args], env, onStdout);
+}
+
+/** Runs `command` (a program and its arguments) under /usr/bin/time (when present); stdout goes to `onStdout`. */
+export function measureCommand(command: string[], env: NodeJS.ProcessEnv, onStdout: (chunk: Buffer) => void): Promise<ChildMeasure> {
   const dir = mkdtempSync(join(tmpdir(), 'azcc-bench-'));
   const timeFile = join(dir, 'time.txt');
   const useTime = existsSync(TIME);
-  const [program, argv] = useTime
-    ? [TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...nodeOptions, ...args]]
-    : [process.execPath, [...nodeOptions, ...args]];
+  const [program, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', timeFile, ...command]] : [command[0]!, command.slice(1)];
   const started = performance.now();
   const child = spawn(program, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let hwm = 0;
@@ -112,16 +111,26 @@ export interface ConnectorRun extends ChildMeasure {
   rateLimitedNotices: number;
 }
 
-/** NODE_OPTIONS of the image (Dockerfile ENV; test/packaging/image.test.ts checks the two agree). */
-export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=4';
+/**
+ * The image's ENTRYPOINT, entrypoint.sh at the package root (test/packaging/image.test.ts checks the Dockerfile names
+ * it): it execs node on dist/bundle/main.mjs with the V8 setting of the command, as the image runs the connector. The
+ * image sets no NODE_OPTIONS.
+ */
+export const IMAGE_ENTRYPOINT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'entrypoint.sh');
 
 /**
- * Node options added to every connector run, after the image's: `npm run bench -- --profile` adds
- * --cpu-prof (one .cpuprofile per run, for Chrome DevTools or speedscope).
+ * Node options given to every connector run through NODE_OPTIONS (the image sets none): `npm run bench -- --profile`
+ * adds --cpu-prof (one .cpuprofile per run, for Chrome DevTools or speedscope).
  */
 export const extraConnectorNodeOptions: string[] = [];
 
-/** Runs `read` of one stream with the built entrypoint; stdout is piped here and counted line by line. */
+/** The environment of a connector run: `env` with the image's NODE_OPTIONS (none) plus the bench's extra options. */
+export const connectorEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const { NODE_OPTIONS: _inherited, ...rest } = env;
+  return extraConnectorNodeOptions.length ? { ...rest, NODE_OPTIONS: extraConnectorNodeOptions.join(' ') } : rest;
+};
+
+/** Runs `read` of one stream with the image's entrypoint; stdout is piped here and counted line by line. */
 export async function runConnector(entrypoint: string, stream: string, config: object, env: NodeJS.ProcessEnv): Promise<ConnectorRun> {
   const dir = mkdtempSync(join(tmpdir(), 'azcc-bench-read-'));
   const configPath = join(dir, 'config.json');
@@ -140,12 +149,11 @@ export async function runConnector(entrypoint: string, stream: string, config: o
   writeFileSync(catalogPath, JSON.stringify(catalog));
   const lines = new LineCounter();
   try {
-    // The image runs the connector with NODE_OPTIONS from the Dockerfile; measure it the same way.
-    const measure = await measureNode(
+    // The image's ENTRYPOINT script, run as the image runs it (it execs node, so the figures are node's).
+    const measure = await measureCommand(
       [entrypoint, 'read', '--config', configPath, '--catalog', catalogPath],
-      { ...env, NODE_OPTIONS: IMAGE_NODE_OPTIONS },
+      connectorEnv(env),
       (chunk) => lines.push(chunk),
-      extraConnectorNodeOptions,
     );
     const traces = lines.others.filter((m) => m.type === 'TRACE');
     const statusAt = (status: string) =>

@@ -9,7 +9,19 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { coldStart } from './bench-cold-start.js';
-import { entrypoint, LATENCY_MS, progress, ratio, readStream, repoRoot, round2, SEED, tenantSizes, withEmulator } from './bench-common.js';
+import {
+  bundle,
+  entrypoint,
+  LATENCY_MS,
+  progress,
+  ratio,
+  readStream,
+  repoRoot,
+  round2,
+  SEED,
+  tenantSizes,
+  withEmulator,
+} from './bench-common.js';
 import { type CpuShared, cpu } from './bench-cpu.js';
 import { memory } from './bench-memory.js';
 import { extraConnectorNodeOptions, RSS_METHOD } from './bench-run.js';
@@ -86,7 +98,7 @@ type ScenarioRun = (quick: boolean, targets: Target[], shared: Shared) => Promis
 /** Cold start of spec and discover, and what each command loads (bench-cold-start.ts). */
 const coldstart: ScenarioRun = (quick, targets) =>
   coldStart(
-    { quick, entrypoint },
+    { quick, entrypoint, bundle },
     { push: (...items) => targets.push(...items.map((t) => ({ ...t, value: t.value ?? 'not measured' }))) },
     progress,
   );
@@ -161,7 +173,7 @@ async function main() {
       sizes: tenantSizes(quick),
       quick,
       connector:
-        "the built bundle dist/bundle/main.mjs (what the image and npx run), one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
+        "the image's ENTRYPOINT, entrypoint.sh, which execs node on the built bundle dist/bundle/main.mjs (what npx runs) with read's V8 setting; one `read` process per stream with a one-stream catalog and the emulator's config (defaults otherwise); stdout piped to the bench, which counts RECORD lines by their type prefix and parses only the other messages",
       wallMs: "the stream's own time, from its STARTED to its COMPLETE trace (emitted_at); processWallMs adds Node start-up",
       requests: 'emulator metrics during the run, token and discovery endpoints excluded; a $batch counts as one request',
       peakRss: RSS_METHOD,

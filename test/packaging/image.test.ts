@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { IMAGE_NODE_OPTIONS } from '../../scripts/bench-run.js';
+import { IMAGE_ENTRYPOINT } from '../../scripts/bench-run.js';
 import { CLOUDS } from '../../source-azure-client-credentials/endpoints.js';
 import { STREAMS } from '../../source-azure-client-credentials/streams/index.js';
 import { type Emulator, startEmulator } from '../emulator/index.js';
@@ -30,6 +31,15 @@ const metadata = parseYaml(readFileSync(join(repoRoot, 'metadata.yaml'), 'utf8')
   data: Record<string, any>;
 };
 const image = readDockerfile();
+/** The ENTRYPOINT script, as the repository holds it (the package ships it at the same path). */
+const entrypointScript = image.entrypoint?.[0]
+  ? readFileSync(join(repoRoot, posix.relative(installDirOf(image), image.entrypoint[0])), 'utf8')
+  : '';
+/** The script's `exec` lines: how it starts the connector. */
+const execLines = entrypointScript
+  .split('\n')
+  .filter((line) => !line.trimStart().startsWith('#'))
+  .flatMap((line) => /(?:^|;\s*|then\s+)(exec\s.*?)(?:;\s*fi)?\s*$/.exec(line)?.[1] ?? []);
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 /** The neutral image name: Airbyte Inc.'s airbyte/ namespace would pass the image off as official; each publisher puts their registry. */
 const IMAGE_REPOSITORY = '<your-registry>/source-azure-client-credentials';
@@ -92,26 +102,30 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
     assert.ok(!removed.some((path) => /(^|\/)node$/.test(path)), 'node itself stays');
     const later = commands.slice(removal + 1).filter((c) => /\b(npm|npx|corepack|yarn)\b/.test(c));
     assert.deepEqual(later, [], 'no package manager runs after it is removed');
-    assert.equal(image.entrypoint?.[0], 'node', 'the connector starts with node alone');
+    assert.ok(execLines.length > 0, 'the ENTRYPOINT script execs the connector');
+    for (const line of execLines) assert.match(line, /^exec node\s/, 'the connector starts with node alone');
   });
 
-  test('ENTRYPOINT is absolute, runs the package bin, and AIRBYTE_ENTRYPOINT equals it', () => {
+  test("ENTRYPOINT is the package's entrypoint.sh (absolute), which execs node on the package bin; AIRBYTE_ENTRYPOINT equals it", () => {
     const entrypoint = image.entrypoint;
     assert.ok(entrypoint, 'ENTRYPOINT must use the exec (JSON) form');
-    assert.equal(entrypoint[0], 'node');
-    assert.ok(posix.isAbsolute(entrypoint[1]), `the script path must be absolute: ${entrypoint[1]}`);
-    assert.equal(image.env.AIRBYTE_ENTRYPOINT, entrypoint.join(' '));
+    assert.equal(entrypoint.length, 1, 'no extra arguments: Airbyte appends the command itself');
+    assert.ok(posix.isAbsolute(entrypoint[0]!), `the script path must be absolute: ${entrypoint[0]}`);
+    assert.equal(image.env.AIRBYTE_ENTRYPOINT, entrypoint[0]);
+    const script = posix.relative(installDirOf(image), entrypoint[0]!);
+    assert.equal(script, 'entrypoint.sh', 'the script sits at the package root inside the install folder');
+    assert.ok(pkg.files.includes(script), 'package.json "files" ships it, so npm pack puts it in the image');
+    assert.match(entrypointScript, /^#!\/bin\/sh\n/, 'a POSIX shell script (the slim base image has /bin/sh, not bash)');
+    // The bundle is found beside the script, so the staged image (test/support/image.ts) runs the same file.
     assert.deepEqual(Object.keys(pkg.bin), [pkg.name]);
-    assert.equal(
-      entrypoint[1],
-      posix.join(installDirOf(image), pkg.bin[pkg.name]),
-      'the entrypoint is the package bin inside the install folder',
-    );
-    assert.equal(entrypoint.length, 2, 'no extra arguments: Airbyte appends the command itself');
+    assert.match(entrypointScript, new RegExp(`^bundle="\\$\\{0%/\\*\\}/${pkg.bin[pkg.name]!.replaceAll('.', '\\.')}"$`, 'm'));
+    for (const line of execLines)
+      assert.match(line, /^exec node (--[\w-]+=\S+ )*"\$bundle" "\$@"$/, 'node runs the package bin with the arguments as given');
   });
 
-  test('NODE_OPTIONS of the image is what the benchmark measures with', () => {
-    assert.equal(image.env.NODE_OPTIONS, IMAGE_NODE_OPTIONS);
+  test('the image sets no NODE_OPTIONS, and the benchmark runs the ENTRYPOINT script the image runs', () => {
+    assert.equal(image.env.NODE_OPTIONS, undefined, 'V8 flags for every command would cost spec, check and discover their start-up');
+    assert.equal(IMAGE_ENTRYPOINT, join(repoRoot, posix.relative(installDirOf(image), image.entrypoint![0]!)));
   });
 
   test('runs as airbyte (uid 1000) with a writable /airbyte as the working directory', () => {
@@ -282,9 +296,12 @@ describe('the staged image (npm pack + npm ci --omit=dev) runs against the emula
     staged?.cleanup();
   });
 
-  test('the package ships the bundled connector and its schemas, nothing else', () => {
+  test('the package ships the bundled connector, its schemas and the ENTRYPOINT script, nothing else', () => {
     const outside = staged.packedFiles.filter(
-      (f) => !f.startsWith('dist/bundle/') && !f.startsWith('schemas/') && !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f),
+      (f) =>
+        !f.startsWith('dist/bundle/') &&
+        !f.startsWith('schemas/') &&
+        !/^(package\.json|entrypoint\.sh|README\.md|LICENSE|CHANGELOG\.md)$/.test(f),
     );
     assert.deepEqual(outside, []);
     assert.ok(staged.packedFiles.includes(pkg.bin[pkg.name]));
@@ -308,13 +325,42 @@ describe('the staged image (npm pack + npm ci --omit=dev) runs against the emula
     assert.deepEqual(result.spec(), readJson('schemas/spec.json'));
   });
 
+  test('the ENTRYPOINT gives read alone its small young generation: spec, check and discover start node without V8 flags', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'azcc-image-flags-'));
+    try {
+      // Preloaded through NODE_OPTIONS (which process.execArgv leaves out): prints the flags the script gave node.
+      const probe = join(dir, 'probe.mjs');
+      writeFileSync(probe, "process.stderr.write('EXEC_ARGV ' + JSON.stringify(process.execArgv) + '\\n');\n");
+      const env = { ...emulator.env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` };
+      const execArgv = (stderr: string) => JSON.parse(/^EXEC_ARGV (.*)$/m.exec(stderr)?.[1] ?? 'null') as string[] | null;
+      const catalog = readJson('integration_tests/configured_catalog.json');
+      catalog.streams = catalog.streams.filter((s: any) => s.stream.name === 'users');
+      const runs = {
+        spec: await run(['spec'], { env }),
+        check: await run(['check'], { env, config: emulator.config() }),
+        discover: await run(['discover'], { env, config: emulator.config() }),
+        read: await run(['read'], { env, config: emulator.config(), catalog }),
+      };
+      for (const [name, result] of Object.entries(runs)) {
+        assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+        assert.deepEqual(execArgv(result.stderr), name === 'read' ? ['--max-semi-space-size=4'] : [], name);
+      }
+      assert.equal(runs.check.connectionStatus()?.status, 'SUCCEEDED');
+      assert.equal(runs.read.records('users').length, emulator.truth.users().length, 'the read did its work');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the ENTRYPOINT runs the bundle, which loads only files of the image (its chunks, schemas and node_modules)', async () => {
-    assert.match(staged.command[1]!, /\/dist\/bundle\/main\.mjs$/);
+    assert.equal(staged.bundle, staged.toHost(posix.join(staged.installDir, pkg.bin[pkg.name]!)));
     const dir = mkdtempSync(join(tmpdir(), 'azcc-image-config-'));
     try {
       writeFileSync(join(dir, 'config.json'), JSON.stringify(emulator.config()));
-      const [, program] = staged.command;
-      const run = await loadedModules(program!, ['check', '--config', join(dir, 'config.json')], { env: emulator.env, cwd: staged.cwd });
+      const run = await loadedModules(staged.bundle, ['check', '--config', join(dir, 'config.json')], {
+        env: emulator.env,
+        cwd: staged.cwd,
+      });
       assert.equal(run.exitCode, 0, run.stderr);
       assert.ok(run.packages.includes('got') && run.packages.includes('@azure/msal-node'), run.packages.join(', '));
       assert.deepEqual(

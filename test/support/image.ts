@@ -16,8 +16,10 @@ export interface StagedImage {
   packedFiles: string[];
   /** A container path -> the same path in the staged tree. */
   toHost(containerPath: string): string;
-  /** The image's ENTRYPOINT with `node` as this Node and absolute paths moved into the staged tree. */
+  /** The image's ENTRYPOINT (entrypoint.sh, which execs `node` from PATH) with absolute paths moved into the staged tree. */
   command: [string, ...string[]];
+  /** The package bin (the bundle the ENTRYPOINT script runs) in the staged tree. */
+  bundle: string;
   /** The image's final WORKDIR in the staged tree. */
   cwd: string;
   cleanup(): void;
@@ -65,14 +67,16 @@ export function stageImage(): StagedImage {
   execFileSync('npm', [...ciArgs, '--prefer-offline'], { cwd: installHost, stdio: ['ignore', 'ignore', 'pipe'] });
 
   const [program, ...rest] = image.entrypoint;
-  if (program !== 'node') throw new Error(`The ENTRYPOINT should start with node, not ${program}`);
+  if (!posix.isAbsolute(program!)) throw new Error(`The ENTRYPOINT should be the absolute path of a script, not ${program}`);
+  const pkg = JSON.parse(readFileSync(join(installHost, 'package.json'), 'utf8')) as { name: string; bin: Record<string, string> };
   return {
     image,
     root,
     installDir,
     packedFiles: packed[0].files.map((f) => f.path),
     toHost,
-    command: [process.execPath, ...rest.map((arg) => (arg.startsWith('/') ? toHost(arg) : arg))],
+    command: [toHost(program!), ...rest.map((arg) => (arg.startsWith('/') ? toHost(arg) : arg))],
+    bundle: join(installHost, pkg.bin[pkg.name]!),
     cwd: toHost(image.workdir),
     cleanup: () => rmSync(work, { recursive: true, force: true }),
   };
