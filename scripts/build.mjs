@@ -1,4 +1,5 @@
-// The build after tsc (npm run build): generates the config validator, then bundles the connector with esbuild into dist/bundle/.
+// The build after tsc (npm run build): generates the config validator, bundles the connector with esbuild into dist/bundle/,
+// and writes there the catalog discover prints for the default schema options.
 // The bundle is what ships (package.json bin and files, the image's ENTRYPOINT) and what the tests run; the tsc output
 // beside it is what the tests import. Plain JavaScript, so the image's build stage needs only the connector's sources.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,7 +56,18 @@ async function bundle() {
   return `${relative(root, bundleEntry)} and ${outputs.length - 1} chunks, ${Math.round(bytes / 1024)} KB`;
 }
 
+/**
+ * Writes the catalog discover prints for the default schema options beside the bundle's chunks, built by the compiled
+ * commands/discover-catalog.js from schemas/ (the single source of truth) as discover would build it.
+ */
+async function prepareCatalog() {
+  const { buildCatalog } = await import(join(compiled, 'commands', 'discover-catalog.js'));
+  const { PREPARED_CATALOG_FILE, PREPARED_SCHEMA_OPTIONS } = await import(join(compiled, 'commands', 'discover.js'));
+  writeFileSync(join(bundleDir, PREPARED_CATALOG_FILE), JSON.stringify(buildCatalog(PREPARED_SCHEMA_OPTIONS)));
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await generateConfigValidator();
   console.log(`bundled ${await bundle()}`);
+  await prepareCatalog();
 }

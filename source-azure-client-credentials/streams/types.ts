@@ -6,6 +6,9 @@ import type { Logger } from '../logger.js';
 import type { SyncMode } from '../protocol.js';
 import type { MembersHandoff } from './group-members/handoff.js';
 
+/** The config options a stream's schema may depend on (StreamDef.schema). */
+export type SchemaOptions = Pick<Config, 'userProperties'>;
+
 /**
  * What a stream's read yields: records, checkpoints after which no earlier data can be lost, and estimates of the rows the
  * stream will emit in this sync (an ESTIMATE trace for Airbyte's progress bar; a later one replaces an earlier one).
@@ -115,8 +118,11 @@ export interface StreamDef<R extends object = object, S extends object = object>
    * of them is the user's to fix (a config error naming it), not a defect of the connector's request.
    */
   optionProperties?(config: Config): { option: string; names: readonly string[] } | undefined;
-  /** The stream's schema for this config, from its schemas/ file (e.g. users adds additional_user_properties); absent: the file as is. */
-  schema?(base: Record<string, unknown>, config: Config): Record<string, unknown>;
+  /**
+   * The stream's schema for these options, from its schemas/ file (e.g. users adds additional_user_properties); absent:
+   * the file as is. Only SchemaOptions reach it: discover serves a catalog built for their defaults (commands/discover.ts).
+   */
+  schema?(base: Record<string, unknown>, options: SchemaOptions): Record<string, unknown>;
   /**
    * Why this stream cannot run in `syncMode` under `config`, as a sentence for the user, or undefined when it can.
    * Asked when the catalog is read, so a refused stream is reported before any stream starts and costs no request.

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { PROPERTY_PERMISSIONS, type UserProperty, userPropertySchema } from '../user-properties.js';
 import { type DeltaState, parseDeltaState, readDelta } from './delta.js';
 import { activeDate, emailAliases, isConcealed, keepUser, location, managerIdOf, type RosterFilter, userDomain } from './derive.js';
-import type { StreamDef } from './types.js';
+import type { SchemaOptions, StreamDef } from './types.js';
 
 /**
  * Without $select, GET /users returns only 11 default properties
@@ -95,7 +95,7 @@ function extraProperties(config: Pick<Config, 'userProperties'>): UserProperty[]
 }
 
 /** The users schema with a column per additional property (discover). */
-function usersSchema(base: Record<string, unknown>, config: Config): Record<string, unknown> {
+function usersSchema(base: Record<string, unknown>, config: SchemaOptions): Record<string, unknown> {
   const extra = extraProperties(config);
   if (extra.length === 0) return base;
   const properties = { ...(base.properties as Record<string, unknown>) };
