@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TIME = '/usr/bin/time';
 export const RSS_METHOD = existsSync(TIME)
@@ -119,15 +119,16 @@ export interface ConnectorRun extends ChildMeasure {
 export const IMAGE_ENTRYPOINT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'entrypoint.sh');
 
 /**
- * Node options given to every connector run through NODE_OPTIONS (the image sets none): `npm run bench -- --profile`
- * adds --cpu-prof (one .cpuprofile per run, for Chrome DevTools or speedscope).
+ * Where `npm run bench -- --profile` has each connector run write its CPU profile (one .cpuprofile per run, for Chrome
+ * DevTools or speedscope), through bench-profiler.ts; undefined: no profile.
  */
-export const extraConnectorNodeOptions: string[] = [];
+export const connectorProfile: { dir?: string } = {};
+const profiler = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'bench-profiler.js')).href;
 
-/** The environment of a connector run: `env` with the image's NODE_OPTIONS (none) plus the bench's extra options. */
+/** The environment of a connector run: `env` without NODE_OPTIONS (the image sets none), but for the profiler when asked. */
 export const connectorEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
   const { NODE_OPTIONS: _inherited, ...rest } = env;
-  return extraConnectorNodeOptions.length ? { ...rest, NODE_OPTIONS: extraConnectorNodeOptions.join(' ') } : rest;
+  return connectorProfile.dir ? { ...rest, NODE_OPTIONS: `--import=${profiler}`, BENCH_PROFILE_DIR: connectorProfile.dir } : rest;
 };
 
 /** Runs `read` of one stream with the image's entrypoint; stdout is piped here and counted line by line. */

@@ -24,7 +24,7 @@ import {
 } from './bench-common.js';
 import { type CpuShared, cpu } from './bench-cpu.js';
 import { memory } from './bench-memory.js';
-import { extraConnectorNodeOptions, RSS_METHOD } from './bench-run.js';
+import { connectorProfile, RSS_METHOD } from './bench-run.js';
 import { check, completed, measure, type Target, targetTable } from './bench-targets.js';
 import { throttled } from './bench-throttled.js';
 import { MAX_REQUESTS_OVER_LEAST, meetsTarget, reportsEfficiency } from './reports-efficiency.js';
@@ -146,7 +146,7 @@ async function main() {
   if (values.profile) {
     // One .cpuprofile per connector run (open in Chrome DevTools > Performance, or speedscope).
     const profiles = join(dir, `${stamp}-profiles`);
-    extraConnectorNodeOptions.push('--cpu-prof', `--cpu-prof-dir=${profiles}`);
+    connectorProfile.dir = profiles;
     progress(`CPU profiles of the connector go to ${profiles}`);
   }
   const targets: Target[] = [];
