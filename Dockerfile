@@ -18,6 +18,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY schemas ./schemas
 COPY source-azure-client-credentials ./source-azure-client-credentials
 COPY scripts/build.mjs ./scripts/
+# The image's ENTRYPOINT script is part of the package (package.json "files"): npm pack below must find it here.
+COPY entrypoint.sh ./
 # npm pack applies package.json "files", so the image holds the same set of files a published package would.
 RUN npm run build \
  && npm pack --pack-destination /tmp --silent \

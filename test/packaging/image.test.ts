@@ -273,6 +273,23 @@ describe('Dockerfile, metadata.yaml and package.json agree', () => {
     assert.deepEqual(new Set(allowed), new Set(copied));
     for (const path of copied) assert.ok(existsSync(join(repoRoot, path)), `${path} is copied but does not exist`);
   });
+
+  test('the build stage holds every packaged file it does not build, so its npm pack ships the whole package', () => {
+    // npm pack leaves out a "files" entry that is missing without a word: a file the build stage never copied
+    // (e.g. the ENTRYPOINT script) would be absent from the image, and the staged image below (packed from the
+    // repository) could not tell.
+    const copied = image.stages[0].instructions
+      .filter((i) => i.keyword === 'COPY')
+      .flatMap((i) => i.args.split(' ').slice(0, -1))
+      .map((p) => p.replace(/\/$/, ''));
+    const built = (entry: string) => entry === 'dist' || entry.startsWith('dist/');
+    const within = (entry: string) => copied.some((path) => entry === path || entry.startsWith(`${path}/`));
+    assert.deepEqual(
+      pkg.files.filter((entry) => !built(entry) && !within(entry)),
+      [],
+      'package.json "files" entries the build stage neither copies nor builds',
+    );
+  });
 });
 
 describe('the staged image (npm pack + npm ci --omit=dev) runs against the emulator', () => {
