@@ -185,8 +185,38 @@ export function createBatcher(deps: BatchDeps) {
     ) as AsyncIterator<BatchRequest> | Iterator<BatchRequest>;
     const unit = deps.useBatch ? MAX_BATCH_ITEMS : 1;
     const queue: Item[] = [];
-    type Running = Promise<{ done: Running; settled: Settled<T> }>;
-    const inflight = new Set<Running>();
+    // Units that finished, in the order they did, and the wake-up of a reader waiting for one. Not Promise.race over
+    // the running units: each race leaves a reaction on every unit still running, which keeps the pages of every unit
+    // settled meanwhile alive until that slow unit ends (https://github.com/nodejs/node/issues/17469).
+    const finished: ({ settled: Settled<T> } | { error: unknown })[] = [];
+    let wake: (() => void) | undefined;
+    /** Units running or finished but not yet read: at most maxConcurrent, so that a slow reader bounds what is held. */
+    let inflight = 0;
+    const arrive = (done: { settled: Settled<T> } | { error: unknown }) => {
+      finished.push(done);
+      wake?.();
+    };
+    /** Sends the queued items that may go now, as units (a $batch call or one GET), while fewer than maxConcurrent are held. */
+    const startUnits = () => {
+      const now = Date.now();
+      while (inflight < deps.maxConcurrent) {
+        const ready: Item[] = [];
+        for (let i = 0; i < queue.length && ready.length < unit; ) {
+          if (queue[i]!.notBefore <= now) ready.push(...queue.splice(i, 1));
+          else i++;
+        }
+        if (ready.length === 0) break;
+        const work = deps.useBatch
+          ? runBatch<T>(ready, bucket, listener, yieldFailure)
+          : runSingle<T>(ready[0]!, bucket, listener, yieldFailure);
+        inflight++;
+        // If the consumer stops early, a unit still in flight may fail with nobody awaiting it: not an unhandled rejection.
+        work.then(
+          (settled) => arrive({ settled }),
+          (error: unknown) => arrive({ error }),
+        );
+      }
+    };
     let sourceDone = false;
     for (;;) {
       while (!sourceDone && queue.length < unit * deps.maxConcurrent) {
@@ -203,23 +233,8 @@ export function createBatcher(deps: BatchDeps) {
             guard: new LinkGuard({ ...deps.context, request: displayRequest('GET', next.value.path) }),
           });
       }
-      const now = Date.now();
-      while (inflight.size < deps.maxConcurrent) {
-        const ready: Item[] = [];
-        for (let i = 0; i < queue.length && ready.length < unit; ) {
-          if (queue[i]!.notBefore <= now) ready.push(...queue.splice(i, 1));
-          else i++;
-        }
-        if (ready.length === 0) break;
-        const work = deps.useBatch
-          ? runBatch<T>(ready, bucket, listener, yieldFailure)
-          : runSingle<T>(ready[0]!, bucket, listener, yieldFailure);
-        const done: Running = work.then((settled) => ({ done, settled }));
-        // If the consumer stops early, a unit still in flight may fail with nobody awaiting it: not an unhandled rejection.
-        done.catch(() => {});
-        inflight.add(done);
-      }
-      if (inflight.size === 0) {
+      startUnits();
+      if (inflight === 0) {
         if (queue.length === 0 && sourceDone) return;
         if (queue.length === 0) continue;
         const waitMs = Math.max(1, Math.min(...queue.map((item) => item.notBefore)) - Date.now());
@@ -228,10 +243,20 @@ export function createBatcher(deps: BatchDeps) {
         await sleep(waitMs);
         continue;
       }
-      const { done, settled } = await Promise.race(inflight);
-      inflight.delete(done);
+      if (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      const done = finished.shift()!;
+      inflight--;
+      if ('error' in done) throw done.error;
+      const { settled } = done;
       // Continuations and retries go first, so keys finish before new ones start.
       queue.unshift(...settled.requeue);
+      // Concurrent, the next units (this one's continuations first) go out before the reader gets this unit's pages, so
+      // that a group's next page of members is on its way while the rows of this one are written, instead of after
+      // (the last pages of a big group otherwise alternate a round trip and their rows). Graph answers each $batch in
+      // 50-300 ms; holding one more unit's pages is the price. With max_concurrent_requests 1 nothing is asked before
+      // the reader has used what it holds: the sequential reader stays one request, then its rows.
+      if (deps.maxConcurrent > 1) startUnits();
       for (const page of settled.pages) yield page;
     }
   };

@@ -156,6 +156,26 @@ describe('batchPages against the emulator', () => {
     assert.equal(plain, ids.slice(0, -1).reduce((n, id) => n + Math.max(1, Math.ceil(expected(id).length / 3)), 0) + 1);
   });
 
+  test("concurrent, a key's next page is asked for while the reader still holds its current page; with max_concurrent_requests 1, only after", async () => {
+    const key = withAssignments[0]!;
+    for (const [concurrency, expectedWhileHeld] of [
+      [2, 2],
+      [1, 1],
+    ] as const) {
+      const graph = s.client({ max_concurrent_requests: concurrency });
+      s.emulator.resetMetrics();
+      let whileHeld: number | undefined;
+      for await (const page of graph.batchPages<Assignment>(requests([key], 1))) {
+        if (whileHeld !== undefined || page.last) continue;
+        // The reader works on its first page (the rows of a group's first 999 members, say) for a while.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        whileHeld = count('POST /$batch');
+      }
+      assert.equal(whileHeld, expectedWhileHeld, `max_concurrent_requests ${concurrency}: $batch calls sent while page 1 was held`);
+      assert.equal(count('POST /$batch'), expected(key).length, 'one call per page, none more');
+    }
+  });
+
   test('with max_concurrent_requests 1 the plain mode is fully sequential', async () => {
     const slow = await setup({ latencyMs: 40 }, { use_batch_requests: false, max_concurrent_requests: 1 });
     try {

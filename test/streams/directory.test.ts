@@ -168,13 +168,19 @@ function describeTenant(title: string, options: Parameters<typeof startEmulator>
       }
     });
 
-    test('assignments of users spilled to a temporary file give the same rows, and the file is deleted', async () => {
+    test('assignments of users and of groups spilled to temporary files give the same rows, and the files are deleted', async () => {
       const tmp = mkdtempSync(join(tmpdir(), 'azcc-spill-'));
       try {
         h.emulator.resetMetrics();
-        const result = await read(h, {}, { AZURE_ASSIGNMENTS_SPILL_AT: '1', TMPDIR: tmp });
-        // Spilled, the assignees are read by the pass over /users (their count is not held), never by id.
+        const result = await read(h, {}, { AZURE_ASSIGNMENTS_SPILL_AT: '1', TMPDIR: tmp, LOG_LEVEL: 'DEBUG' });
+        // Spilled, the assignees are read by the pass over /users (their count is not held), never by id; the groups
+        // come back a partition at a time, each group's members read once (groups of more than 999 members included).
         assert.equal(h.emulator.metrics().requests['batch GET /users/{id}'] ?? 0, 0);
+        for (const kind of ['users', 'groups'])
+          assert.ok(
+            result.logs('DEBUG').some((m) => m.includes(`assignments of ${kind};`) && m.includes('from a temporary file')),
+            `the assignments of ${kind} were spilled`,
+          );
         assert.deepStrictEqual(
           sorted('app_role_assignments', result.records('app_role_assignments')),
           sorted('app_role_assignments', h.emulator.truth.appRoleAssignments()),

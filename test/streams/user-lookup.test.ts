@@ -2,6 +2,8 @@
 // the same rows either way (truth equality), and the request counts the plan promises.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { planUserLookup } from '../../source-azure-client-credentials/streams/app-role-assignments/user-lookup.js';
 import { merge } from '../../source-azure-client-credentials/streams/merge.js';
 import { type Emulator, startEmulator } from '../emulator/index.js';
@@ -75,6 +77,40 @@ describe('merge: several sources read at once as one', () => {
       }
     }, /boom/);
     assert.deepEqual(failLog, ['c ended']);
+  });
+
+  test('items already read are not kept alive while another source stays quiet (no Promise.race retention)', async () => {
+    // app_role_assignments at 10x: the /users pass yields nothing for a minute while every group's member page goes by.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let release!: () => void;
+    const quietUntilReleased = new Promise<void>((resolve) => (release = resolve));
+    async function* quiet() {
+      await quietUntilReleased;
+      yield { payload: 'last' };
+    }
+    const refs: WeakRef<object>[] = [];
+    async function* busy() {
+      for (let i = 0; i < 200; i++) {
+        const page = { payload: new Array(1_000).fill(i) };
+        refs.push(new WeakRef(page));
+        yield page;
+      }
+    }
+    let read = 0;
+    for await (const item of merge<{ payload: unknown }>(busy(), quiet())) {
+      read++;
+      if (read === 200) {
+        // Every busy page has been handed over and dropped by this reader; the quiet source is still pending.
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+        const alive = refs.filter((ref) => ref.deref() !== undefined).length;
+        assert.ok(alive <= 2, `${alive} of 200 pages still alive while the other source is pending`);
+        release();
+      }
+      assert.ok(item.payload);
+    }
+    assert.equal(read, 201);
   });
 });
 

@@ -50,9 +50,9 @@ const MEMBER_PERSON_SELECT = [...new Set([...PERSON_SELECT.split(','), ...MEMBER
 const USER_TYPE = '#microsoft.graph.user';
 const PAGE_SIZE = 999;
 /**
- * Users' assignments held in memory (about 200 bytes each, assignment-buffer.ts) before they go to a temporary file
- * (assignment-spill.ts): a tenant of 50,000 users and 45,000 direct assignments stays in memory, ten times that does
- * not grow it. AZURE_ASSIGNMENTS_SPILL_AT lowers it (test-only).
+ * Users' assignments, and groups' assignments, held in memory (about 200 bytes each, assignment-buffer.ts) before they
+ * go to a temporary file (assignment-spill.ts): a tenant of 50,000 users with 45,000 direct assignments and 15,000
+ * through groups stays in memory, ten times that does not grow it. AZURE_ASSIGNMENTS_SPILL_AT lowers it (test-only).
  */
 const SPILL_AT = 50_000;
 
@@ -174,11 +174,13 @@ export const appRoleAssignments: StreamDef<AppRoleAssignmentsRecord> = {
     { path: '/users', query: { $top: 1, $select: 'id' } },
   ],
   async *read({ graph, config, log, members: handoff }) {
-    const spill = new AssignmentSpill<GraphPerson>();
+    const spill = new AssignmentSpill<GraphPerson>('User');
+    const groupSpill = new AssignmentSpill<GraphPerson>('Group');
     try {
-      yield* readAssignments(graph, config, log, handoff, spill);
+      yield* readAssignments(graph, config, log, handoff, spill, groupSpill);
     } finally {
       spill.close();
+      groupSpill.close();
     }
   },
 };
@@ -189,6 +191,7 @@ async function* readAssignments(
   log: Logger,
   handoff: MembersHandoff | undefined,
   spill: AssignmentSpill<GraphPerson>,
+  groupSpill: AssignmentSpill<GraphPerson>,
 ): AsyncGenerator<StreamOutput<AppRoleAssignmentsRecord> | SerialisedRecord> {
   const apps = await readApps(graph);
   const appOf = (assignment: Assignment) => apps.get(assignment.resourceId ?? '');
@@ -202,17 +205,11 @@ async function* readAssignments(
   // 1. Every application's assignments, batched. ServicePrincipal rows are complete as they come;
   //    User and Group assignments wait, compact, for their principals.
   //    https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto
-  const userAssignments = new AssignmentBuffer('User');
   const spillAt = Number(process.env.AZURE_ASSIGNMENTS_SPILL_AT ?? SPILL_AT);
-  const addUserAssignment = (assignment: Assignment) => {
-    if (spill.assignments === 0 && userAssignments.assignments < spillAt) return userAssignments.add(assignment);
-    if (spill.assignments === 0) {
-      log.debug(`app_role_assignments: more than ${spillAt} assignments of users; they wait for the /users pass in a temporary file.`);
-      for (const id of userAssignments.principalIds()) for (const held of userAssignments.take(id) ?? []) spill.add(held);
-    }
-    spill.add(assignment);
-  };
+  const userAssignments = new AssignmentBuffer('User');
+  const addUserAssignment = holdOrSpill(userAssignments, spill, spillAt, log, 'they wait for the /users pass');
   const groupAssignments = new AssignmentBuffer('Group');
+  const addGroupAssignment = holdOrSpill(groupAssignments, groupSpill, spillAt, log, 'groups are read a partition at a time');
   const skippedApps = new Skipped('service principal');
   const assignedTo = requestsFor(apps.keys(), (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${PAGE_SIZE}`);
   for await (const item of graph.batchPages<Assignment>(assignedTo)) {
@@ -222,7 +219,7 @@ async function* readAssignments(
     }
     for (const assignment of item.page.value) {
       if (assignment.principalType === 'User') addUserAssignment(assignment);
-      else if (assignment.principalType === 'Group') groupAssignments.add(assignment);
+      else if (assignment.principalType === 'Group') addGroupAssignment(assignment);
       else yield { kind: 'record', data: toAssignmentRow(assignment, appOf(assignment), null, null) } as const;
     }
   }
@@ -241,7 +238,7 @@ async function* readAssignments(
     const skippedGroups = new Skipped('group');
     const refusedGroups: NamedGroup[] = [];
     const readsHidden = readsHiddenMembers(await graph.grantedRoles());
-    for await (const page of fetchMembers(graph, groupAssignments.principalIds(), MEMBER_PERSON_SELECT, handoff)) {
+    for await (const page of fetchMembers(graph, assignedGroups(), MEMBER_PERSON_SELECT, handoff)) {
       if (page.error) {
         const dropped = groupAssignments.take(page.groupId);
         if (!isRefusedGroup(page.error)) skippedGroups.add(page.groupId, page.error);
@@ -264,6 +261,19 @@ async function* readAssignments(
     }
     skippedGroups.report(log);
     warnRefusedGroups(log, 'app_role_assignments', refusedGroups, 'The users they give access to have no rows through them');
+  }
+
+  /**
+   * The assigned groups, in the order their members are read. Spilled, each partition's assignments are put back in
+   * groupAssignments only when the fan-out reaches its groups (it asks for ids as it has room for them), and each group's
+   * are released on its last page: memory holds the partitions of the groups in flight, not every group's.
+   */
+  function* assignedGroups(): Iterable<string> {
+    if (groupSpill.assignments === 0) return yield* groupAssignments.principalIds();
+    for (const assignments of groupSpill.partitions()) {
+      for (const assignment of assignments) groupAssignments.add(assignment);
+      yield* new Set(assignments.map((assignment) => assignment.principalId ?? ''));
+    }
   }
 
   // 3. Users assigned directly, read while the groups' members are (they need different requests and no order):
@@ -296,6 +306,23 @@ async function* readAssignments(
 
   // for...of, not yield*: yield* over a sync iterable in an async generator awaits each row once more.
   for await (const rows of merge(groupRows(), userRows())) for (const output of rows) yield output;
+}
+
+/**
+ * Adds each assignment to `buffer` until it holds `spillAt`, then moves them all to `spill` and adds the rest there.
+ * `after` says in the DEBUG line what happens to them then.
+ */
+function holdOrSpill(buffer: AssignmentBuffer, spill: AssignmentSpill<GraphPerson>, spillAt: number, log: Logger, after: string) {
+  return (assignment: Assignment) => {
+    if (spill.assignments === 0 && buffer.assignments < spillAt) return buffer.add(assignment);
+    if (spill.assignments === 0) {
+      log.debug(
+        `app_role_assignments: more than ${spillAt} assignments of ${buffer.principalType.toLowerCase()}s; ${after} from a temporary file.`,
+      );
+      for (const id of buffer.principalIds()) for (const held of buffer.take(id) ?? []) spill.add(held);
+    }
+    spill.add(assignment);
+  };
 }
 
 function warnGoneUsers(log: Logger, assignments: number, principals: number): void {

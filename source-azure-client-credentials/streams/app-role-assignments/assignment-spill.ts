@@ -1,4 +1,4 @@
-// Users' assignments joined with the /users pass through partitioned temporary files, so memory stays flat however big the tenant.
+// Assignments of users (joined with the /users pass) or of groups (read back a partition at a time) in partitioned temporary files, so memory stays flat however big the tenant.
 import { readSync, writeSync } from 'node:fs';
 import { openPrivateTempFile, type PrivateTempFile, removePrivateTempFile } from '../private-temp-file.js';
 import type { Assignment } from './assignment-buffer.js';
@@ -37,20 +37,15 @@ const packAssignment = (a: Assignment): PackedAssignment => [
   a.resourceDisplayName ?? null,
 ];
 
-const unpackAssignment = ([
+const unpackAssignment = (
+  [id, appRoleId, createdDateTime, principalId, principalDisplayName, resourceId, resourceDisplayName]: PackedAssignment,
+  principalType: 'User' | 'Group',
+): Assignment => ({
   id,
   appRoleId,
   createdDateTime,
   principalId,
-  principalDisplayName,
-  resourceId,
-  resourceDisplayName,
-]: PackedAssignment): Assignment => ({
-  id,
-  appRoleId,
-  createdDateTime,
-  principalId,
-  principalType: 'User',
+  principalType,
   principalDisplayName,
   resourceId,
   resourceDisplayName,
@@ -106,6 +101,8 @@ export class AssignmentSpill<P extends { id: string }> implements ChunkStore {
   private matched = 0;
   private unmatchedPrincipals = 0;
 
+  constructor(private readonly principalType: 'User' | 'Group' = 'User') {}
+
   /** Assignments added. */
   get assignments(): number {
     return this.held;
@@ -131,7 +128,7 @@ export class AssignmentSpill<P extends { id: string }> implements ChunkStore {
       const byUser = new Map<string, Assignment[]>();
       for (const chunk of this.assignmentLines.read<PackedAssignment>(p)) {
         for (const packed of chunk) {
-          const assignment = unpackAssignment(packed);
+          const assignment = unpackAssignment(packed, this.principalType);
           const list = byUser.get(packed[3]);
           if (list) list.push(assignment);
           else byUser.set(packed[3], [assignment]);
@@ -150,6 +147,19 @@ export class AssignmentSpill<P extends { id: string }> implements ChunkStore {
         if (found.length > 0) yield found;
       }
       this.unmatchedPrincipals += byUser.size;
+    }
+  }
+
+  /**
+   * Every assignment added, a partition at a time: a principal's assignments all come in the same partition (groups'
+   * assignments are read back this way, each partition's groups then read for their members).
+   */
+  *partitions(): Iterable<Assignment[]> {
+    for (let p = 0; p < PARTITIONS; p++) {
+      const assignments: Assignment[] = [];
+      for (const chunk of this.assignmentLines.read<PackedAssignment>(p))
+        for (const packed of chunk) assignments.push(unpackAssignment(packed, this.principalType));
+      if (assignments.length > 0) yield assignments;
     }
   }
 
