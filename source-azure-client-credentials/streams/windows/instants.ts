@@ -7,7 +7,6 @@ export const TICKS_PER_MINUTE = 60n * TICKS_PER_SECOND;
 export const TICKS_PER_DAY = 24n * 60n * TICKS_PER_MINUTE;
 
 const DIGIT_0 = 48;
-const MS_PER_DAY = 86_400_000;
 
 /** The number written by the ASCII digits value[start, end), or -1 when any of them is not a digit. */
 function digits(value: string, start: number, end: number): number {
@@ -23,16 +22,14 @@ function digits(value: string, start: number, end: number): number {
 const isLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Days from 1970-01-01 to the proleptic Gregorian date (year 0-9999, month 1-12), as Date.UTC counts them for every year. */
-function daysFromEpoch(year: number, month: number, day: number): number {
-  // Howard Hinnant's days_from_civil: years start in March, so the leap day is the last day of its year.
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
+/** One Gregorian cycle: the calendar repeats every 400 years, 146,097 days. */
+const MS_PER_400_YEARS = 146_097 * 86_400_000;
+
+/** Date.UTC of a valid date and time for any year 0-9999 (Date.UTC itself reads years 0-99 as 1900-1999). */
+const utc = (year: number, month: number, day: number, hour: number, minute: number, second: number): number =>
+  year < 100
+    ? Date.UTC(year + 400, month - 1, day, hour, minute, second) - MS_PER_400_YEARS
+    : Date.UTC(year, month - 1, day, hour, minute, second);
 
 /**
  * Parses an ISO-8601 date-time with a Z or ±hh:mm offset into ticks since the epoch:
@@ -85,7 +82,7 @@ export function parseInstant(value: unknown): bigint | undefined {
     if (hours < 0 || minutes < 0) return undefined;
     offsetMinutes = (zone === 45 ? -1 : 1) * (hours * 60 + minutes);
   } else return undefined;
-  const ms = daysFromEpoch(year, month, day) * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000;
+  const ms = utc(year, month, day, hour, minute, second) - offsetMinutes * 60_000;
   return BigInt(ms) * TICKS_PER_MS + BigInt(fraction);
 }
 
