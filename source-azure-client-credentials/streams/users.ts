@@ -281,8 +281,11 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
     const options: UserRecordOptions = { signInActivity: withSignInActivity, extra };
     if (!withSignInActivity) {
       const query = { $select: fields.join(','), $expand: MANAGER_EXPAND, $top: PAGE_SIZE };
-      for await (const user of graph.list<GraphUser>('/users', { query })) {
-        if (roster.keep(user)) yield { kind: 'record', data: toUserRecord(user, options) };
+      // A page's records as one output (RecordBatch): no asynchronous step for each of up to millions of users.
+      for await (const page of graph.pages<GraphUser>('/users', { query })) {
+        const data: UsersRecord[] = [];
+        for (const user of page.value) if (roster.keep(user)) data.push(toUserRecord(user, options));
+        if (data.length > 0) yield { kind: 'records', data };
       }
     } else {
       // signInActivity: 500 users a page and 10 requests a minute (https://learn.microsoft.com/graph/api/resources/signinactivity),
@@ -291,7 +294,8 @@ export const users: StreamDef<UsersRecord, DeltaState> = {
       for await (const page of graph.pages<GraphUser>('/users', { query })) {
         const kept = page.value.filter((user) => roster.keep(user));
         const managers = await managersOf(graph, kept, log);
-        for (const user of kept) yield { kind: 'record', data: toUserRecord({ ...user, manager: managers.get(user.id) }, options) };
+        if (kept.length > 0)
+          yield { kind: 'records', data: kept.map((user) => toUserRecord({ ...user, manager: managers.get(user.id) }, options)) };
       }
     }
     roster.warn(log);
