@@ -58,17 +58,22 @@ type Redactor = (text: string) => string;
 const CHUNK_BYTES = 64 * 1024;
 /** A partial chunk never waits longer than this, so states and logs reach the platform promptly. */
 const FLUSH_AFTER_MS = 50;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 /**
- * The only path to stdout: one compact JSON message per line, in order. Lines are gathered into
- * chunks; `emit` returns a promise when a chunk was written to a full pipe, and resolves on 'drain',
- * so a slow reader never makes memory grow (at most one chunk beyond the stream's own buffer).
+ * The only path to stdout: one compact JSON message per line, in order. Lines are encoded straight into a chunk buffer
+ * (no joined string to build and encode again); `emit` returns a promise when a chunk was written to a full pipe, and
+ * resolves on 'drain', so a slow reader never makes memory grow (at most one chunk beyond the stream's own buffer).
  */
 export class MessageWriter {
   private redact: Redactor = (t) => t;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** The chunk being filled (a new one after each write: the stream may still hold the last), and its bytes used. */
+  private chunk: Buffer | undefined;
+  private used = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The RECORD line's start for the last stream seen: `{"type":"RECORD","record":{"stream":<name>,"data":`. */
+  private recordStart = { streamJson: '', text: '' };
 
   constructor(private readonly out: Writable = process.stdout) {}
 
@@ -82,7 +87,7 @@ export class MessageWriter {
     // out as they are. Everything else (logs, traces, statuses) has its strings redacted before
     // serialising, so that a redaction can never break the JSON of a line.
     const safe = message.type === 'RECORD' || message.type === 'STATE' ? message : this.redactStrings(message);
-    return this.push(`${JSON.stringify(safe)}\n`);
+    return this.push(JSON.stringify(safe), '\n');
   }
 
   /**
@@ -95,14 +100,22 @@ export class MessageWriter {
 
   /** emitRecord with the record already serialised (`dataJson` is JSON.stringify(data), made by the stream from cached pieces). */
   emitRecordJson(streamJson: string, dataJson: string): Promise<void> | void {
-    return this.push(`{"type":"RECORD","record":{"stream":${streamJson},"data":${dataJson},"emitted_at":${now()}}}\n`);
+    if (this.recordStart.streamJson !== streamJson)
+      this.recordStart = { streamJson, text: `{"type":"RECORD","record":{"stream":${streamJson},"data":` };
+    return this.push(this.recordStart.text, dataJson, `,"emitted_at":${now()}}}\n`);
   }
 
-  private push(line: string): Promise<void> | void {
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= CHUNK_BYTES) return this.writePending();
+  /** Appends one line, given in two or three pieces, to the chunk; writes the chunk first when the line might not fit. */
+  private push(start: string, middle: string, end = ''): Promise<void> | void {
+    const most = (start.length + middle.length + end.length) * MAX_UTF8_BYTES_PER_UNIT;
+    const full = this.chunk && this.used + most > this.chunk.length ? this.writePending() : undefined;
+    // A line longer than a chunk gets a buffer of its own size.
+    this.chunk ??= Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most));
+    this.used += this.chunk.write(start, this.used);
+    this.used += this.chunk.write(middle, this.used);
+    if (end !== '') this.used += this.chunk.write(end, this.used);
     this.timer ??= setTimeout(() => void this.writePending(), FLUSH_AFTER_MS);
+    return full;
   }
 
   private redactStrings<T>(value: T): T {
@@ -123,11 +136,11 @@ export class MessageWriter {
   private writePending(): Promise<void> | void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const chunk = this.pending.join('');
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (!this.out.write(chunk)) return once(this.out, 'drain').then(() => undefined);
+    const { chunk, used } = this;
+    this.chunk = undefined;
+    this.used = 0;
+    if (!chunk || used === 0) return;
+    if (!this.out.write(chunk.subarray(0, used))) return once(this.out, 'drain').then(() => undefined);
   }
 }
 

@@ -101,6 +101,13 @@ async function readStream(
         if (full) await full;
         sinceState++;
         total++;
+      } else if (output.kind === 'records') {
+        for (const data of output.data) {
+          const full = writer.emitRecord(streamJson, data);
+          if (full) await full;
+        }
+        sinceState += output.data.length;
+        total += output.data.length;
       } else if (output.kind === 'estimate') {
         await writer.emit(estimateTrace(name, output.rows));
       } else {

@@ -191,6 +191,10 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
           if (options.readAhead?.(page) ?? true) next = fetchPage(link);
           else deferred = link;
         }
+        // Let the page ahead go out before the caller works through this page: Node writes a request to its socket in a
+        // nextTick (ClientRequest.onSocket), and a caller's record loop runs in promise jobs alone, which hold back every
+        // nextTick and I/O callback until it ends. Without this turn, the next request left only after the whole page.
+        if (next) await new Promise(setImmediate);
         yield page;
         if (deferred) next = fetchPage(deferred);
       }

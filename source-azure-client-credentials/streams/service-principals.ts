@@ -105,9 +105,12 @@ async function* readFullRefresh(graph: GraphClient) {
   reading.catch(() => {});
   let organization: Organization | undefined;
   const query = { $select: SERVICE_PRINCIPAL_FIELDS.join(','), $top: 999 };
-  for await (const sp of graph.list<GraphServicePrincipal>('/servicePrincipals', { query })) {
+  // A page's records as one output (RecordBatch): no asynchronous step per service principal.
+  for await (const page of graph.pages<GraphServicePrincipal>('/servicePrincipals', { query })) {
+    if (page.value.length === 0) continue;
     organization ??= await reading;
-    yield { kind: 'record', data: toServicePrincipalRecord(sp, organization) } as const;
+    const org = organization;
+    yield { kind: 'records', data: page.value.map((sp) => toServicePrincipalRecord(sp, org)) } as const;
   }
   await reading;
 }

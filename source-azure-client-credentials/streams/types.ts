@@ -13,7 +13,20 @@ export type SchemaOptions = Pick<Config, 'userProperties'>;
  * What a stream's read yields: records, checkpoints after which no earlier data can be lost, and estimates of the rows the
  * stream will emit in this sync (an ESTIMATE trace for Airbyte's progress bar; a later one replaces an earlier one).
  */
-export type StreamOutput<R> = { kind: 'record'; data: R } | { kind: 'checkpoint'; state: object } | { kind: 'estimate'; rows: number };
+export type StreamOutput<R> =
+  | { kind: 'record'; data: R }
+  | RecordBatch<R>
+  | { kind: 'checkpoint'; state: object }
+  | { kind: 'estimate'; rows: number };
+
+/**
+ * Records in the order they are emitted, as many as one output: what a stream that maps a Graph page to records yields,
+ * so that the per-record path has no asynchronous step (the same lines as one { kind: 'record' } each).
+ */
+export interface RecordBatch<R> {
+  kind: 'records';
+  data: R[];
+}
 
 /**
  * A record already serialised: `json` is byte for byte JSON.stringify of an R (same keys, same order), built by the stream

@@ -1,5 +1,7 @@
 // The Graph client against the emulator: paging, resume from a link, each retry path with counted requests, no retry of other 4xx, the nextLink loop guard.
 import assert from 'node:assert/strict';
+import diagnostics_channel from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { GraphRequestError } from '../../source-azure-client-credentials/graph/errors.js';
 import type { GraphPage } from '../../source-azure-client-credentials/graph/types.js';
@@ -160,6 +162,36 @@ describe('Graph client against the emulator', () => {
     assert.equal(pages.flatMap((p) => p.value).length, s.emulator.tenant.users.length);
     assert.equal(count('GET /users'), pages.length);
     assert.equal(asked.length, pages.length - 1, 'asked once per page with a nextLink');
+  });
+
+  test('pages() has the page ahead written out before the caller gets the current page', async () => {
+    // A caller's record loop runs in promise jobs only, which hold back every nextTick and I/O callback until it ends:
+    // the page ahead must be out on the wire before that loop starts, not after it.
+    const started: ClientRequest[] = [];
+    const written = new Set<ClientRequest>();
+    const onStart = (message: unknown) => {
+      const { request } = message as { request: ClientRequest };
+      if (!request.path.startsWith('/v1.0/users')) return;
+      started.push(request);
+      request.once('finish', () => written.add(request));
+    };
+    diagnostics_channel.subscribe('http.client.request.start', onStart);
+    try {
+      let pages = 0;
+      for await (const page of s.graph.pages<{ id: string }>('/users', { query: { $top: 10, $select: 'id' } })) {
+        if (++pages > 3) break;
+        assert.ok(page.nextLink);
+        assert.equal(started.length, pages + 1, `page ${pages}: the page ahead was requested before the caller got this page`);
+        assert.ok(
+          started.every((request) => written.has(request)),
+          `page ${pages}: and written out`,
+        );
+        // A record loop: promise jobs only, as a stream's mapping and emitting is.
+        for (let i = 0; i < 10_000; i++) await null;
+      }
+    } finally {
+      diagnostics_channel.unsubscribe('http.client.request.start', onStart);
+    }
   });
 
   test('a failure that outlasts the wait budget becomes a transient_error naming the request', async () => {

@@ -83,3 +83,32 @@ test('emitRecord writes the very line emit(recordMessage(...)) writes, byte for 
     record: { ...JSON.parse(viaMessage).record, emitted_at: JSON.parse(viaTemplate).record.emitted_at },
   });
 });
+
+test('lines of any length and script come out whole, in order, each write ending at a line end', async () => {
+  const writes: Buffer[] = [];
+  const writer = new MessageWriter(
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (chunk.length > 0) writes.push(chunk); // flush() ends with an empty write
+        done();
+      },
+    }),
+  );
+  // ASCII, 2- and 3-byte characters, surrogate pairs (4 bytes), and a record larger than a chunk (64 KiB).
+  const texts = ['plain', 'Zoë Ångström', '東京 本社', 'emoji 🙂🚀', 'x'.repeat(200_000), '€'.repeat(30_000)];
+  const records = Array.from({ length: 3000 }, (_, i) => ({ id: `r${i}`, text: texts[i % texts.length]!.repeat(1 + (i % 3)) }));
+  const streamJson = JSON.stringify('users');
+  for (const [i, record] of records.entries()) {
+    const full = i % 2 === 0 ? writer.emitRecord(streamJson, record) : writer.emit(recordMessage('users', record));
+    if (full) await full;
+  }
+  await writer.flush();
+  assert.ok(writes.length > 1);
+  for (const chunk of writes) assert.equal(chunk.at(-1), 0x0a, 'no line is split between two writes');
+  const lines = Buffer.concat(writes).toString('utf8').split('\n');
+  assert.equal(lines.pop(), '');
+  assert.deepEqual(
+    lines.map((line) => JSON.parse(line).record.data),
+    records,
+  );
+});

@@ -19,7 +19,7 @@ import {
   userDomain,
 } from '../../source-azure-client-credentials/streams/derive.js';
 import { toServicePrincipalRecord } from '../../source-azure-client-credentials/streams/service-principals.js';
-import { toUserRecord } from '../../source-azure-client-credentials/streams/users.js';
+import { toUserRecord, USER_FIELDS } from '../../source-azure-client-credentials/streams/users.js';
 
 const MICROSOFT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 const TENANT = { id: '11111111-2222-3333-4444-555555555555', displayName: 'Contoso Example' };
@@ -288,6 +288,10 @@ describe('user records', () => {
       managerId: null,
     };
     assert.deepStrictEqual({ ...record }, expected);
+    // The keys' order is the order of the columns in every RECORD line: the selected fields as USER_FIELDS lists them
+    // (toUserRecord writes them out one by one), then the derived ones.
+    assert.deepEqual(Object.keys(record), Object.keys(expected));
+    assert.deepEqual(Object.keys(record).slice(0, USER_FIELDS.length), [...USER_FIELDS]);
     assert.equal('signInActivity' in record, false);
     assert.deepStrictEqual({ ...toUserRecord(user, { signInActivity: true, extra: [] }) }, { ...expected, signInActivity: null });
   });

@@ -5,6 +5,7 @@ import {
   ceilToSecond,
   floorToSecond,
   formatInstant,
+  msToTicks,
   parseInstant,
   TICKS_PER_DAY,
   TICKS_PER_MINUTE,
@@ -55,6 +56,52 @@ test('instants honour offsets and reject what is not a real ISO date-time', () =
   }
   assert.equal(parseInstant(1762000000000), undefined);
   assert.equal(parseInstant(null), undefined);
+});
+
+test('instants check the calendar and the clock digit by digit, as Date.parse with a round trip did', () => {
+  // Leap days: every 4 years, except centuries not divisible by 400 (proleptic Gregorian, year 0 included).
+  assert.equal(t('2024-02-29T00:00:00Z'), msToTicks(Date.UTC(2024, 1, 29)));
+  assert.equal(t('2000-02-29T12:00:00Z'), msToTicks(Date.UTC(2000, 1, 29, 12)));
+  assert.equal(t('0000-02-29T00:00:00Z'), msToTicks(Date.parse('0000-02-29T00:00:00Z')));
+  assert.equal(t('0099-12-31T23:59:59Z'), msToTicks(Date.parse('0099-12-31T23:59:59Z')), 'not 1999 as Date.UTC would read year 99');
+  assert.equal(t('9999-12-31T23:59:59.9999999Z'), msToTicks(Date.parse('9999-12-31T23:59:59Z')) + 9_999_999n);
+  assert.equal(t('1969-12-31T23:59:59Z'), -TICKS_PER_SECOND);
+  // z, surrounding whitespace, a long fraction, extreme offsets.
+  assert.equal(t(' 2026-11-01T10:00:00.1z\n'), t('2026-11-01T10:00:00.1Z'));
+  assert.equal(t('2026-11-01T00:00:00+14:00'), t('2026-10-31T10:00:00Z'));
+  assert.equal(t('2026-11-01T00:00:00-12:00'), t('2026-11-01T12:00:00Z'));
+  assert.equal(t('2026-11-01T00:00:00.00000019999Z'), 1n + t('2026-11-01T00:00:00Z'));
+  for (const bad of [
+    '2023-02-29T00:00:00Z',
+    '2100-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-00-10T00:00:00Z',
+    '2026-11-00T00:00:00Z',
+    '2026-11-01T24:00:00Z',
+    '2026-11-01T10:60:00Z',
+    '2026-11-01T10:00:60Z',
+    '2026-11-01t10:00:00Z',
+    '2026-11-01T10:00:00.Z',
+    '2026-11-01T10:00:00ZZ',
+    '2026-11-01T10:00:00+0200',
+    '2026-11-01T10:00:00+02:0',
+    '2026-11-01T10:00:00.5',
+    '+2026-11-01T10:00:00Z',
+    '2026-1-01T10:00:00Z',
+    '2026-11-01T10:0a:00Z',
+    '2026-11-01T10:00:00\u0663Z',
+  ]) {
+    assert.equal(parseInstant(bad), undefined, bad);
+  }
+});
+
+test('instants agree with Date.parse for every hour of four centuries of leap-year rules', () => {
+  // 1600-2401 in steps of 7 days and 1 hour: every month length and leap rule, both sides of the epoch.
+  const step = 7 * 86_400_000 + 3_600_000;
+  for (let ms = Date.UTC(1600, 0, 1); ms < Date.UTC(2401, 0, 1); ms += step) {
+    const iso = new Date(ms).toISOString(); // YYYY-MM-DDThh:mm:ss.sssZ
+    assert.equal(parseInstant(iso), msToTicks(ms), iso);
+  }
 });
 
 test('whole-second rounding works before and after the epoch', () => {

@@ -1,7 +1,7 @@
 // The group_members stream: one record per (group, direct member), from /groups/{id}/members for every group through $batch.
 import type { GroupMembersRecord } from '../../generated/group-members.js';
 import type { Logger } from '../../logger.js';
-import type { StreamDef } from '../types.js';
+import type { RecordBatch, StreamDef } from '../types.js';
 import {
   fetchMembers,
   type GraphMember,
@@ -104,12 +104,15 @@ export const groupMembers: StreamDef<GroupMembersRecord> = {
     const gone: NamedGroup[] = [];
     const hiddenAnswered: NamedGroup[] = [];
     const limited = new LimitedMembers();
-    const rows = (group: GraphGroup, members: readonly GraphMember[]) =>
-      members.map((member) => {
+    // A page of members as one output (RecordBatch): no asynchronous step per member.
+    const rows = (group: GraphGroup, members: readonly GraphMember[]): RecordBatch<GroupMembersRecord> => ({
+      kind: 'records',
+      data: members.map((member) => {
         const record = toMemberRecord(group, member);
         limited.note(member, record.memberType);
-        return { kind: 'record', data: record } as const;
-      });
+        return record;
+      }),
+    });
 
     async function* groupIds() {
       const query = { $select: GROUP_SELECT, $top: PAGE_SIZE };
@@ -135,10 +138,10 @@ export const groupMembers: StreamDef<GroupMembersRecord> = {
         continue;
       }
       if (hidden && page.last) hiddenAnswered.push(group);
-      yield* rows(group, page.members);
+      if (page.members.length > 0) yield rows(group, page.members);
     }
     for (const group of held) {
-      for (const members of handoff?.take(group.id) ?? []) yield* rows(group, members);
+      for (const members of handoff?.take(group.id) ?? []) if (members.length > 0) yield rows(group, members);
     }
 
     warnRefusedGroups(log, 'group_members', refused, 'Their members are missing from group_members');

@@ -42,7 +42,7 @@ export interface WindowedLog<G extends object, R> {
   shortRetention?: { days: number; tenants: string };
   /** The request for the window whose $filter on the cursor is `filter`. */
   request(filter: string): WindowRequest;
-  /** The record a Graph item becomes (derived fields added). */
+  /** The record a Graph item becomes (derived fields added); the item is the engine's to give: it may be changed and returned. */
   record(item: G): R;
 }
 
@@ -101,11 +101,19 @@ const idOf = (item: object): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
-/** The window's progress once `items` (the next page, less those already out) are read: records it keeps, oldest instant, order. Pure. */
-function advance(progress: WindowProgress, items: object[], cursor: string, to: bigint): WindowProgress {
+/**
+ * The window's progress once `items` (the next page, less those already out; `instants[i]` is the cursor value of
+ * `items[i]`) are read: records it keeps, oldest instant, order. Pure.
+ */
+function advance(
+  progress: WindowProgress,
+  items: readonly object[],
+  instants: readonly (bigint | undefined)[],
+  to: bigint,
+): WindowProgress {
   const next = { ...progress };
-  for (const item of items) {
-    const at = instantOf(item, cursor);
+  for (let i = 0; i < items.length; i++) {
+    const at = instants[i];
     if (at === undefined || (next.last !== undefined && at > next.last)) next.ordered = false;
     if (at !== undefined) {
       next.last = at;
@@ -113,7 +121,7 @@ function advance(progress: WindowProgress, items: object[], cursor: string, to: 
     }
     if (!beforeWindowEnd(at, to)) continue;
     next.records++;
-    const id = idOf(item);
+    const id = idOf(items[i]!);
     if (at === undefined || id === undefined) continue;
     const second = floorToSecond(at);
     if (next.tail?.second === second) next.tail = { second, ids: [...next.tail.ids, id] };
@@ -153,6 +161,19 @@ async function* readWindow<G extends object, R>(
 ): AsyncGenerator<StreamOutput<R>> {
   const { cursor } = spec;
   const fresh = (items: G[]) => (control.skip.size === 0 ? items : items.filter((item) => !control.skip.has(idOf(item) ?? '')));
+  /**
+   * A page's new items, their cursor values (each parsed once) and the progress after them: worked out when readAhead
+   * asks about the page, and reused when the page comes out right after (progress does not move in between).
+   */
+  let studied: { page: GraphPage<G>; items: G[]; instants: (bigint | undefined)[]; after: WindowProgress } | undefined;
+  const study = (page: GraphPage<G>) => {
+    if (studied?.page !== page) {
+      const items = fresh(page.value);
+      const instants = items.map((item) => instantOf(item, cursor));
+      studied = { page, items, instants, after: advance(progress, items, instants, window.to) };
+    }
+    return studied;
+  };
   const stopsAfter = (page: GraphPage<G>, after: WindowProgress) =>
     page.nextLink !== undefined && after.ordered && after.oldest !== undefined && control.mayStop(after.records, after.oldest);
   const abandons = (page: GraphPage<G>, after: WindowProgress) =>
@@ -167,13 +188,13 @@ async function* readWindow<G extends object, R>(
     // give up on) needs no read-ahead, which would spend a reports request (2 s of the 5-per-10-s budget) on a page
     // read again anyway.
     readAhead: (page) => {
-      const after = advance(progress, fresh(page.value), cursor, window.to);
+      const { after } = study(page);
       return !stopsAfter(page, after) && !(first && abandons(page, after));
     },
   });
   for await (const page of pages) {
-    const items = fresh(page.value);
-    const after = advance(progress, items, cursor, window.to);
+    const { items, instants, after } = study(page);
+    studied = undefined;
     if (first && abandons(page, after)) {
       progress.abandoned = true;
       return;
@@ -181,9 +202,9 @@ async function* readWindow<G extends object, R>(
     first = false;
     const note = control.onPage(after, page.nextLink !== undefined);
     if (note) yield note;
-    for (const item of items) {
-      if (!beforeWindowEnd(instantOf(item, cursor), window.to)) continue;
-      yield { kind: 'record', data: spec.record(item) };
+    for (let i = 0; i < items.length; i++) {
+      if (!beforeWindowEnd(instants[i], window.to)) continue;
+      yield { kind: 'record', data: spec.record(items[i]!) };
     }
     Object.assign(progress, after);
     if (stopsAfter(page, after)) {
