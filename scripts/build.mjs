@@ -58,10 +58,10 @@ async function bundle() {
 
 /**
  * Writes the catalog discover prints for the default schema options beside the bundle's chunks, built by the compiled
- * commands/discover-catalog.js from schemas/ (the single source of truth) as discover would build it.
+ * stream-catalog.js from schemas/ (the single source of truth) as discover would build it.
  */
 async function prepareCatalog() {
-  const { buildCatalog } = await import(join(compiled, 'commands', 'discover-catalog.js'));
+  const { buildCatalog } = await import(join(compiled, 'stream-catalog.js'));
   const { PREPARED_CATALOG_FILE, PREPARED_SCHEMA_OPTIONS } = await import(join(compiled, 'commands', 'discover.js'));
   writeFileSync(join(bundleDir, PREPARED_CATALOG_FILE), JSON.stringify(buildCatalog(PREPARED_SCHEMA_OPTIONS)));
 }

@@ -6,7 +6,7 @@ import type { SchemaOptions } from '../streams/types.js';
 
 /** The schema options the build prepares the catalog for: every config that leaves them so gets that catalog. */
 export const PREPARED_SCHEMA_OPTIONS: SchemaOptions = Object.freeze({ userProperties: [] });
-/** The prepared catalog's file, beside the bundle's chunks (scripts/build.mjs writes it with discover-catalog.ts). */
+/** The prepared catalog's file, beside the bundle's chunks (scripts/build.mjs writes it with stream-catalog.ts). */
 export const PREPARED_CATALOG_FILE = 'catalog.json';
 
 const schemaOptionsOf = (config: Config): SchemaOptions => ({ userProperties: config.userProperties });
@@ -21,7 +21,7 @@ async function catalogFor(config: Config): Promise<{ streams: AirbyteStream[] }>
   if (JSON.stringify(options) === JSON.stringify(PREPARED_SCHEMA_OPTIONS)) {
     return JSON.parse(readFileSync(new URL(PREPARED_CATALOG_FILE, import.meta.url), 'utf8'));
   }
-  return (await import('./discover-catalog.js')).buildCatalog(options);
+  return (await import('../stream-catalog.js')).buildCatalog(options);
 }
 
 export async function discover(writer: MessageWriter, config: Config): Promise<number> {

@@ -30,7 +30,7 @@ const ROOMS: { room: string; holds: RegExp; may: readonly string[] }[] = [
   // Reading the catalog and state, judging permissions: between streams and commands.
   {
     room: 'planning',
-    holds: /^(catalog|state|permissions|diagnosis)\.ts$/,
+    holds: /^(catalog|stream-catalog|state|permissions|diagnosis)\.ts$/,
     may: ['ground', 'settings', 'graph contract', 'streams', 'planning'],
   },
   { room: 'commands', holds: /^commands\//, may: ['ground', 'settings', 'graph contract', 'streams', 'planning'] },

@@ -1,13 +1,13 @@
 // discover's catalog: prepared by the build for the default schema options (dist/bundle/catalog.json), built at run time
-// for any other; both are what commands/discover-catalog.ts builds from schemas/ today, through the real entrypoint.
+// for any other; both are what stream-catalog.ts builds from schemas/ today, through the real entrypoint.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PREPARED_CATALOG_FILE, PREPARED_SCHEMA_OPTIONS } from '../../source-azure-client-credentials/commands/discover.js';
-import { buildCatalog } from '../../source-azure-client-credentials/commands/discover-catalog.js';
 import { loadConfig } from '../../source-azure-client-credentials/config.js';
+import { buildCatalog } from '../../source-azure-client-credentials/stream-catalog.js';
 import { runConnector } from '../support/connector.js';
 import { loadedModules } from '../support/loaded-modules.js';
 import { entrypoint, repoRoot } from '../support/paths.js';

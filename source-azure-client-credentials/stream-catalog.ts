@@ -1,9 +1,9 @@
 // The catalog discover prints, built from schemas/ and the stream definitions: at build time for the default schema options
 // (scripts/build.mjs writes it beside the bundle), at run time only for a config that changes a schema.
-import type { AirbyteStream } from '../protocol.js';
-import { loadSchema } from '../schemas.js';
-import { STREAMS } from '../streams/index.js';
-import type { SchemaOptions, StreamDef } from '../streams/types.js';
+import type { AirbyteStream } from './protocol.js';
+import { loadSchema } from './schemas.js';
+import { STREAMS } from './streams/index.js';
+import type { SchemaOptions, StreamDef } from './streams/types.js';
 
 function airbyteStream(def: StreamDef, options: SchemaOptions): AirbyteStream {
   const schema = loadSchema(def.schemaName);
