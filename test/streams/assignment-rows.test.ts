@@ -1,6 +1,7 @@
 // Unit tests: app_role_assignments rows written from pre-serialised parts are byte for byte JSON.stringify of the record.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AppCatalog } from '../../source-azure-client-credentials/streams/app-role-assignments/app-catalog.js';
 import {
   assignmentPart,
   personPart,
@@ -41,6 +42,8 @@ const apps = new Map([
   ['sp-1', { appId: 'app-1', appRoles: [{ id: ROLE, value: 'Sales.Read', displayName: 'Sales "reader"' }] }],
   ['sp-2', { appId: null, appRoles: [] }],
 ]);
+const catalog = new AppCatalog();
+for (const [id, app] of apps) catalog.add({ id, ...app });
 const persons = [
   {
     id: 'u-1',
@@ -59,11 +62,15 @@ const vias = [null, { id: 'g-1', displayName: 'Grüße "Sales"' }, { id: 'g-2', 
 test('a row from its parts is JSON.stringify(toAssignmentRow(...)) byte for byte, keys in the same order', () => {
   let compared = 0;
   for (const assignment of assignments) {
-    for (const app of [apps.get(assignment.resourceId ?? ''), undefined]) {
+    // The catalog that holds the resource, and one that does not (a service principal deleted since it was listed).
+    for (const [app, held] of [
+      [apps.get(assignment.resourceId ?? ''), catalog],
+      [undefined, new AppCatalog()],
+    ] as const) {
       for (const person of persons) {
         for (const via of vias) {
           const expected = JSON.stringify(toAssignmentRow(assignment, app, person, via));
-          const actual = rowJson(assignmentPart(assignment, app), personPart(person), viaPart(via));
+          const actual = rowJson(assignmentPart(assignment, held), personPart(person), viaPart(via));
           assert.deepEqual(actual, { kind: 'json', json: expected });
           compared++;
         }
