@@ -95,12 +95,20 @@ async function readStream(
       ...(members ? { members } : {}),
     })) {
       if (!running) await markRunning();
-      if (output.kind === 'record' || output.kind === 'json') {
+      if (output.kind === 'record') {
         // emit returns a promise only when stdout is full: awaiting nothing would cost a turn per record.
-        const full = output.kind === 'json' ? writer.emitRecordJson(streamJson, output.json) : writer.emitRecord(streamJson, output.data);
+        const full = writer.emitRecord(streamJson, output.data);
         if (full) await full;
         sinceState++;
         total++;
+      } else if (output.kind === 'json') {
+        // Counted line by line: the lines may be produced lazily as they are read.
+        for (const json of output.json) {
+          const full = writer.emitRecordJson(streamJson, json);
+          sinceState++;
+          total++;
+          if (full) await full;
+        }
       } else if (output.kind === 'records') {
         for (const data of output.data) {
           const full = writer.emitRecord(streamJson, data);

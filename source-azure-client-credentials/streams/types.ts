@@ -29,13 +29,15 @@ export interface RecordBatch<R> {
 }
 
 /**
- * A record already serialised: `json` is byte for byte JSON.stringify of an R (same keys, same order), built by the stream
- * from pieces it serialised once (app_role_assignments: an assignment's part once, a group member's part once, however
- * many rows repeat them). A test of each such stream compares it with JSON.stringify of the record it stands for.
+ * Records already serialised, in the order they are emitted: each string is byte for byte JSON.stringify of an R (same
+ * keys, same order), built by the stream from pieces it serialised once (app_role_assignments: an assignment's part once,
+ * a group member's part once, however many rows repeat them). `json` may be lazy: it is read once, synchronously, as the
+ * lines are written, so a page of rows costs one hand-over instead of one per row. A test of each such stream compares
+ * a line with JSON.stringify of the record it stands for.
  */
-export interface SerialisedRecord {
+export interface SerialisedRecords {
   kind: 'json';
-  json: string;
+  json: Iterable<string>;
 }
 
 export interface ReadContext<S> {
@@ -143,5 +145,5 @@ export interface StreamDef<R extends object = object, S extends object = object>
   refuse?(config: Config, syncMode: SyncMode): string | undefined;
   /** Checks and normalises an incoming state, once, before any request (state.ts); throws a config error when it is unusable. */
   parseState?(raw: unknown, config: Config): S;
-  read(context: ReadContext<S>): AsyncIterable<StreamOutput<R> | SerialisedRecord>;
+  read(context: ReadContext<S>): AsyncIterable<StreamOutput<R> | SerialisedRecords>;
 }
