@@ -97,6 +97,8 @@ export const groups: StreamDef<GroupsRecord, DeltaState> = {
     }
     // Full refresh keeps the plain list (a snapshot the destination overwrites), without the _ab_cdc columns.
     const query = { $select: GROUP_FIELDS.join(','), $top: PAGE_SIZE };
-    for await (const group of graph.list<GraphGroup>('/groups', { query })) yield { kind: 'record', data: toGroupRecord(group) };
+    // A page's records as one output (RecordBatch): no asynchronous step for each group.
+    for await (const page of graph.pages<GraphGroup>('/groups', { query }))
+      if (page.value.length > 0) yield { kind: 'records', data: page.value.map(toGroupRecord) };
   },
 };
