@@ -8,26 +8,13 @@ import type { Logger } from '../../source-azure-client-credentials/logger.js';
 import { loginLocation, signIns } from '../../source-azure-client-credentials/streams/sign-ins/sign-ins.js';
 import { parseSignInsState } from '../../source-azure-client-credentials/streams/sign-ins/state.js';
 import type { StreamOutput } from '../../source-azure-client-credentials/streams/types.js';
+import { assertCheckpointsSound as assertSound, isoOf, ticksOf } from '../support/log-checkpoints.js';
 
 type SignIn = { id: string; createdDateTime: string; location?: Record<string, unknown> | null };
 
 // The test's own instants, written independently of the connector's instants.ts: 100-ns ticks since the epoch.
 const SECOND = 10_000_000n;
 const MINUTE = 60n * SECOND;
-
-/** `YYYY-MM-DDTHH:mm:ssZ`, or with exactly 7 fractional digits when the instant is not a whole second. */
-function isoOf(ticks: bigint): string {
-  const fraction = ticks % SECOND;
-  const seconds = new Date(Number((ticks - fraction) / 10_000n)).toISOString().slice(0, 19);
-  return fraction === 0n ? `${seconds}Z` : `${seconds}.${fraction.toString().padStart(7, '0')}Z`;
-}
-
-/** Ticks of a UTC instant with up to 7 fractional digits; anything else fails the test. */
-function ticksOf(iso: string): bigint {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?Z$/.exec(iso);
-  assert.ok(match, `not a UTC instant with at most 7 fractional digits: ${iso}`);
-  return BigInt(Date.parse(`${match[1]}Z`)) * 10_000n + BigInt((match[2] ?? '').padEnd(7, '0'));
-}
 
 /** Every read in this file runs at this frozen instant, so that the expected ranges can be written out. */
 const NOW = '2026-11-15T10:20:30.456Z';
@@ -117,29 +104,6 @@ function signIn(ticks: bigint, extra: Partial<SignIn> = {}): SignIn {
   };
   createdAt.set(made.id, ticks);
   return made;
-}
-
-/** Every checkpoint covers every sign-in before it; checkpoints only move forward; no gap between them. */
-function assertCheckpointsSound(outputs: StreamOutput<any>[], data: SignIn[], rangeStart: bigint, maxPerCheckpoint: number) {
-  const emitted = new Set<string>();
-  let last = 0n;
-  let since = 0;
-  for (const output of outputs) {
-    if (output.kind === 'record') {
-      emitted.add(output.data.id);
-      since++;
-      continue;
-    }
-    if (output.kind !== 'checkpoint') continue;
-    const cursor = ticksOf((output.state as { createdDateTime: string }).createdDateTime);
-    assert.ok(cursor > last, 'checkpoints strictly ascend');
-    last = cursor;
-    assert.ok(since <= maxPerCheckpoint, `a checkpoint after ${since} records`);
-    since = 0;
-    const missing = data.filter((s) => at(s) >= rangeStart && at(s) < cursor && !emitted.has(s.id));
-    assert.equal(missing.length, 0, `checkpoint ${isoOf(cursor)} passed ${missing.length} unread sign-ins`);
-  }
-  return last;
 }
 
 test('a quiet tenant: every sign-in in the range exactly once, ties at window ends included, newest ones after the lag excluded', async () => {
@@ -269,3 +233,13 @@ test('state parsing: {} is a first sync, a date-time is kept verbatim, anything 
   }
   assert.equal(signIns.parseState!({ createdDateTime: '2121-01-01T00:00:00Z' }, config()).createdDateTime, '2121-01-01T00:00:00Z');
 });
+
+/** sign_ins checkpoints over these sign-ins (state { createdDateTime }). */
+const assertCheckpointsSound = (outputs: StreamOutput<any>[], data: SignIn[], from: bigint, maxRecords: number): bigint =>
+  assertSound(outputs, data, {
+    from,
+    maxRecords,
+    instantOf: at,
+    cursorOf: (state) => (state as { createdDateTime: string }).createdDateTime,
+    noun: 'sign-ins',
+  });

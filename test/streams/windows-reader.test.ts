@@ -5,6 +5,7 @@ import type { GraphClient, GraphPage, PagesOptions } from '../../source-azure-cl
 import type { StreamOutput } from '../../source-azure-client-credentials/streams/types.js';
 import { readWindowed, type WindowedLog } from '../../source-azure-client-credentials/streams/windows/reader.js';
 import { captureLog } from '../support/graph-helpers.js';
+import { assertCheckpointsSound as assertSound, isoOf, ticksOf } from '../support/log-checkpoints.js';
 
 type Event = { id: string; at: string };
 type Order = 'newestFirst' | 'oldestFirst' | 'unordered';
@@ -13,16 +14,6 @@ type Order = 'newestFirst' | 'oldestFirst' | 'unordered';
 const SECOND = 10_000_000n;
 const MINUTE = 60n * SECOND;
 const DAY = 24n * 60n * MINUTE;
-const isoOf = (ticks: bigint): string => {
-  const fraction = ticks % SECOND;
-  const seconds = new Date(Number((ticks - fraction) / 10_000n)).toISOString().slice(0, 19);
-  return fraction === 0n ? `${seconds}Z` : `${seconds}.${fraction.toString().padStart(7, '0')}Z`;
-};
-const ticksOf = (iso: string): bigint => {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?Z$/.exec(iso);
-  assert.ok(match, `not a UTC instant: ${iso}`);
-  return BigInt(Date.parse(`${match[1]}Z`)) * 10_000n + BigInt((match[2] ?? '').padEnd(7, '0'));
-};
 
 const NOW = '2026-11-15T10:20:30.456Z';
 const NOW_MS = Date.parse(NOW);
@@ -106,29 +97,6 @@ async function read(graph: GraphClient, log: WindowedLog<Event, Event & { seen: 
     outputs.push(output);
   }
   return { outputs, lines, records: outputs.filter((o) => o.kind === 'record').map((o) => (o as { data: Event & { seen: true } }).data) };
-}
-
-/** Every checkpoint covers every event in [start, cursor) emitted before it; checkpoints ascend; at most `max` records apart. */
-function assertCheckpointsSound(outputs: StreamOutput<Event>[], all: Event[], start: bigint, max: number): bigint {
-  const emitted = new Set<string>();
-  let last = 0n;
-  let since = 0;
-  for (const output of outputs) {
-    if (output.kind === 'record') {
-      emitted.add(output.data.id);
-      since++;
-      continue;
-    }
-    if (output.kind !== 'checkpoint') continue;
-    const cursor = ticksOf((output.state as { at: string }).at);
-    assert.ok(cursor > last, 'checkpoints strictly ascend');
-    assert.ok(since <= max, `a checkpoint after ${since} records`);
-    last = cursor;
-    since = 0;
-    const missing = all.filter((e) => ticksOf(e.at) >= start && ticksOf(e.at) < cursor && !emitted.has(e.id));
-    assert.equal(missing.length, 0, `checkpoint ${isoOf(cursor)} passed ${missing.length} unread events`);
-  }
-  return last;
 }
 
 let serial = 0;
@@ -222,3 +190,13 @@ test('without a short retention, or inside it, a 400 fails the read as it is', a
   const short: typeof LOG = { ...LOG, shortRetention: { days: 7, tenants: 'tenants without a licence' } };
   await assert.rejects(read(fakeGraph(all, 'newestFirst', END).graph, short, now - DAY), /Invalid filter clause/);
 });
+
+/** The windowed reader's checkpoints over these events (state { at }). */
+const assertCheckpointsSound = (outputs: StreamOutput<Event>[], all: Event[], from: bigint, maxRecords: number): bigint =>
+  assertSound(outputs, all, {
+    from,
+    maxRecords,
+    instantOf: (e) => ticksOf(e.at),
+    cursorOf: (state) => (state as { at: string }).at,
+    noun: 'events',
+  });
