@@ -350,6 +350,16 @@ function cachedList(req: GraphRequest, compute: () => GraphObject[]): GraphObjec
   return items;
 }
 
+/** The pages of both sign-in lists (v1.0 and beta): the same entity set, page sizes and nextLink path. */
+const SIGN_IN_PAGES = {
+  entitySet: 'auditLogs/signIns',
+  entity: 'signIn',
+  linkPath: '/auditLogs/signins',
+  defaultTop: PAGE.signInsDefault,
+  maxTop: PAGE.signInsMax,
+  tooLarge: reportsTopTooLarge(PAGE.signInsMax),
+};
+
 /**
  * GET /auditLogs/signIns: newest first, $filter on createdDateTime, $top up to 1000; nextLinks come back
  * with the path /auditLogs/signins, as the real service returns them. https://learn.microsoft.com/graph/api/signin-list
@@ -364,15 +374,7 @@ export function listSignIns(req: GraphRequest): Reply {
     if (isReply(range)) return range;
     ({ start, end } = rangeIndexes(directory.signInKeys, range));
   }
-  const spec = {
-    entitySet: 'auditLogs/signIns',
-    entity: 'signIn',
-    linkPath: '/auditLogs/signins',
-    defaultTop: PAGE.signInsDefault,
-    maxTop: PAGE.signInsMax,
-    tooLarge: reportsTopTooLarge(PAGE.signInsMax),
-  };
-  return offsetPage(req, directory.signIns, spec, jsonBytes, start, Math.max(start, end));
+  return offsetPage(req, directory.signIns, SIGN_IN_PAGES, jsonBytes, start, Math.max(start, end));
 }
 
 const INTERACTIVE = Object.freeze(['interactiveUser']);
@@ -404,15 +406,7 @@ export function listBetaSignIns(req: GraphRequest): Reply {
     }
     return merged;
   });
-  const spec = {
-    entitySet: 'auditLogs/signIns',
-    entity: 'signIn',
-    linkPath: '/auditLogs/signins',
-    defaultTop: PAGE.signInsDefault,
-    maxTop: PAGE.signInsMax,
-    tooLarge: reportsTopTooLarge(PAGE.signInsMax),
-  };
-  return offsetPage(req, items, spec, jsonBytes);
+  return offsetPage(req, items, SIGN_IN_PAGES, jsonBytes);
 }
 
 /** A seeded shuffle of `items` (the same for the same seed, so every page of a query sees one order). */
