@@ -139,13 +139,12 @@ export async function cpu(quick: boolean, targets: Target[], shared: CpuShared =
     }
     return { streams };
   });
-  const scaled: Record<string, CpuStream & { records: number }> = {};
+  const scaled: Record<string, CpuStream> = {};
   for (const [stream, resize] of Object.entries(SCALED_PER_RECORD)) {
     const sizes = resize(tenantSizes(quick), tenantSizes(quick, 10));
-    scaled[stream] = await withEmulator(`cpu ${stream} x10`, { seed: SEED, sizes, throttling: UNTHROTTLED }, async (emulator) => {
-      const r = await measurePerRecord(emulator, stream);
-      return { ...r, records: r.connector.records };
-    });
+    scaled[stream] = await withEmulator(`cpu ${stream} x10`, { seed: SEED, sizes, throttling: UNTHROTTLED }, (emulator) =>
+      measurePerRecord(emulator, stream),
+    );
   }
   for (const [stream, r] of Object.entries(result.streams)) {
     if (stream in SCALED_PER_RECORD) {
@@ -157,7 +156,7 @@ export async function cpu(quick: boolean, targets: Target[], shared: CpuShared =
     perRecordTarget(targets, stream, r, PER_RECORD_TARGET);
   }
   for (const [stream, r] of Object.entries(scaled))
-    perRecordTarget(targets, stream, r, `${PER_RECORD_TARGET} (${r.records} records: its objects x10)`);
+    perRecordTarget(targets, stream, r, `${PER_RECORD_TARGET} (${r.connector.records} records: its objects x10)`);
   shared.oneX = Object.fromEntries(Object.entries(result.streams).map(([name, s]) => [name, s.connector]));
   return {
     settings: {
