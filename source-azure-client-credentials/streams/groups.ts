@@ -1,6 +1,7 @@
 // The groups stream: GET /groups (full refresh) or /groups/delta (incremental) with an explicit $select, plus groupKind and isDynamic.
 import type { GroupsRecord } from '../generated/groups.js';
 import { type DeltaState, parseDeltaState, readDelta } from './delta.js';
+import { fieldCopier } from './field-copier.js';
 import type { StreamDef } from './types.js';
 
 /**
@@ -45,6 +46,8 @@ type GraphGroup = Partial<Pick<GroupsRecord, GroupField>> & { id: string };
 
 const PAGE_SIZE = 999;
 
+const copyGroupFields = fieldCopier(GROUP_FIELDS);
+
 /**
  * The group type as the Entra admin center names it, from groupTypes, mailEnabled and securityEnabled
  * (https://learn.microsoft.com/graph/api/resources/groups-overview#group-types-in-microsoft-entra-id-and-microsoft-graph);
@@ -61,9 +64,7 @@ export function groupKind(group: Pick<GraphGroup, 'groupTypes' | 'mailEnabled' |
 }
 
 export function toGroupRecord(group: GraphGroup): GroupsRecord {
-  const record = {} as Record<GroupField, unknown>;
-  for (const field of GROUP_FIELDS) record[field] = group[field] ?? null;
-  const out = record as unknown as GroupsRecord;
+  const out = copyGroupFields(group) as unknown as GroupsRecord;
   out.groupKind = groupKind(group);
   out.isDynamic = group.groupTypes?.includes('DynamicMembership') ?? false;
   return out;

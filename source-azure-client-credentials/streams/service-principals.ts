@@ -4,6 +4,7 @@ import type { ServicePrincipalsRecord } from '../generated/service-principals.js
 import type { GraphClient } from '../graph/types.js';
 import { type DeltaState, parseDeltaState, readDelta } from './delta.js';
 import { isFirstParty, oauth2Integration, openAccess, publisher } from './derive.js';
+import { fieldCopier } from './field-copier.js';
 import type { StreamDef } from './types.js';
 
 /** The service principal properties this stream emits as Graph returns them (all need $select). */
@@ -37,6 +38,8 @@ interface Organization {
   displayName: string | null;
 }
 
+const copyServicePrincipalFields = fieldCopier(SERVICE_PRINCIPAL_FIELDS);
+
 /** This tenant's id and name: the single object of GET /organization (https://learn.microsoft.com/graph/api/organization-list). */
 async function readOrganization(graph: GraphClient): Promise<Organization> {
   const answer = await graph.get<{ value?: Partial<Organization>[] }>('/organization', { query: { $select: 'id,displayName' } });
@@ -52,9 +55,7 @@ async function readOrganization(graph: GraphClient): Promise<Organization> {
 }
 
 export function toServicePrincipalRecord(sp: GraphServicePrincipal, organization: Organization): ServicePrincipalsRecord {
-  const record = {} as Record<ServicePrincipalField, unknown>;
-  for (const field of SERVICE_PRINCIPAL_FIELDS) record[field] = sp[field] ?? null;
-  const out = record as unknown as ServicePrincipalsRecord;
+  const out = copyServicePrincipalFields(sp) as unknown as ServicePrincipalsRecord;
   out.openAccess = openAccess(sp.appRoleAssignmentRequired);
   out.publisher = publisher(sp, organization);
   out.oauth2Integration = oauth2Integration(sp.preferredSingleSignOnMode, sp.replyUrls);

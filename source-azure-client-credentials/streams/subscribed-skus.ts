@@ -1,5 +1,6 @@
 // The subscribed_skus stream (licences bought and used): GET /subscribedSkus.
 import type { SubscribedSkusRecord } from '../generated/subscribed-skus.js';
+import { fieldCopier } from './field-copier.js';
 import type { StreamDef } from './types.js';
 
 const SKU_FIELDS = [
@@ -20,6 +21,8 @@ type SkuField = (typeof SKU_FIELDS)[number];
 
 type GraphSku = Partial<Pick<SubscribedSkusRecord, SkuField>> & { skuId: string };
 
+const copySkuFields = fieldCopier(SKU_FIELDS);
+
 /** Licences bought (enabled) and not assigned; null when either number is missing. */
 export function availableUnits(sku: Pick<GraphSku, 'prepaidUnits' | 'consumedUnits'>): number | null {
   const enabled = sku.prepaidUnits?.enabled;
@@ -28,9 +31,7 @@ export function availableUnits(sku: Pick<GraphSku, 'prepaidUnits' | 'consumedUni
 }
 
 export function toSkuRecord(sku: GraphSku): SubscribedSkusRecord {
-  const record = {} as Record<SkuField, unknown>;
-  for (const field of SKU_FIELDS) record[field] = sku[field] ?? null;
-  const out = record as unknown as SubscribedSkusRecord;
+  const out = copySkuFields(sku) as unknown as SubscribedSkusRecord;
   out.availableUnits = availableUnits(sku);
   return out;
 }

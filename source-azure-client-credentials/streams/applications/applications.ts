@@ -1,6 +1,7 @@
 // The applications stream (app registrations): GET /applications with owners and credentials (full refresh) or /applications/delta (incremental).
 import type { ApplicationsRecord } from '../../generated/applications.js';
 import { type DeltaState, parseDeltaState, readDelta } from '../delta.js';
+import { fieldCopier } from '../field-copier.js';
 import type { StreamDef } from '../types.js';
 import { flattenCredentials, type GraphKeyCredential, type GraphPasswordCredential, nextCredentialExpiry } from './credentials.js';
 import { EXPANDED_PAGE_SIZE, expandedOwnerIds, listOwners, OWNERS_EXPAND, readOwners } from './owners.js';
@@ -39,11 +40,11 @@ type GraphApplication = Partial<Pick<ApplicationsRecord, ApplicationField>> & {
   owners?: { id?: string | null }[];
 };
 
+const copyApplicationFields = fieldCopier(APPLICATION_FIELDS);
+
 /** The record of an application, its credentials judged at `at` (the sync's start, epoch ms). */
 export function toApplicationRecord(app: GraphApplication, ownerIds: string[], at: number): ApplicationsRecord {
-  const record = {} as Record<ApplicationField, unknown>;
-  for (const field of APPLICATION_FIELDS) record[field] = app[field] ?? null;
-  const out = record as unknown as ApplicationsRecord;
+  const out = copyApplicationFields(app) as unknown as ApplicationsRecord;
   out.ownerIds = ownerIds;
   out.credentials = flattenCredentials(app.passwordCredentials, app.keyCredentials);
   out.nextCredentialExpiry = nextCredentialExpiry(out.credentials, at);
