@@ -124,6 +124,27 @@ export function tokenFailure(error: unknown, lastFailure: LoginFailure | undefin
   );
 }
 
+/**
+ * The authority's OAuth endpoints as msal's `authorityMetadata`, so that msal never fetches
+ * /{tenant}/v2.0/.well-known/openid-configuration before the first token. msal-node already builds these endpoints
+ * itself, without a request, for login.microsoftonline.com and .us (its hardcoded endpoint metadata), so a wrong tenant
+ * is reported there by the token endpoint (AADSTS90002); other hosts (the China cloud's login.chinacloudapi.cn, or a
+ * test's AZURE_AUTHORITY_HOST) would cost a round trip first and fail differently (msal's endpoints_resolution_error).
+ * Given for every host, a read starts one request sooner and every host behaves as the public cloud does. The tenant
+ * stays as configured (id or domain): the token endpoint takes either
+ * (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow#get-a-token).
+ */
+export function authorityMetadata(authority: string): string {
+  const base = authority.replace(/\/+$/, '');
+  return JSON.stringify({
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    issuer: `${base}/v2.0`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+  });
+}
+
 export type TokenSourceOptions = TokenSourceSettings & ({ clientSecret: string } | { clientCertificate: CertificateCredential });
 
 interface TokenSourceSettings {
@@ -155,8 +176,10 @@ export class TokenSource {
         // A certificate makes msal sign a client assertion (PS256, x5t#S256 header, x5c when given) instead of sending a secret.
         ...('clientCertificate' in options ? { clientCertificate: options.clientCertificate } : { clientSecret: options.clientSecret }),
         authority: options.authority,
-        // A known authority skips instance discovery (/common/discovery/instance): msal reads only the tenant's OpenID metadata.
+        // A known authority skips instance discovery (/common/discovery/instance), and the endpoints given here skip the
+        // tenant's OpenID metadata: the first request is the token request itself.
         knownAuthorities: [options.knownAuthority],
+        authorityMetadata: authorityMetadata(options.authority),
       },
       system: { networkClient: options.network },
     });
