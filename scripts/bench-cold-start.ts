@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startEmulator } from '../test/emulator/index.js';
 import { childEnv } from '../test/support/connector.js';
 import { type LoadedModules, loadedModules, loadsAjvCompiler, NETWORK_PACKAGES, networkStack } from '../test/support/loaded-modules.js';
+import { median, round2 } from './bench-common.js';
 import { measureCommand, RSS_METHOD } from './bench-run.js';
 
 export interface ColdStartTarget {
@@ -19,13 +20,6 @@ export interface ColdStartTarget {
 
 const WALL_RATIO_TARGET = 1.5;
 const RSS_TARGET_MB = 55;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Spawn to exit of `command`, output drained and dropped (no wrapper process, so both sides of a pair pay the same). */
 function wallMs(command: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -88,6 +88,12 @@ const sum = (counts: Record<string, number>, keep: (label: string) => boolean) =
 /** Records per second, or null when there is nothing to divide (no time, or no record: a rate of 0 is not a measurement). */
 export const perSecond = (records: number, ms: number | null) => (ms && ms > 0 && records > 0 ? Math.round((records / ms) * 1000) : null);
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+/** The middle value (the mean of the two middle ones for an even count). */
+export const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 /** a / b rounded, or null unless both are positive figures. */
 export const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
   a != null && b != null && a > 0 && b > 0 ? round2(a / b) : null;
