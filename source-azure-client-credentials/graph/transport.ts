@@ -29,14 +29,20 @@ export function bucketTimeouts(bucket: Bucket, timeouts: Timeouts): Partial<Reco
   return { response: timeouts.reportsResponse, socket: Math.max(timeouts.idle, timeouts.reportsResponse) };
 }
 
+/** NODE_EXTRA_CA_CERTS as this process was started with it (nothing in the connector changes it before this module loads). */
+const EXTRA_CA_CERTS_AT_START = process.env.NODE_EXTRA_CA_CERTS;
+
 /**
- * CA certificates to trust: Node's roots plus the PEM named by NODE_EXTRA_CA_CERTS in `env`.
- * Node reads that variable only at process start; reading it here too lets an in-process test
- * (or any caller with its own env) point the client at a server with a private CA.
+ * CA certificates to trust: Node's roots plus the PEM named by NODE_EXTRA_CA_CERTS in `env`; undefined when Node's own
+ * store already holds them. Node reads that variable once, at process start, and adds the file to the roots every TLS
+ * connection trusts by default (https://nodejs.org/api/cli.html#node_extra_ca_certsfile): the connector's process, run
+ * with it set, needs no list of its own. Building one costs about 45 ms of CPU (OpenSSL parses the ~140 roots again),
+ * so it is made only when `env` names another file than the process started with: an in-process test (or any caller
+ * with its own env) pointing the client at a server with a private CA.
  */
 export function certificateAuthorities(env: NodeJS.ProcessEnv): string[] | undefined {
   const path = env.NODE_EXTRA_CA_CERTS;
-  if (!path) return undefined;
+  if (!path || path === EXTRA_CA_CERTS_AT_START) return undefined;
   try {
     return [...rootCertificates, readFileSync(path, 'utf8')];
   } catch {
