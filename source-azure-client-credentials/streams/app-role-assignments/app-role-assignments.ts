@@ -212,6 +212,7 @@ async function* readAssignments(
   for await (const item of graph.batchPages<Assignment>(assignedTo)) {
     if (item.error) {
       skippedApps.add(item.key, item.error);
+      apps.release(item.key);
       continue;
     }
     for (const assignment of item.page.value) {
@@ -223,6 +224,10 @@ async function* readAssignments(
       }
       apps.use(assignment.resourceId);
     }
+    // Every assignment of a service principal names it as their resource (appRoleAssignedTo lists the assignments
+    // "for" that resource: https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto), so once its
+    // last page is read, no row to come needs it unless an assignment held above does.
+    if (item.last) apps.release(item.key);
   }
   skippedApps.report(log);
   // Every row still to write comes from an assignment held above: the service principals none of them names (at 10x, 22,000

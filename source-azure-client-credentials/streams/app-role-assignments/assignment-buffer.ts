@@ -21,8 +21,9 @@ const get = (value: string | undefined) => (value === undefined || value === NUL
  */
 export class AssignmentBuffer {
   private readonly byPrincipal = new Map<string, string | string[]>();
-  private readonly shared: [string | null, string | null, string | null][] = [];
-  private readonly sharedIndex = new Map<string, number>();
+  /** Each (resourceId, resourceDisplayName, appRoleId) once, as its packed key; emptied with the buffer (take). */
+  private shared: string[] = [];
+  private sharedIndex = new Map<string, number>();
   private held = 0;
 
   constructor(readonly principalType: 'User' | 'Group') {}
@@ -67,16 +68,23 @@ export class AssignmentBuffer {
     if (assignments) {
       this.byPrincipal.delete(principalId);
       this.held -= assignments.length;
+      // Empty (every assignment spilled, or every principal read), the shared table would only keep every combination
+      // ever seen: 17,500 of them (7 MB) through the bench's 10x run.
+      if (this.held === 0) {
+        this.shared = [];
+        this.sharedIndex = new Map();
+      }
     }
     return assignments;
   }
 
   /** (resourceId, resourceDisplayName, appRoleId) repeat across an application's assignments: stored once. */
   private internShared(resourceId: string | null, resourceDisplayName: string | null, appRoleId: string | null): number {
-    const key = `${put(resourceId)}${SEP}${put(resourceDisplayName)}${SEP}${put(appRoleId)}`;
+    // Joined: one flat string (a template literal would be kept as a tree of its pieces).
+    const key = [put(resourceId), put(resourceDisplayName), put(appRoleId)].join(SEP);
     let index = this.sharedIndex.get(key);
     if (index === undefined) {
-      index = this.shared.push([resourceId, resourceDisplayName, appRoleId]) - 1;
+      index = this.shared.push(key) - 1;
       this.sharedIndex.set(key, index);
     }
     return index;
@@ -84,7 +92,7 @@ export class AssignmentBuffer {
 
   private unpack(principalId: string, text: string): Assignment {
     const [shared, id, createdDateTime, principalDisplayName] = text.split(SEP);
-    const [resourceId, resourceDisplayName, appRoleId] = this.shared[Number(shared)]!;
+    const [resourceId, resourceDisplayName, appRoleId] = this.shared[Number(shared)]!.split(SEP).map(get);
     return {
       id: id!,
       appRoleId,
