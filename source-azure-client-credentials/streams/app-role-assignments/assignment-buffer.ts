@@ -91,17 +91,22 @@ export class AssignmentBuffer {
   }
 
   private unpack(principalId: string, text: string): Assignment {
-    const [shared, id, createdDateTime, principalDisplayName] = text.split(SEP);
-    const [resourceId, resourceDisplayName, appRoleId] = this.shared[Number(shared)]!.split(SEP).map(get);
+    // Cut at the separators (no array per assignment: rows unpack every held assignment, 60,000 at the bench's 1x).
+    const a = text.indexOf(SEP);
+    const b = text.indexOf(SEP, a + 1);
+    const c = text.indexOf(SEP, b + 1);
+    const shared = this.shared[Number(text.slice(0, a))]!;
+    const d = shared.indexOf(SEP);
+    const e = shared.indexOf(SEP, d + 1);
     return {
-      id: id!,
-      appRoleId,
-      createdDateTime: get(createdDateTime),
+      id: text.slice(a + 1, b),
+      appRoleId: get(shared.slice(e + 1)),
+      createdDateTime: get(text.slice(b + 1, c)),
       principalId,
       principalType: this.principalType,
-      principalDisplayName: get(principalDisplayName),
-      resourceId,
-      resourceDisplayName,
+      principalDisplayName: get(text.slice(c + 1)),
+      resourceId: get(shared.slice(0, d)),
+      resourceDisplayName: get(shared.slice(d + 1, e)),
     };
   }
 }
