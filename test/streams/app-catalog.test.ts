@@ -74,3 +74,19 @@ test('ids() lists every service principal in order; dropUnused() keeps only thos
   // A dropped service principal reads as an unknown one.
   assert.equal(catalog.fields('sp-1', R1), expected(undefined, R1));
 });
+
+test('release() drops a service principal unless use() marked it, also while ids() is being read', () => {
+  const catalog = new AppCatalog();
+  for (const sp of sps) catalog.add(sp);
+  catalog.use('sp-3');
+  const seen: string[] = [];
+  // As the first pass does: each id is released once its assignments are read, while the live ids() goes on.
+  for (const id of catalog.ids()) {
+    seen.push(id);
+    catalog.release(id);
+  }
+  assert.deepEqual(seen, ['sp-1', 'sp-2', 'sp-3', 'sp-4']);
+  assert.deepEqual([...catalog.ids()], ['sp-3']);
+  assert.equal(catalog.fields('sp-3', R2), expected(sps[2], R2));
+  assert.equal(catalog.fields('sp-1', R1), expected(undefined, R1));
+});

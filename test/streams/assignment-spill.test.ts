@@ -50,6 +50,30 @@ describe('AssignmentSpill', () => {
     assert.deepEqual(readdirSync(tmp()), []);
   });
 
+  test('keeps lines longer than a chunk, and characters of several bytes at chunk ends, exactly', () => {
+    const spill = new AssignmentSpill<{ id: string; mail?: string | null }>();
+    const added: Assignment[] = [];
+    // Names of 1 to 3,000 characters of 1 to 4 bytes each, so that lines end at every position of a chunk, and some
+    // lines are longer than a whole chunk (4 KiB).
+    const glyphs = ['a', 'é', '✓', '😀'];
+    for (let n = 0; n < 400; n++) {
+      const name = glyphs[n % 4]!.repeat(1 + ((n * 37) % (n % 10 === 0 ? 3000 : 60)));
+      added.push({ ...assignment(n, n % 50), principalDisplayName: name });
+    }
+    for (const a of added) spill.add(a);
+    for (let u = 0; u < 50; u++) spill.addUser({ id: userId(u), mail: `${'✓'.repeat(u * 40)}@x` });
+    const joined: Assignment[] = [];
+    for (const matches of spill.join()) {
+      for (const { user, assignments } of matches) {
+        assert.equal(user.mail, `${'✓'.repeat(Number(user.id.slice(-4)) * 40)}@x`);
+        joined.push(...assignments);
+      }
+    }
+    const byId = (a: Assignment, b: Assignment) => (a.id < b.id ? -1 : 1);
+    assert.deepStrictEqual(joined.sort(byId), added.sort(byId));
+    spill.close();
+  });
+
   test('holds no file until something is added, and close is safe then', () => {
     const spill = new AssignmentSpill<{ id: string }>();
     assert.deepEqual([...spill.join()], []);

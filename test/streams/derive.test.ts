@@ -241,6 +241,13 @@ describe('AssignmentBuffer', () => {
     assert.equal(buffer.take('u1'), undefined);
     assert.equal(buffer.assignments, 1);
     assert.equal(buffer.principals, 1);
+    // Emptied, it forgets what its assignments shared; filled again, it still round-trips them exactly.
+    assert.deepEqual(buffer.take('u2'), [items[2]]);
+    const again = [a('5', 'u3', 'sp2'), a('6', 'u3', 'sp3', { resourceDisplayName: null, appRoleId: null }), a('7', 'u4', 'sp1')];
+    for (const item of again) buffer.add(item);
+    assert.deepEqual(buffer.take('u3'), [again[0], again[1]]);
+    assert.deepEqual(buffer.take('u4'), [again[2]]);
+    assert.equal(buffer.assignments, 0);
   });
 });
 

@@ -30,12 +30,14 @@ export class AppCatalog {
   private readonly used = new Set<string>();
 
   add(sp: { id: string; appId?: string | null; appRoles?: readonly AppRole[] | null }): void {
-    let packed = json(sp.appId);
+    const parts = [json(sp.appId)];
     // A role without an id never matches an assignment's appRoleId (resolveAppRole compares ids), so it is not kept.
     for (const role of sp.appRoles ?? []) {
-      if (role.id != null) packed += `${ROLE}${json(role.id)}${FIELD}${json(role.value)}${FIELD}${json(role.displayName)}`;
+      if (role.id != null) parts.push(ROLE, json(role.id), FIELD, json(role.value), FIELD, json(role.displayName));
     }
-    this.apps.set(sp.id, packed);
+    // Joined, not built with +=: V8 keeps a string built by concatenation as a tree of its pieces (32 bytes a node), which
+    // held 30,000 entries in 17 MB of heap instead of about 7 (measured at the bench's 10x).
+    this.apps.set(sp.id, parts.join(''));
   }
 
   /** The service principals' ids, in the order added (live: read them before dropUnused). */
@@ -50,6 +52,14 @@ export class AppCatalog {
   /** Marks a resource as named by an assignment still to be written (kept by dropUnused). */
   use(resourceId: string | null | undefined): void {
     if (resourceId != null) this.used.add(resourceId);
+  }
+
+  /**
+   * Drops one service principal once its assignments are all read, unless use() marked it: its ServicePrincipal rows are
+   * written as they come, so only the assignments held for later rows need it (at 10x, 7,682 of 30,000).
+   */
+  release(id: string): void {
+    if (!this.used.has(id)) this.apps.delete(id);
   }
 
   /** Drops every service principal not marked by use(): their rows are all written. */

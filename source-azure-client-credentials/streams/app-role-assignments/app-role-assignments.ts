@@ -115,23 +115,36 @@ export const personPart = (person: GraphPerson) => inner(personFields(person, pe
 export const viaPart = (via: Via | null) => inner(viaFields(via));
 
 /**
- * A row's JSON from its parts, each serialised once however many rows repeat it (a group's assignment for each of its
+ * A row's JSON from its parts (rowHead, personPart, rowTail), each serialised once however many rows repeat it (a group's assignment for each of its
  * members, a member for each assignment of the group): byte for byte JSON.stringify(toAssignmentRow(...)), as
  * test/streams/assignment-rows.test.ts checks. Most of the stream's rows are written this way, saving most of its serialising.
  */
-export const rowJson = (assignment: string, person: string, via: string) => `{${assignment},${person},${via}}`;
+export const rowJson = (head: string, person: string, tail: string) => head + person + tail;
+/**
+ * A row's JSON up to its person part: the assignment's part with the opening brace, made once however many rows repeat it.
+ * With rowTail, a row is two concatenations instead of six (a template literal of five pieces): less garbage per row.
+ */
+export const rowHead = (assignment: string) => `{${assignment},`;
+/** A row's JSON after its person part: the group's part (viaPart) and the closing brace. */
+export const rowTail = (via: string) => `,${via}}`;
 
-/** Every service principal once, with just what rows need (id, appId, appRoles), packed (app-catalog.ts). */
-async function readApps(graph: GraphClient): Promise<AppCatalog> {
-  const apps = new AppCatalog();
+/**
+ * Every service principal once, with just what rows need (id, appId, appRoles), packed (app-catalog.ts): each page is
+ * added to `apps`, then its ids are given, so that the first pass asks for their assignments while the next pages come
+ * (the pass over /servicePrincipals is a chain of round trips, 50-300 ms each on Graph, which the first pass no longer waits for).
+ */
+async function* readApps(graph: GraphClient, apps: AppCatalog): AsyncIterable<string> {
   const query = { $select: 'id,appId,appRoles', $top: PAGE_SIZE };
-  for await (const sp of graph.list<{ id: string; appId?: string | null; appRoles?: AppRole[] | null }>('/servicePrincipals', { query }))
-    apps.add(sp);
-  return apps;
+  for await (const page of graph.pages<{ id: string; appId?: string | null; appRoles?: AppRole[] | null }>('/servicePrincipals', {
+    query,
+  })) {
+    for (const sp of page.value) apps.add(sp);
+    for (const sp of page.value) yield sp.id;
+  }
 }
 
-function* requestsFor(ids: Iterable<string>, path: (id: string) => string): Iterable<BatchRequest> {
-  for (const key of ids) yield { key, path: path(key) };
+async function* requestsFor(ids: AsyncIterable<string>, path: (id: string) => string): AsyncIterable<BatchRequest> {
+  for await (const key of ids) yield { key, path: path(key) };
 }
 
 /** Parents Graph no longer finds (deleted mid-sync, 404) or refused: reported in one WARN per kind. */
@@ -191,12 +204,12 @@ async function* readAssignments(
   spill: AssignmentSpill<GraphPerson>,
   groupSpill: AssignmentSpill<GraphPerson>,
 ): AsyncGenerator<StreamOutput<AppRoleAssignmentsRecord> | SerialisedRecords> {
-  const apps = await readApps(graph);
-  const direct = viaPart(null);
+  const apps = new AppCatalog();
+  const direct = rowTail(viaPart(null));
   /** A user's rows, one per assignment held for them. */
   function* userRowsOf(user: GraphPerson, assignments: readonly Assignment[]) {
     const person = personPart(user);
-    for (const assignment of assignments) yield rowJson(assignmentPart(assignment, apps), person, direct);
+    for (const assignment of assignments) yield rowJson(rowHead(assignmentPart(assignment, apps)), person, direct);
   }
 
   // 1. Every application's assignments, batched. ServicePrincipal rows are complete as they come;
@@ -208,10 +221,11 @@ async function* readAssignments(
   const groupAssignments = new AssignmentBuffer('Group');
   const addGroupAssignment = holdOrSpill(groupAssignments, groupSpill, spillAt, log, 'groups are read a partition at a time');
   const skippedApps = new Skipped('service principal');
-  const assignedTo = requestsFor(apps.ids(), (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${PAGE_SIZE}`);
+  const assignedTo = requestsFor(readApps(graph, apps), (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${PAGE_SIZE}`);
   for await (const item of graph.batchPages<Assignment>(assignedTo)) {
     if (item.error) {
       skippedApps.add(item.key, item.error);
+      apps.release(item.key);
       continue;
     }
     for (const assignment of item.page.value) {
@@ -223,6 +237,10 @@ async function* readAssignments(
       }
       apps.use(assignment.resourceId);
     }
+    // Every assignment of a service principal names it as their resource (appRoleAssignedTo lists the assignments
+    // "for" that resource: https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto), so once its
+    // last page is read, no row to come needs it unless an assignment held above does.
+    if (item.last) apps.release(item.key);
   }
   skippedApps.report(log);
   // Every row still to write comes from an assignment held above: the service principals none of them names (at 10x, 22,000
@@ -252,14 +270,14 @@ async function* readAssignments(
       }
       const assignments = (page.last ? groupAssignments.take(page.groupId) : groupAssignments.peek(page.groupId)) ?? [];
       const parts = assignments.map((assignment) => ({
-        assignment: assignmentPart(assignment, apps),
-        via: viaPart({ id: page.groupId, displayName: assignment.principalDisplayName ?? null }),
+        head: rowHead(assignmentPart(assignment, apps)),
+        tail: rowTail(viaPart({ id: page.groupId, displayName: assignment.principalDisplayName ?? null })),
       }));
       yield (function* () {
         for (const member of page.members) {
           if (member['@odata.type'] !== USER_TYPE) continue;
           const person = personPart(member);
-          for (const { assignment, via } of parts) yield rowJson(assignment, person, via);
+          for (const { head, tail } of parts) yield rowJson(head, person, tail);
         }
       })();
     }

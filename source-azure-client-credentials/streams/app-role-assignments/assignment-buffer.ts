@@ -21,8 +21,9 @@ const get = (value: string | undefined) => (value === undefined || value === NUL
  */
 export class AssignmentBuffer {
   private readonly byPrincipal = new Map<string, string | string[]>();
-  private readonly shared: [string | null, string | null, string | null][] = [];
-  private readonly sharedIndex = new Map<string, number>();
+  /** Each (resourceId, resourceDisplayName, appRoleId) once, as its packed key; emptied with the buffer (take). */
+  private shared: string[] = [];
+  private sharedIndex = new Map<string, number>();
   private held = 0;
 
   constructor(readonly principalType: 'User' | 'Group') {}
@@ -67,33 +68,45 @@ export class AssignmentBuffer {
     if (assignments) {
       this.byPrincipal.delete(principalId);
       this.held -= assignments.length;
+      // Empty (every assignment spilled, or every principal read), the shared table would only keep every combination
+      // ever seen: 17,500 of them (7 MB) through the bench's 10x run.
+      if (this.held === 0) {
+        this.shared = [];
+        this.sharedIndex = new Map();
+      }
     }
     return assignments;
   }
 
   /** (resourceId, resourceDisplayName, appRoleId) repeat across an application's assignments: stored once. */
   private internShared(resourceId: string | null, resourceDisplayName: string | null, appRoleId: string | null): number {
-    const key = `${put(resourceId)}${SEP}${put(resourceDisplayName)}${SEP}${put(appRoleId)}`;
+    // Joined: one flat string (a template literal would be kept as a tree of its pieces).
+    const key = [put(resourceId), put(resourceDisplayName), put(appRoleId)].join(SEP);
     let index = this.sharedIndex.get(key);
     if (index === undefined) {
-      index = this.shared.push([resourceId, resourceDisplayName, appRoleId]) - 1;
+      index = this.shared.push(key) - 1;
       this.sharedIndex.set(key, index);
     }
     return index;
   }
 
   private unpack(principalId: string, text: string): Assignment {
-    const [shared, id, createdDateTime, principalDisplayName] = text.split(SEP);
-    const [resourceId, resourceDisplayName, appRoleId] = this.shared[Number(shared)]!;
+    // Cut at the separators (no array per assignment: rows unpack every held assignment, 60,000 at the bench's 1x).
+    const a = text.indexOf(SEP);
+    const b = text.indexOf(SEP, a + 1);
+    const c = text.indexOf(SEP, b + 1);
+    const shared = this.shared[Number(text.slice(0, a))]!;
+    const d = shared.indexOf(SEP);
+    const e = shared.indexOf(SEP, d + 1);
     return {
-      id: id!,
-      appRoleId,
-      createdDateTime: get(createdDateTime),
+      id: text.slice(a + 1, b),
+      appRoleId: get(shared.slice(e + 1)),
+      createdDateTime: get(text.slice(b + 1, c)),
       principalId,
       principalType: this.principalType,
-      principalDisplayName: get(principalDisplayName),
-      resourceId,
-      resourceDisplayName,
+      principalDisplayName: get(text.slice(c + 1)),
+      resourceId: get(shared.slice(0, d)),
+      resourceDisplayName: get(shared.slice(d + 1, e)),
     };
   }
 }
