@@ -19,6 +19,7 @@ import {
   repoRoot,
   round2,
   SEED,
+  type StreamResult,
   tenantSizes,
   withEmulator,
 } from './bench-common.js';
@@ -31,38 +32,61 @@ import { MAX_REQUESTS_OVER_LEAST, meetsTarget, reportsEfficiency } from './repor
 
 // ---- 4. fan-out -------------------------------------------------------------------------------------------------
 
+/** Measured batched reads of the fan-out scenario (their median is compared with the one sequential read). */
+const BATCHED_ROUNDS = 3;
+
 async function fanout(quick: boolean, targets: Target[]) {
   const stream = 'app_role_assignments';
   const result = await withEmulator(
     'fanout',
     { seed: SEED, sizes: tenantSizes(quick), latencyMs: LATENCY_MS, throttling: { enabled: true, timeScale: 1 } },
     async (emulator) => {
-      const batched = await readStream(emulator, stream);
-      // A full window, so the sequential run starts with the same budget.
+      // One unmeasured batched read first: the emulator's code is cold at its first use, and the sequential read (after
+      // the batched ones) always met it warm. Then BATCHED_ROUNDS measured batched reads, whose median is compared: a
+      // batched read lasts about 6 s, where the machine's noise moves it by 10% (the sequential read lasts about 2 minutes).
+      // A full window before each read, so that every read starts with the same budget.
+      const warmUp = await readStream(emulator, stream);
+      const rounds: StreamResult[] = [];
+      for (let round = 0; round < BATCHED_ROUNDS; round++) {
+        await sleep(10_500);
+        rounds.push(await readStream(emulator, stream));
+      }
       await sleep(10_500);
       const sequential = await readStream(emulator, stream, { use_batch_requests: false, max_concurrent_requests: 1 });
-      return { batched, sequential };
+      // The median round (by stream wall) stands for the batched side; an incomplete round makes the target not measured.
+      const byWall = [...rounds].sort((a, b) => (a.wallMs ?? Number.POSITIVE_INFINITY) - (b.wallMs ?? Number.POSITIVE_INFINITY));
+      const batched = byWall[byWall.length >> 1]!;
+      return { warmUp, batchedRounds: rounds, batched, sequential };
     },
   );
   const speedup = ratio(result.sequential.wallMs, result.batched.wallMs);
-  const complete = [completed(result.batched.status), completed(result.sequential.status)] as const;
+  const complete = [
+    ...result.batchedRounds.map((r) => completed(r.status)),
+    completed(result.warmUp.status),
+    completed(result.sequential.status),
+  ];
   check(
     targets,
     { scenario: 'fanout', stream },
     'batched+concurrent >= 20x faster than sequential',
-    measure(speedup, undefined, ...complete),
+    measure(
+      speedup,
+      (v) =>
+        `${v} (sequential ${result.sequential.wallMs} ms over the median batched ${result.batched.wallMs} ms of ${result.batchedRounds.map((r) => r.wallMs ?? '?').join(', ')})`,
+      ...complete,
+    ),
     (v) => v >= 20,
   );
   // Pacing to the tenant's tier (learnt from GET /users/$count) must still keep every request within Graph's budget.
   const received = Math.max(
-    ...[result.batched, result.sequential].map((r) =>
+    ...[result.warmUp, ...result.batchedRounds, result.sequential].map((r) =>
       Math.max(r.throttled429.sentByEmulator, r.throttled429.receivedByConnector ?? Number.NaN),
     ),
   );
   check(
     targets,
     { scenario: 'fanout', stream },
-    'zero 429 received (both runs)',
+    'zero 429 received (every run)',
     measure(received, undefined, ...complete),
     (v) => v === 0,
   );
@@ -79,7 +103,7 @@ async function fanout(quick: boolean, targets: Target[]) {
         timeScale: 1,
         note: "real Graph windows; the emulator's budget by tenant size (8,000 RU above 500 users), which the connector learns from /users/$count",
       },
-      batched: 'defaults: use_batch_requests true, max_concurrent_requests 4',
+      batched: `defaults: use_batch_requests true, max_concurrent_requests 4; one unmeasured read on the fresh emulator, then ${BATCHED_ROUNDS} measured reads, the median by stream wall compared`,
       sequential: 'use_batch_requests false, max_concurrent_requests 1',
     },
     ...result,
