@@ -56,23 +56,72 @@ function consume(values: unknown): number {
   return values.length;
 }
 
-function recordsOf(text: string): number {
-  const body = JSON.parse(text) as { value?: unknown; responses?: { body?: { value?: unknown } }[] };
-  if (body.responses) return body.responses.reduce((n, r) => n + consume(r.body?.value), 0);
-  return consume(body.value);
+/** A link's continuation token ($skiptoken, or $deltatoken), decoded: what names the page a link points to. */
+function tokenOf(link: string): string | undefined {
+  const query = link.includes('?') ? link.slice(link.indexOf('?') + 1) : '';
+  const params = new URLSearchParams(query);
+  return params.get('$skiptoken') ?? params.get('$deltatoken') ?? undefined;
+}
+
+/** Parses and re-serialises an answer's records; notes each nextLink it holds in `links` (by token). */
+function recordsOf(text: string, links: Set<string>): number {
+  type Page = { value?: unknown; '@odata.nextLink'?: string };
+  const body = JSON.parse(text) as Page & { responses?: { body?: Page }[] };
+  const pages = body.responses ? body.responses.map((r) => r.body ?? {}) : [body];
+  let records = 0;
+  for (const page of pages) {
+    const token = page['@odata.nextLink'] ? tokenOf(page['@odata.nextLink']) : undefined;
+    if (token !== undefined) links.add(token);
+    records += consume(page.value);
+  }
+  return records;
+}
+
+/** The continuation tokens a $batch body's requests follow: each can be sent only once an answer gave its link. */
+function followedTokens(req: RecordedRequest): string[] {
+  if (req.body === undefined) return [];
+  const body = JSON.parse(req.body) as { requests?: { url?: string }[] };
+  return (body.requests ?? []).flatMap((item) => {
+    const token = item.url ? tokenOf(item.url) : undefined;
+    return token === undefined ? [] : [token];
+  });
 }
 
 /**
  * Consecutive GETs are page chains (each waited for the previous page's nextLink): replayed one at a time.
- * Consecutive $batch calls were in flight together: replayed with the same concurrency.
+ * Consecutive $batch calls were in flight together: replayed with the same concurrency, in their order, except that a
+ * call following a page's nextLink (a group's next members, say) waits until an answer of this replay gave that link,
+ * as the connector's had to: replaying recorded links ahead of their answers would read a chain of pages faster than
+ * any reader can.
  */
 async function replay(plan: BaselinePlan, token: string): Promise<Omit<BaselineResult, 'wallMs'>> {
   let records = 0;
   let bytes = 0;
+  const links = new Set<string>();
+  const waiters: (() => void)[] = [];
+  let inFlight = 0;
+  /** Workers of the current segment that ran out of requests. */
+  let finished = 0;
   const one = async (req: RecordedRequest) => {
-    const text = await send(plan.url, token, req);
-    bytes += text.length;
-    records += recordsOf(text);
+    inFlight++;
+    try {
+      const text = await send(plan.url, token, req);
+      bytes += text.length;
+      records += recordsOf(text, links);
+    } finally {
+      inFlight--;
+      for (const wake of waiters.splice(0)) wake();
+    }
+  };
+  /** Resolves once every token `req` follows was given by an answer (at once when it follows none). */
+  const ready = async (req: RecordedRequest, workers: number) => {
+    const needed = followedTokens(req);
+    while (!needed.every((t) => links.has(t))) {
+      // Nothing in flight and every other worker waiting or done: no answer can give the link any more.
+      if (inFlight === 0 && waiters.length + finished === workers - 1)
+        throw new Error(`the replay cannot follow ${req.method} ${req.path}: no answer gave the link it follows`);
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
   };
   const list = plan.requests;
   for (let i = 0; i < list.length; ) {
@@ -85,10 +134,18 @@ async function replay(plan: BaselinePlan, token: string): Promise<Omit<BaselineR
     const segment = list.slice(i, end);
     i = end;
     let next = 0;
+    const workers = Math.min(plan.concurrency, segment.length);
+    finished = 0;
     const worker = async () => {
-      while (next < segment.length) await one(segment[next++]!);
+      while (next < segment.length) {
+        const req = segment[next++]!;
+        await ready(req, workers);
+        await one(req);
+      }
+      finished++;
+      for (const wake of waiters.splice(0)) wake();
     };
-    await Promise.all(Array.from({ length: Math.min(plan.concurrency, segment.length) }, worker));
+    await Promise.all(Array.from({ length: workers }, worker));
   }
   return { requests: list.length, records, bytes };
 }
