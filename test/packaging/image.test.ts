@@ -360,7 +360,7 @@ describe('the staged image (npm pack + npm ci --omit=dev) runs against the emula
       };
       for (const [name, result] of Object.entries(runs)) {
         assert.equal(result.code, 0, `${name}: ${result.stderr}`);
-        assert.deepEqual(execArgv(result.stderr), name === 'read' ? ['--max-semi-space-size=4'] : [], name);
+        assert.deepEqual(execArgv(result.stderr), name === 'read' ? ['--max-semi-space-size=4', '--initial-old-space-size=24'] : [], name);
       }
       assert.equal(runs.check.connectionStatus()?.status, 'SUCCEEDED');
       assert.equal(runs.read.records('users').length, emulator.truth.users().length, 'the read did its work');
