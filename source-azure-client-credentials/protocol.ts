@@ -74,8 +74,6 @@ export class MessageWriter {
   private timer: NodeJS.Timeout | undefined;
   /** The RECORD line's start for the last stream seen: `{"type":"RECORD","record":{"stream":<name>,"data":`. */
   private recordStart = { streamJson: '', text: '' };
-  private recordEndAt = -1;
-  private recordEndText = '';
 
   constructor(private readonly out: Writable = process.stdout) {}
 
@@ -102,44 +100,20 @@ export class MessageWriter {
 
   /** emitRecord with the record already serialised (`dataJson` is JSON.stringify(data), made by the stream from cached pieces). */
   emitRecordJson(streamJson: string, dataJson: string): Promise<void> | void {
-    return this.push(this.recordStartOf(streamJson), dataJson, '', '', this.recordEnd());
-  }
-
-  /**
-   * emitRecordJson(streamJson, head + person + tail) without joining them: each piece is encoded straight into the
-   * chunk (a joined string would be copied flat again to be encoded: see SerialisedRecords).
-   */
-  emitRecordParts(streamJson: string, head: string, person: string, tail: string): Promise<void> | void {
-    return this.push(this.recordStartOf(streamJson), head, person, tail, this.recordEnd());
-  }
-
-  private recordStartOf(streamJson: string): string {
     if (this.recordStart.streamJson !== streamJson)
       this.recordStart = { streamJson, text: `{"type":"RECORD","record":{"stream":${streamJson},"data":` };
-    return this.recordStart.text;
+    return this.push(this.recordStart.text, dataJson, `,"emitted_at":${now()}}}\n`);
   }
 
-  /** The RECORD line's end, made again only when the clock's millisecond changed (a page's rows mostly share one). */
-  private recordEnd(): string {
-    const at = now();
-    if (at !== this.recordEndAt) {
-      this.recordEndAt = at;
-      this.recordEndText = `,"emitted_at":${at}}}\n`;
-    }
-    return this.recordEndText;
-  }
-
-  /** Appends one line, given in up to five pieces ('' for none), to the chunk; writes the chunk first when the line might not fit. */
-  private push(a: string, b: string, c = '', d = '', e = ''): Promise<void> | void {
-    const most = (a.length + b.length + c.length + d.length + e.length) * MAX_UTF8_BYTES_PER_UNIT;
+  /** Appends one line, given in two or three pieces, to the chunk; writes the chunk first when the line might not fit. */
+  private push(start: string, middle: string, end = ''): Promise<void> | void {
+    const most = (start.length + middle.length + end.length) * MAX_UTF8_BYTES_PER_UNIT;
     const full = this.chunk && this.used + most > this.chunk.length ? this.writePending() : undefined;
     // A line longer than a chunk gets a buffer of its own size.
     this.chunk ??= Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most));
-    this.used += this.chunk.write(a, this.used);
-    this.used += this.chunk.write(b, this.used);
-    if (c !== '') this.used += this.chunk.write(c, this.used);
-    if (d !== '') this.used += this.chunk.write(d, this.used);
-    if (e !== '') this.used += this.chunk.write(e, this.used);
+    this.used += this.chunk.write(start, this.used);
+    this.used += this.chunk.write(middle, this.used);
+    if (end !== '') this.used += this.chunk.write(end, this.used);
     this.timer ??= setTimeout(() => void this.writePending(), FLUSH_AFTER_MS);
     return full;
   }

@@ -101,15 +101,13 @@ async function readStream(
         if (full) await full;
         sinceState++;
         total++;
-      } else if (output.kind === 'rows') {
-        // Counted line by line: the rows may be produced lazily as they are read.
-        for (const { person, parts } of output.rows) {
-          for (const { head, tail } of parts) {
-            const full = writer.emitRecordParts(streamJson, head, person, tail);
-            sinceState++;
-            total++;
-            if (full) await full;
-          }
+      } else if (output.kind === 'json') {
+        // Counted line by line: the lines may be produced lazily as they are read.
+        for (const json of output.json) {
+          const full = writer.emitRecordJson(streamJson, json);
+          sinceState++;
+          total++;
+          if (full) await full;
         }
       } else if (output.kind === 'records') {
         for (const data of output.data) {

@@ -28,24 +28,16 @@ export interface RecordBatch<R> {
   data: R[];
 }
 
-/** The pieces of a serialised row around its person's part: the row's JSON is head + person + tail. */
-export interface RowPart {
-  head: string;
-  tail: string;
-}
-
 /**
- * Records serialised in pieces, in the order they are emitted: for each entry of `rows`, one line per part, whose JSON
- * is part.head + person + part.tail, byte for byte JSON.stringify of an R (same keys, same order). The stream serialises
- * each piece once however many rows repeat it (app_role_assignments: an assignment's and its group's pieces for every
- * member, a member's for every assignment of the group), and the writer copies the pieces straight into its output
- * buffer (MessageWriter.emitRecordParts): no row string is built, where a joined one was copied flat again to be encoded
- * (775,568 rows of about 600 bytes at the bench's 1x). `rows` may be lazy: it is read once, synchronously between
- * writes. A test of each such stream compares a line with JSON.stringify of the record it stands for.
+ * Records already serialised, in the order they are emitted: each string is byte for byte JSON.stringify of an R (same
+ * keys, same order), built by the stream from pieces it serialised once (app_role_assignments: an assignment's part once,
+ * a group member's part once, however many rows repeat them). `json` may be lazy: it is read once, synchronously, as the
+ * lines are written, so a page of rows costs one hand-over instead of one per row. A test of each such stream compares
+ * a line with JSON.stringify of the record it stands for.
  */
 export interface SerialisedRecords {
-  kind: 'rows';
-  rows: Iterable<{ person: string; parts: readonly RowPart[] }>;
+  kind: 'json';
+  json: Iterable<string>;
 }
 
 export interface ReadContext<S> {

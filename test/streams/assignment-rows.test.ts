@@ -6,6 +6,7 @@ import {
   assignmentPart,
   personPart,
   rowHead,
+  rowJson,
   rowTail,
   toAssignmentRow,
   viaPart,
@@ -71,7 +72,7 @@ test('a row from its parts is JSON.stringify(toAssignmentRow(...)) byte for byte
       for (const person of persons) {
         for (const via of vias) {
           const expected = JSON.stringify(toAssignmentRow(assignment, app, person, via));
-          const actual = rowHead(assignmentPart(assignment, held)) + personPart(person) + rowTail(viaPart(via));
+          const actual = rowJson(rowHead(assignmentPart(assignment, held)), personPart(person), rowTail(viaPart(via)));
           assert.equal(actual, expected);
           compared++;
         }

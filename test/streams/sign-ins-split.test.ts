@@ -51,7 +51,7 @@ describe('sign_ins through a burst of sign-ins', () => {
       syncMode: 'full_refresh',
       state: undefined,
     })) {
-      if (output.kind !== 'rows') outputs.push(output);
+      if (output.kind !== 'json') outputs.push(output);
     }
     // A request read ahead is sent even after the stream has moved on: give any such request time to arrive.
     await sleep(300);

@@ -89,7 +89,7 @@ async function collect(graph: GraphClient, options: { state?: { createdDateTime?
     state: options.state,
     now: () => NOW_MS,
   })) {
-    if (output.kind !== 'rows') outputs.push(output);
+    if (output.kind !== 'json') outputs.push(output);
   }
   return { outputs, lines };
 }
