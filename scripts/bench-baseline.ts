@@ -1,5 +1,5 @@
-// The cpu scenario's baseline: replays the connector's own Graph requests and only JSON.parses each page and
-// JSON.stringifies each record to a null sink, so the connector's records/s can be compared with the bare cost.
+// The bare loop: replays the connector's own Graph requests and only JSON.parses each page and JSON.stringifies each
+// record to a null sink: the cpu scenario's baseline (records/s), and the throttled scenario's bare client (wall/floor).
 // Usage (from bench.ts): node dist/scripts/bench-baseline.js <plan.json>; prints one JSON line (BaselineResult).
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';

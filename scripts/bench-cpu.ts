@@ -1,67 +1,29 @@
 // Scenario "cpu": each stream unthrottled, without latency, against the bare loop that replays the same requests and
 // only parses pages and stringifies records (bench-baseline.ts). Every stream is read, so its 1x peak RSS is known too.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TenantSizes } from '../test/emulator/types.js';
-import type { BaselinePlan, BaselineResult } from './bench-baseline.js';
+import { type BaselineRun, runBaseline } from './bench-bare-replay.js';
 import {
   ALL_STREAMS,
   CORE_STREAMS,
   entrypoint,
   GROUP_STREAMS,
   median,
-  perSecond,
   progress,
   ratio,
   readStream,
   round2,
   SEED,
   type StreamResult,
-  scriptsDir,
   tenantSizes,
   UNTHROTTLED,
   withEmulator,
 } from './bench-common.js';
 import type { EmulatorChild } from './bench-emulator-child.js';
-import { measureNode, runConnector } from './bench-run.js';
+import { runConnector } from './bench-run.js';
 import { check, completed, measure, type Target } from './bench-targets.js';
 
-const baselineScript = join(scriptsDir, 'bench-baseline.js');
 /** Streams held to the per-record target (issue 18 targets 2 and 6); the others are read for their 1x figures only. */
 const PER_RECORD_STREAMS: readonly string[] = [...CORE_STREAMS, ...GROUP_STREAMS];
-
-interface BaselineRun extends BaselineResult {
-  recordsPerSecond: number | null;
-  peakRssMb: number | null;
-  cpuMs?: number;
-}
-
-async function runBaseline(emulator: EmulatorChild, requests: BaselinePlan['requests'], concurrency: number): Promise<BaselineRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'azcc-bench-baseline-'));
-  const planPath = join(dir, 'plan.json');
-  const plan: BaselinePlan = { url: emulator.ready.url, credentials: emulator.ready.credentials, requests, concurrency };
-  // Synthetic emulator credentials: private to this user, deleted after the run.
-  writeFileSync(planPath, JSON.stringify(plan), { mode: 0o600 });
-  let out = '';
-  try {
-    const run = await measureNode(
-      [baselineScript, planPath],
-      { ...process.env, ...emulator.ready.env },
-      (chunk) => (out += chunk.toString('utf8')),
-    );
-    if (run.exitCode !== 0) throw new Error(`baseline failed (exit ${run.exitCode}): ${run.stderrTail}`);
-    const result = JSON.parse(out) as BaselineResult;
-    return {
-      ...result,
-      recordsPerSecond: perSecond(result.records, result.wallMs),
-      peakRssMb: run.peakRssMb,
-      ...(run.cpuMs !== undefined ? { cpuMs: run.cpuMs } : {}),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 interface PairRatio {
   wall: number | null;
