@@ -167,7 +167,13 @@ export function createGraphSender(deps: SenderDeps) {
           { ...deps.context, request: state.label, status: response.statusCode, attempts: state.attempts },
         );
       }
-      return { body: response.body, headers: response.headers };
+      // The caller gets the body alone, and got's response lets go of it. A response that lived through two scavenges
+      // sits in the old generation, dead but kept until the next full collection; the scavenger takes its fields as
+      // live, so every page it still pointed at was copied and promoted as well (users: 69 MB promoted, 13 full
+      // collections in a read of 50,000; 23 MB and 8 without the link).
+      const { body, headers } = response;
+      (response as { body?: unknown }).body = undefined;
+      return { body, headers };
     } catch (caught) {
       const known = findGraphError(caught);
       if (known) throw known;
