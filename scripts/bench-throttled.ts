@@ -38,7 +38,7 @@ const THROTTLED_TIME_SCALE = 4;
 const CHAIN_FLOORED: readonly string[] = ['users', 'service_principals', 'app_role_assignments'];
 
 /** The bare loop's wall and wall/floor on one stream's requests, or why it has none (it read a 429, or failed). */
-export type BareReplay = { wallMs: number; records: number; wallOverFloor: number | null } | { missing: string };
+type BareReplay = { wallMs: number; records: number; wallOverFloor: number | null } | { missing: string };
 
 /** Replays the requests the emulator recorded during the stream's read, once the budgets are full again. */
 async function bareReplay(emulator: EmulatorChild, r: StreamResult, windowMs: number): Promise<BareReplay> {
@@ -109,7 +109,7 @@ export async function throttled(quick: boolean, targets: Target[]) {
   const oneX = await readAll('throttled 1x', quick, 1, ALL_STREAMS, true);
   const tenX = await readAll('throttled 10x', quick, 10, GROUP_STREAMS);
   for (const [stream, r] of Object.entries(oneX.streams)) {
-    // The emulator computes a floor for the first four streams only: no floor, no wall/floor target.
+    // The emulator computes a floor for users, service_principals, app_role_assignments and the two log streams only: no floor, no wall/floor target.
     if (r.floorMs !== null) {
       const bare = oneX.bareReplay[stream];
       const beside = !bare ? '' : 'missing' in bare ? ' (bare replay: not measured)' : ` (bare replay ${bare.wallOverFloor ?? '?'})`;
