@@ -16,8 +16,9 @@ export interface BaselineRun extends BaselineResult {
   cpuMs?: number;
 }
 
-/** Replays `requests` against the emulator with the bare loop, `concurrency` $batch calls at once; throws if it fails. */
-export async function runBaseline(emulator: EmulatorChild, requests: BaselinePlan['requests'], concurrency: number): Promise<BaselineRun> {
+/** Replays `requests` against the emulator with the bare loop, as many $batch calls at once as the connector's config allows; throws if it fails. */
+export async function runBaseline(emulator: EmulatorChild, requests: BaselinePlan['requests']): Promise<BaselineRun> {
+  const concurrency = Number(emulator.ready.config.max_concurrent_requests ?? 4);
   const dir = mkdtempSync(join(tmpdir(), 'azcc-bench-baseline-'));
   const planPath = join(dir, 'plan.json');
   const plan: BaselinePlan = { url: emulator.ready.url, credentials: emulator.ready.credentials, requests, concurrency };

@@ -100,6 +100,14 @@ export const ratio = (a: number | null | undefined, b: number | null | undefined
 
 export const progress = (line: string) => process.stderr.write(`${line}\n`);
 
+/**
+ * Reads one stream once, unmeasured: the emulator's code for its endpoints is cold (not yet optimised) at first use, and
+ * whichever read came first paid for that. Measured reads after it meet a warm emulator, on the connector's side and the bare loop's.
+ */
+export async function warmUp(emulator: EmulatorChild, stream: string): Promise<void> {
+  await runConnector(entrypoint, stream, emulator.ready.config, { ...process.env, ...emulator.ready.env });
+}
+
 /** Reads one stream with the real entrypoint against the emulator child and collects both sides' numbers. */
 export async function readStream(
   emulator: EmulatorChild,

@@ -5,7 +5,6 @@ import { type BaselineRun, runBaseline } from './bench-bare-replay.js';
 import {
   ALL_STREAMS,
   CORE_STREAMS,
-  entrypoint,
   GROUP_STREAMS,
   median,
   progress,
@@ -16,10 +15,10 @@ import {
   type StreamResult,
   tenantSizes,
   UNTHROTTLED,
+  warmUp,
   withEmulator,
 } from './bench-common.js';
 import type { EmulatorChild } from './bench-emulator-child.js';
-import { runConnector } from './bench-run.js';
 import { check, completed, measure, type Target } from './bench-targets.js';
 
 /** Streams held to the per-record target (issue 18 targets 2 and 6); the others are read for their 1x figures only. */
@@ -60,17 +59,15 @@ function medianRatio(values: (number | null)[]): number | null {
 
 /** Reads `stream` once unmeasured, then in `pairs` rounds: measured while the emulator records its requests, then those requests replayed bare. */
 async function measurePerRecord(emulator: EmulatorChild, stream: string, pairs: number): Promise<CpuStream> {
-  const concurrency = Number(emulator.ready.config.max_concurrent_requests ?? 4);
-  // One unmeasured read first: the emulator's code for this stream's endpoints is cold (not yet optimised) at its first
-  // use, and whichever side ran first paid for that, always the connector. Both sides are now measured warm.
+  // One unmeasured read first (warmUp): before it, the connector always ran first and paid for the cold emulator.
   await emulator.reset();
-  await runConnector(entrypoint, stream, emulator.ready.config, { ...process.env, ...emulator.ready.env });
+  await warmUp(emulator, stream);
   const rounds: { connector: StreamResult; baseline: BaselineRun; ratio: PairRatio }[] = [];
   for (let round = 0; round < pairs; round++) {
     await emulator.record(true);
     const connector = await readStream(emulator, stream);
     await emulator.record(false);
-    const baseline = await runBaseline(emulator, await emulator.recorded(), concurrency);
+    const baseline = await runBaseline(emulator, await emulator.recorded());
     const ratioOfPair = {
       /** Connector stream wall over baseline wall for the same requests. */
       wall: ratio(connector.wallMs, baseline.wallMs),

@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runBaseline } from './bench-bare-replay.js';
 import {
   ALL_STREAMS,
-  entrypoint,
   GROUP_STREAMS,
   LATENCY_MS,
   progress,
@@ -14,10 +13,10 @@ import {
   SEED,
   type StreamResult,
   tenantSizes,
+  warmUp,
   withEmulator,
 } from './bench-common.js';
 import type { EmulatorChild } from './bench-emulator-child.js';
-import { runConnector } from './bench-run.js';
 import { check, completed, measure, type Target } from './bench-targets.js';
 
 /** Graph's 10 s windows last 2.5 s: the throttled sign-ins floor (100 pages at 5 per window) is ~48 s instead of ~190 s. */
@@ -46,8 +45,7 @@ async function bareReplay(emulator: EmulatorChild, r: StreamResult, windowMs: nu
   await sleep(windowMs + 200);
   await emulator.reset();
   try {
-    const concurrency = Number(emulator.ready.config.max_concurrent_requests ?? 4);
-    const run = await runBaseline(emulator, requests, concurrency);
+    const run = await runBaseline(emulator, requests);
     const { throttled } = await emulator.metrics();
     // A 429 inside a $batch answer leaves that item's records out: the replay did less than the connector.
     if (throttled > 0) return { missing: `${throttled} x 429 during the bare replay` };
@@ -71,7 +69,7 @@ async function readAll(name: string, quick: boolean, factor: number, streams: re
     const bare: Record<string, BareReplay> = {};
     // Warm-up reads, back to back: the measured reads below each start after a full window anyway.
     const warmed = againstFloors ? streams.filter((s) => CHAIN_FLOORED.includes(s)) : [];
-    for (const stream of warmed) await runConnector(entrypoint, stream, emulator.ready.config, { ...process.env, ...emulator.ready.env });
+    for (const stream of warmed) await warmUp(emulator, stream);
     for (const stream of streams) {
       // Each stream starts with full budgets, as the floor assumes (the buckets refill within one window).
       await sleep(windowMs + 200);
