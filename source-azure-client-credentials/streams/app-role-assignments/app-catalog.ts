@@ -1,5 +1,6 @@
 // What app_role_assignments rows take from their resource service principal (appId, the role's value and name), held compact.
 import { resolveAppRole } from '../derive.js';
+import { inner } from '../json-parts.js';
 
 type AppRole = { id?: string | null; value?: string | null; displayName?: string | null };
 
@@ -112,6 +113,3 @@ export class AppCatalog {
     return [value!, displayName!];
   }
 }
-
-/** An object's JSON without its braces. */
-const inner = (fields: object) => JSON.stringify(fields).slice(1, -1);

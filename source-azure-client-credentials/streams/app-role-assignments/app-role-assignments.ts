@@ -14,6 +14,7 @@ import {
   readsHiddenMembers,
   warnRefusedGroups,
 } from '../group-members/members.js';
+import { inner } from '../json-parts.js';
 import { merge } from '../merge.js';
 import type { SerialisedRecords, StreamDef, StreamOutput } from '../types.js';
 import { AppCatalog, type AppInfo } from './app-catalog.js';
@@ -99,9 +100,6 @@ export function toAssignmentRow(
 ): AppRoleAssignmentsRecord {
   return { ...assignmentFields(assignment, app), ...personFields(person, assignment.principalId), ...viaFields(via) };
 }
-
-/** An object's JSON without its braces (every part has keys, so parts join with commas). */
-const inner = (fields: object) => JSON.stringify(fields).slice(1, -1);
 
 /**
  * The assignment's part of its rows' JSON (the same in every row it gives): its own fields, then its application's and
