@@ -23,7 +23,7 @@ import type {
   PagesOptions,
   RequestOptions,
 } from './types.js';
-import { displayRequest, GraphUrls, requestCost, selectLimits } from './urls.js';
+import { GraphUrls, requestCost, selectLimits } from './urls.js';
 
 export interface GraphClientDeps {
   log: Logger;
@@ -163,7 +163,7 @@ export function createGraphClient(config: Config, deps: GraphClientDeps): GraphC
     async *pages<T>(pathOrLink: string, options: PagesOptions<T> = {}): AsyncIterable<GraphPage<T>> {
       const bucket = options.bucket ?? 'identity';
       const first = urls.resolve(pathOrLink, options.query, options.version);
-      const guard = new LinkGuard({ ...context, request: displayRequest('GET', first) });
+      const guard = new LinkGuard(context, first);
       // A nextLink may hide $select in its skiptoken: the first request decides for the whole run.
       const limits = selectLimits(first);
       // Each page's request is retried on its own URL (the last good link), never on a link from a failed answer.

@@ -10,13 +10,18 @@ import { displayRequest } from './urls.js';
 export class LinkGuard {
   private readonly seen = new Set<string>();
 
-  constructor(private readonly context: MessageContext) {}
+  /** `first`: the run's first request, which the error names (made into its display form only then); else the context's, else the link. */
+  constructor(
+    private readonly context: MessageContext,
+    private readonly first?: string,
+  ) {}
 
   /** Call with each nextLink before following it. */
   check(link: string): void {
     const digest = createHash('sha256').update(link).digest('base64');
     if (this.seen.has(digest)) {
-      throw graphError({ kind: 'nextlink_loop' }, { ...this.context, request: this.context.request ?? displayRequest('GET', link) });
+      const request = this.first !== undefined ? displayRequest('GET', this.first) : (this.context.request ?? displayRequest('GET', link));
+      throw graphError({ kind: 'nextlink_loop' }, { ...this.context, request });
     }
     this.seen.add(digest);
   }

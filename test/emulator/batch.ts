@@ -4,7 +4,7 @@ import type { Caller } from './auth.js';
 import { joinJson } from './paging.js';
 import { graphError, type Reply, rawJsonReply } from './reply.js';
 import { dispatchGet } from './routes.js';
-import type { EmulatorState } from './state.js';
+import type { BatchItemHeaderNames, EmulatorState } from './state.js';
 
 interface BatchItem {
   id: string;
@@ -49,10 +49,16 @@ function parseItems(body: string): BatchItem[] | Reply {
   return items;
 }
 
-/** The item's own headers as Graph returns them inside a batch answer (lower-case names). */
-function itemHeaders(reply: Reply): Record<string, string> {
+/** "Retry-After" from "retry-after". */
+const capitalised = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+
+/** The item's own headers as Graph returns them inside a batch answer: lower-case names, or capitalised (batchItemHeaderNames). */
+function itemHeaders(reply: Reply, names: BatchItemHeaderNames): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(reply.headers)) if (k !== 'request-id') headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(reply.headers)) {
+    if (k === 'request-id') continue;
+    headers[names === 'capitalised' ? capitalised(k.toLowerCase()) : k.toLowerCase()] = v;
+  }
   return headers;
 }
 
@@ -88,7 +94,7 @@ export function handleBatch(state: EmulatorState, body: string, caller: Caller):
   const parts = order.map((id) => {
     const reply = done.get(id)!;
     return joinJson(
-      `{"id":${JSON.stringify(id)},"status":${reply.status},"headers":${JSON.stringify(itemHeaders(reply))},"body":`,
+      `{"id":${JSON.stringify(id)},"status":${reply.status},"headers":${JSON.stringify(itemHeaders(reply, state.batchItemHeaderNames))},"body":`,
       [reply.body],
       '}',
     );

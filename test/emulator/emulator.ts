@@ -8,6 +8,7 @@ import { listen } from './server.js';
 import {
   type AppCredentials,
   appCredentials,
+  type BatchItemHeaderNames,
   clientCertificateInfo,
   type DirectoryAuditsOrder,
   type EmulatorState,
@@ -123,6 +124,11 @@ export interface ServerOptions extends EmulatorOptions {
   /** The order of directoryAudits answers, which Microsoft does not document (default newestFirst, as signIns). */
   directoryAuditsOrder?: DirectoryAuditsOrder;
   /**
+   * How a $batch answer names each item's headers: lower-case (default), or capitalised as in Microsoft's examples
+   * ("Retry-After", "Content-Type": https://learn.microsoft.com/graph/json-batching#response-format), which Graph also sends.
+   */
+  batchItemHeaderNames?: BatchItemHeaderNames;
+  /**
    * A directoryAudits $filter literal older than the tenant keeps (30 days with P1/P2, 7 without) is refused with 400
    * "Invalid filter clause", as signIns does (default true); false serves what is kept instead.
    */
@@ -138,6 +144,7 @@ export type Switches = Partial<
     | 'delegatedPermissionGrantReadAll'
     | 'directoryAuditsRequireDirectoryRead'
     | 'directoryAuditsOrder'
+    | 'batchItemHeaderNames'
     | 'directoryAuditsRefuseBeyondRetention'
     | 'expandIgnoresNestedSelect'
   >
@@ -239,6 +246,7 @@ export async function createEmulator(tenant: Tenant, options: ServerOptions, mod
     delegatedPermissionGrantReadAll: options.delegatedPermissionGrantReadAll ?? false,
     directoryAuditsRequireDirectoryRead: options.directoryAuditsRequireDirectoryRead ?? true,
     directoryAuditsOrder: options.directoryAuditsOrder ?? 'newestFirst',
+    batchItemHeaderNames: options.batchItemHeaderNames ?? 'lower',
     directoryAuditsRefuseBeyondRetention: options.directoryAuditsRefuseBeyondRetention ?? true,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     accessTokenClockOffsetMs: 0,

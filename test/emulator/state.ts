@@ -12,6 +12,8 @@ import type { EmulatorCredentials, Tenant } from './types.js';
 
 /** How directoryAudits orders its answers: Microsoft does not document it. */
 export type DirectoryAuditsOrder = 'newestFirst' | 'oldestFirst' | 'unordered';
+/** Item header names in a $batch answer: lower-case, or capitalised word by word ("Retry-After"). */
+export type BatchItemHeaderNames = 'lower' | 'capitalised';
 
 /** test/emulator/fixtures in the repository (this module runs from dist/test/emulator). */
 export const fixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'emulator', 'fixtures');
@@ -62,6 +64,8 @@ export interface EmulatorState {
   directoryAuditsRequireDirectoryRead: boolean;
   /** The order directoryAudits answers in (undocumented): newest first, oldest first, or none in particular. */
   directoryAuditsOrder: DirectoryAuditsOrder;
+  /** How a $batch answer names its items' headers (ServerOptions.batchItemHeaderNames). */
+  batchItemHeaderNames: BatchItemHeaderNames;
   /** A directoryAudits literal older than the tenant keeps: 400 "Invalid filter clause" (true), or served from what is kept. */
   directoryAuditsRefuseBeyondRetention: boolean;
   tokenLifetimeSeconds: number;

@@ -90,6 +90,24 @@ describe('batchPages against the emulator', () => {
     assert.equal(stats.retries, 1);
   });
 
+  test('item headers named as in Microsoft\'s examples ("Retry-After") are read too: the throttled item waits as long as it is told', async () => {
+    s.emulator.configure({ batchItemHeaderNames: 'capitalised' });
+    try {
+      const target = spIds[2]!;
+      // Without the header the client's own backoff (FAST_RETRY: at most 20 ms here) would retry far sooner.
+      s.emulator.setFaults([
+        { kind: 'throttle', times: 1, path: `/servicePrincipals/${target}/appRoleAssignedTo`, retryAfterSeconds: 0.4 },
+      ]);
+      const started = Date.now();
+      const pages = await collect(s.graph.batchPages<Assignment>(requests(spIds.slice(0, 5), 999)));
+      assert.equal(byKey(pages).ended.size, 5);
+      assert.ok(Date.now() - started >= 400, `${Date.now() - started} ms`);
+      assert.equal(s.graph.stats().retries, 1);
+    } finally {
+      s.emulator.configure({ batchItemHeaderNames: 'lower' });
+    }
+  });
+
   test('a failed (503) item is retried alone', async () => {
     const target = spIds[3]!;
     s.emulator.setFaults([{ kind: 'status', status: 503, times: 2, path: `/servicePrincipals/${target}/appRoleAssignedTo` }]);
