@@ -31,9 +31,10 @@ export interface RecordBatch<R> {
 /**
  * Records already serialised, in the order they are emitted: each string is byte for byte JSON.stringify of an R (same
  * keys, same order), built by the stream from pieces it serialised once (app_role_assignments: an assignment's part once,
- * a group member's part once, however many rows repeat them; group_members: a group's part once per page of its members). `json` may be lazy: it is read once, synchronously, as the
- * lines are written, so a page of rows costs one hand-over instead of one per row. A test of each such stream compares
- * a line with JSON.stringify of the record it stands for.
+ * a group member's part once, however many rows repeat them; group_members: a group's part once per page of its
+ * members). `json` may be lazy: it is read once, synchronously, as the lines are written, so a page of rows costs one
+ * hand-over instead of one per row. A test of each such stream compares a line with JSON.stringify of the record it
+ * stands for.
  */
 export interface SerialisedRecords {
   kind: 'json';
