@@ -4,7 +4,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { MessageContext } from './error-policy.js';
 import { GraphRequestError, graphError, graphErrorBody } from './errors.js';
-import type { Pacer, Semaphore } from './pacing.js';
+import { type Pacer, pacingHeaders, type Semaphore } from './pacing.js';
 import { LinkGuard, toPage } from './paging.js';
 import { nextRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { GraphSender } from './sender.js';
@@ -53,6 +53,9 @@ function itemHeader(headers: Record<string, unknown> | undefined, name: string):
   for (const key in headers) if (key.toLowerCase() === name) return String(headers[key]);
   return undefined;
 }
+
+/** The item header that says how much of the budget is used (pacingHeaders reads it). */
+const LIMIT_PERCENTAGE = 'x-ms-throttle-limit-percentage';
 
 /** Ids in a request's URL: they change neither its estimated cost nor the per-minute limits it counts against. */
 const IDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -121,8 +124,8 @@ export function createBatcher(deps: BatchDeps) {
     // Items carry their own throttling headers: the highest usage Graph reports slows the bucket down.
     let usage = 0;
     for (const r of byId.values()) {
-      const limitPercentage = Number(itemHeader(r.headers, 'x-ms-throttle-limit-percentage'));
-      if (Number.isFinite(limitPercentage) && limitPercentage > usage) usage = limitPercentage;
+      const { limitPercentage = 0 } = pacingHeaders({ [LIMIT_PERCENTAGE]: itemHeader(r.headers, LIMIT_PERCENTAGE) });
+      usage = Math.max(usage, limitPercentage);
     }
     deps.pacer.learn(bucket, { limitPercentage: usage });
     const statuses = new Map<number, number>();

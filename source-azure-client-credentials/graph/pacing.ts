@@ -186,7 +186,7 @@ export interface Lesson {
 }
 
 /**
- * The pacing headers of an answer, by lower-case name (as got gives them; lower-case a $batch item's first).
+ * The pacing headers of an answer, by lower-case name (as got gives them; a $batch item's are looked up whatever their case).
  * https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits ; a value that is not a number is ignored.
  */
 export function pacingHeaders(headers: Record<string, string | string[] | undefined>): Pick<Lesson, 'charged' | 'limitPercentage'> {

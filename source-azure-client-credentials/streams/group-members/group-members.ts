@@ -121,8 +121,6 @@ export const groupMembers: StreamDef<GroupMembersRecord> = {
     const gone: NamedGroup[] = [];
     const hiddenAnswered: NamedGroup[] = [];
     const limited = new LimitedMembers();
-    // Member types as Graph names them ("#microsoft.graph.user"), each turned into the record's form once.
-    const types = new Map<string | undefined, string>();
     // A page of members as one output of rows serialised here (SerialisedRecords): no asynchronous step per member, and
     // the group's part serialised once per page. An array rather than a lazy iterable: a generator's resumption per row
     // cost more than the array.
@@ -131,12 +129,7 @@ export const groupMembers: StreamDef<GroupMembersRecord> = {
       return {
         kind: 'json',
         json: members.map((member) => {
-          const odataType = member['@odata.type'];
-          let type = types.get(odataType);
-          if (type === undefined) {
-            type = memberType(member);
-            types.set(odataType, type);
-          }
+          const type = memberType(member);
           limited.note(member, type);
           return memberRowJson(head, member, type);
         }),
