@@ -2,10 +2,9 @@
 // record to a null sink: the cpu scenario's baseline (records/s), and the throttled scenario's bare client (wall/floor).
 // Usage (from bench.ts): node dist/scripts/bench-baseline.js <plan.json>; prints one JSON line (BaselineResult).
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
-import { fixture } from '../test/emulator/state.js';
 import { fetchToken } from '../test/emulator/test-client.js';
 import type { RecordedRequest } from './bench-emulator.js';
+import { bareAgent, bareRequest } from './bench-https.js';
 
 export interface BaselinePlan {
   url: string;
@@ -25,27 +24,14 @@ export interface BaselineResult {
   bytes: number;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: readFileSync(fixture('ca.pem')) });
+const agent = bareAgent();
 
 function send(base: string, token: string, req: RecordedRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (req.body !== undefined) headers['content-type'] = 'application/json';
-    // Graph answers $count only with this header (the connector's count of a collection, replayed as it was sent).
-    if (/\/\$count(\?|$)/.test(req.path)) headers.consistencylevel = 'eventual';
-    const call = request(`${base}${req.path}`, { method: req.method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) reject(new Error(`${req.method} ${req.path} -> ${res.statusCode}: ${text.slice(0, 300)}`));
-        else resolve(text);
-      });
-      res.on('error', reject);
-    });
-    call.on('error', reject);
-    call.end(req.body);
-  });
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (req.body !== undefined) headers['content-type'] = 'application/json';
+  // Graph answers $count only with this header (the connector's count of a collection, replayed as it was sent).
+  if (/\/\$count(\?|$)/.test(req.path)) headers.consistencylevel = 'eventual';
+  return bareRequest(agent, `${base}${req.path}`, req.method, headers, req.body);
 }
 
 /** The null sink: serialized lengths are summed so the work cannot be optimized away. */

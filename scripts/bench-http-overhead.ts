@@ -1,16 +1,14 @@
 // `npm run bench:http`: the CPU one Graph request costs this process through the connector's client (got, pacing,
 // token, error policy), through got alone, and through bare node:https, same emulator, same requests: the fixed
 // per-request share of a stream's per-record ratio (issue 18). Prints figures; not a target, not part of `npm run bench`.
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { parseArgs } from 'node:util';
 import got from 'got';
 import { settleConfig } from '../source-azure-client-credentials/config.js';
 import { createGraphClient } from '../source-azure-client-credentials/graph/client.js';
 import type { Logger } from '../source-azure-client-credentials/logger.js';
-import { fixture } from '../test/emulator/state.js';
 import { fetchToken } from '../test/emulator/test-client.js';
 import { median, SEED, tenantSizes, UNTHROTTLED, withEmulator } from './bench-common.js';
+import { bareAgent, bareRequest } from './bench-https.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '500' }, rounds: { type: 'string', default: '11' } } });
 const PER_ROUND = Number(values.requests);
@@ -36,21 +34,13 @@ await withEmulator('http overhead', { seed: SEED, sizes: tenantSizes(true), thro
   const { url, credentials: c, config: raw } = emulator.ready;
   const env = { ...process.env, ...emulator.ready.env, AZURE_GRAPH_TIME_SCALE: String(UNTHROTTLED.timeScale) };
   const graph = createGraphClient(settleConfig(raw, env), { log: silent, env });
-  const agent = new Agent({ keepAlive: true, maxSockets: 32, ca: readFileSync(fixture('ca.pem')) });
+  const agent = bareAgent();
   const token = await fetchToken(url, c.tenantId, c.clientId, c.clientSecret);
-  const bare = (method: string, path: string, body?: string) =>
-    new Promise<unknown>((resolve, reject) => {
-      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const call = request(`${url}${path}`, { method, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', reject);
-      });
-      call.on('error', reject);
-      call.end(body);
-    });
+  const bare = async (method: string, path: string, body?: string) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return JSON.parse(await bareRequest(agent, `${url}${path}`, method, headers, body)) as unknown;
+  };
   // got with nothing of the connector's around it: the same agent, token and JSON parsing, no hooks, no retries.
   const plainGot = got.extend({
     agent: { https: agent },
